@@ -1,0 +1,72 @@
+"""The `hallcheck` command. Each area registers its own commands from a module here.
+
+`main()` is the console-script entry point: it turns a UserError into its message and
+exit code 2, and any other exception into a plain sentence (details go to the log, never
+a traceback on the user's screen).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from app.errors import UserError
+from app.i18n import set_language, t
+
+log = logging.getLogger("hallcheck")
+
+cli = typer.Typer(
+    name="hallcheck",
+    help="hallcheck: offline-first service-quality inspections (暗访 / 明查 / 自查).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@cli.callback()
+def _root(
+    lang: str = typer.Option(None, "--lang", envvar="HALLCHECK_LANG",
+                             help="zh (default) or en"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="log details to stderr"),
+) -> None:
+    """Offline-first service-quality inspections for retail outlets."""
+    if lang:
+        set_language(lang)
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def _register_all() -> None:
+    from app.cli import admin, app_cmd, checklists, server, sync
+
+    for module in (checklists, app_cmd, server, sync, admin):
+        module.register(cli)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _register_all()
+    try:
+        cli(args=argv, standalone_mode=False)
+    except UserError as exc:
+        typer.echo(exc.message(), err=True)
+        return 2
+    except SystemExit as exc:  # typer/click exit codes
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # click's own usage errors carry their exit code
+        code = getattr(exc, "exit_code", None)
+        if code is not None and hasattr(exc, "show"):
+            exc.show()
+            return int(code)
+        log.debug("unexpected error", exc_info=True)
+        typer.echo(t("error.unexpected"), err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs: Chromium for the real-browser tests and PostgreSQL
+# for the central endpoint's server tests. Installs only what is missing; uses sudo when
+# not root. The app itself needs none of these to run.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+[ ${#need[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing Debian packages: ${need[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
