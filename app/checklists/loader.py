@@ -8,6 +8,7 @@ the file's line and column and to suggest what a misspelt key or id probably mea
 from __future__ import annotations
 
 import difflib
+import reprlib
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -26,6 +27,25 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 PathPart = str | int
+
+
+class _KeyCheckingLoader(_Loader):  # type: ignore[misc, valid-type]
+    """The safe loader, noting every key given twice in one mapping (YAML keeps the last
+    silently, so a second `weight:` would quietly win)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[yaml.Node, yaml.Node]] = []  # (first, again)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if len(node.value) > 1:
+            seen: dict[str, yaml.Node] = {}
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    first = seen.setdefault(key.value, key)
+                    if first is not key:
+                        self.duplicate_keys.append((first, key))
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -80,7 +100,9 @@ def load_checklist_file(path: str | Path) -> ChecklistFile:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ChecklistFileError(name, [Problem(name, (), "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ChecklistFileError(name, [_encoding_problem(name, path, exc)]) from None
+    except OSError as exc:
         msg = f"cannot read the file ({exc.__class__.__name__}: {exc})"
         raise ChecklistFileError(name, [Problem(name, (), msg)]) from None
     return parse_checklist_text(text, name)
@@ -88,22 +110,61 @@ def load_checklist_file(path: str | Path) -> ChecklistFile:
 
 def parse_checklist_text(text: str, name: str = "<checklists>") -> ChecklistFile:
     """Like load_checklist_file, for text already in memory."""
+    loader = _KeyCheckingLoader(text)
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = loader.get_single_data()
     except yaml.YAMLError as exc:
         raise ChecklistFileError(name, [_yaml_problem(name, exc)]) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         msg = "the file must be a mapping with schema_version, tiers and checklists"
         raise ChecklistFileError(name, [Problem(name, (), msg, line=1, column=1)])
+    doubled = _duplicate_key_problems(name, text, loader.duplicate_keys)
     try:
         model = ChecklistFile.model_validate(data)
     except ValidationError as exc:
-        problems = [_pydantic_problem(name, err) for err in exc.errors()]
-        raise ChecklistFileError(name, _locate(text, problems)) from None
+        problems = _pydantic_problems(name, exc.errors())
+        raise ChecklistFileError(name, _locate(text, problems, doubled)) from None
     problems = list(cross_check(model, name))
-    if problems:
-        raise ChecklistFileError(name, _locate(text, problems))
+    if problems or doubled:
+        raise ChecklistFileError(name, _locate(text, problems, doubled))
     return model
+
+
+def _duplicate_key_problems(
+    name: str, text: str, pairs: list[tuple[yaml.Node, yaml.Node]]
+) -> list[Problem]:
+    """Located problems for keys given twice; the path is found on the composed tree."""
+    if not pairs:
+        return []
+    paths: dict[tuple[int, int], tuple[PathPart, ...]] = {}
+
+    def walk(node: yaml.Node, path: tuple[PathPart, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                here = (*path, str(key.value))
+                paths.setdefault((key.start_mark.line, key.start_mark.column), here)
+                walk(value, here)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                walk(value, (*path, i))
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is not None:
+        walk(root, ())
+    out = []
+    for first, again in pairs:
+        mark = again.start_mark
+        out.append(Problem(
+            name,
+            paths.get((mark.line, mark.column), ()),
+            f"key '{again.value}' is given twice in this mapping (first on line "
+            f"{first.start_mark.line + 1}); the second would silently replace the first",
+            line=mark.line + 1,
+            column=mark.column + 1,
+        ))
+    return out
 
 
 # --- cross-checks that span the file -------------------------------------------------
@@ -162,6 +223,7 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
             covered[(cl.kind.value, t)] = cl.id
 
         section_ids: set[str] = set()
+        bad_refs = False
         items_so_far: dict[str, tuple[int, int]] = {}
         item_by_id = {it.id: it for s in cl.sections for it in s.items}
         item_tiers: dict[str, set[str]] = {}
@@ -197,8 +259,10 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                     kpath = (*ipath, "show_if", ki, "item")
                     ref = cond.item
                     if ref == it.id:
+                        bad_refs = True
                         yield Problem(name, kpath, f"item '{it.id}' cannot depend on itself")
                     elif ref not in item_by_id:
+                        bad_refs = True
                         yield Problem(
                             name,
                             kpath,
@@ -207,6 +271,7 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                             suggestion=_close(ref, items_so_far),
                         )
                     elif ref not in items_so_far:
+                        bad_refs = True
                         yield Problem(
                             name,
                             kpath,
@@ -226,7 +291,16 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                         yield from _check_condition_value(name, (*ipath, "show_if", ki), cond,
                                                           target)
                 items_so_far[it.id] = (si, ii)
-        yield from _check_cycles(name, cpath, cl)
+        for t in sorted(cl_tiers):
+            if not any(t in item_tiers.get(it.id, ()) for s in cl.sections for it in s.items):
+                yield Problem(
+                    name,
+                    (*cpath, "tiers"),
+                    f"checklist '{cl.id}' lists tier '{t}' but none of its items applies to it",
+                    expected="at least one section and item whose tiers include it",
+                )
+        if not bad_refs:  # a self or forward reference is reported above, not twice
+            yield from _check_cycles(name, cpath, cl)
 
 
 def _check_tier_refs(name, path, tier_list, tier_weights, tier_names, bad_tier):  # type: ignore[no-untyped-def]
@@ -282,7 +356,8 @@ def _check_cycles(name: str, cpath: tuple[PathPart, ...], cl: Any) -> Iterable[P
             if cycle:
                 start = cycle.index(cycle[-1])
                 loop = " -> ".join(cycle[start:])
-                yield Problem(name, (*cpath, "sections"), f"show_if conditions form a cycle: {loop}")
+                yield Problem(name, (*cpath, "sections"),
+                              f"show_if conditions form a cycle: {loop}")
                 return
 
 
@@ -293,6 +368,9 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    cmark = getattr(exc, "context_mark", None)
+    if context and cmark is not None and mark is not None and cmark.line != mark.line:
+        context += f" that starts at line {cmark.line + 1}, column {cmark.column + 1}"
     msg = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
     if mark is None:
         return Problem(name, (), msg)
@@ -303,6 +381,88 @@ _FRIENDLY = {
     "missing": "this field is required",
     "extra_forbidden": "unknown key",
 }
+
+
+def _encoding_problem(name: str, path: Path, exc: UnicodeDecodeError) -> Problem:
+    """Point at the first byte that is not UTF-8, as a line and column an editor shows."""
+    before = path.read_bytes()[: exc.start]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+    bad = " ".join(f"0x{b:02x}" for b in exc.object[exc.start : exc.end])
+    return Problem(
+        name, (), f"the file is not UTF-8 text (byte {bad} cannot be decoded)", line, column,
+        expected="a file saved as UTF-8",
+    )
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = 40
+_SHORT.maxother = 40
+_SHORT.maxlist = _SHORT.maxdict = 4
+_SHORT.maxlevel = 2
+
+_UNION_NAMES = {"bool": "yes/no", "int": "a whole number", "float": "a number", "str": "a text"}
+
+
+def _pydantic_problems(name: str, errors: list[Any]) -> list[Problem]:
+    """One problem per spot: the members of a union (`bool | float | str`) fail together."""
+    by_loc: dict[tuple[PathPart, ...], list[tuple[Any, str | None]]] = {}
+    for err in errors:
+        loc, tag = _clean_loc(err["loc"])
+        by_loc.setdefault(loc, []).append((err, tag))
+    out = []
+    for loc, group in by_loc.items():
+        tags = [tag for _, tag in group if tag]
+        if len(tags) > 1 and len(tags) == len(group):
+            names = [_UNION_NAMES.get(t, t) for t in tags]
+            expected = ", ".join(names[:-1]) + " or " + names[-1]
+            msg = f"{_SHORT.repr(group[0][0].get('input'))} is not allowed here"
+            out.append(Problem(name, loc, msg, expected=expected))
+        else:
+            out.extend(_pydantic_problem(name, {**err, "loc": loc}) for err, _ in group)
+    return out
+
+
+def _clean_loc(raw: Sequence[Any]) -> tuple[tuple[PathPart, ...], str | None]:
+    """Drop pydantic's own markers from an error location: union member tags and `[key]`.
+
+    Returns the path into the file and the union member tag, if there was one.
+    """
+    loc: list[PathPart] = []
+    tag = None
+    tp: Any = ChecklistFile
+    for part in raw:
+        if not isinstance(part, (str, int)) or part == "[key]":
+            continue
+        members = _union_members(tp)
+        if len(members) > 1 and isinstance(part, str):
+            tag, tp = part, Any  # e.g. 'bool' in ('show_if', 0, 'equals', 'bool')
+            continue
+        loc.append(part)
+        tp = _step(tp, part)
+    return tuple(loc), tag
+
+
+def _union_members(tp: Any) -> list[Any]:
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return [a for a in typing.get_args(tp) if a is not type(None)]
+    return [tp]
+
+
+def _step(tp: Any, part: PathPart) -> Any:
+    """The type one step down a path (a field, a list element or a dict value)."""
+    tp = _unwrap(tp)
+    if isinstance(part, int):
+        args = typing.get_args(tp)
+        return args[0] if args and typing.get_origin(tp) is list else Any
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        fld = next((f for n, f in tp.model_fields.items() if (f.alias or n) == part), None)
+        return fld.annotation if fld else Any
+    if typing.get_origin(tp) is dict:
+        return typing.get_args(tp)[1]
+    return Any
 
 
 def _pydantic_problem(name: str, err: Any) -> Problem:
@@ -332,9 +492,19 @@ def _pydantic_problem(name: str, err: Any) -> Problem:
     elif kind == "string_pattern_mismatch":
         msg = f"'{err.get('input')}' is not a valid id"
         expected = "lower-case letters, digits and _ , starting with a letter"
-    elif "input" in err and kind.endswith(("_type", "_parsing")):
-        msg = f"{err['msg'].lower()}, got {err['input']!r}"
+    elif "input" in err and (kind.endswith(("_type", "_parsing")) or kind in _CONSTRAINTS):
+        msg = f"{_lower_first(err['msg'])}, got {_SHORT.repr(err['input'])}"
     return Problem(name, loc, msg, expected=expected, suggestion=suggestion)
+
+
+_CONSTRAINTS = {
+    "greater_than", "greater_than_equal", "less_than", "less_than_equal", "too_short",
+    "too_long", "string_too_short", "string_too_long",
+}
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _close(word: str, candidates: Iterable[str]) -> str | None:
@@ -346,20 +516,8 @@ def _fields_at(loc: Sequence[PathPart]) -> set[str]:
     """The keys the model at `loc` accepts, found by walking the schema's type hints."""
     tp: Any = ChecklistFile
     for part in loc:
-        tp = _unwrap(tp)
-        if isinstance(part, int):
-            args = typing.get_args(tp)
-            tp = args[0] if args else Any
-            continue
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            fld = next(
-                (f for n, f in tp.model_fields.items() if (f.alias or n) == part),
-                None,
-            )
-            tp = fld.annotation if fld else Any
-        elif typing.get_origin(tp) is dict:
-            tp = typing.get_args(tp)[1]
-        else:
+        tp = _step(tp, part)
+        if tp is Any:
             return set()
     tp = _unwrap(tp)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
@@ -381,13 +539,16 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
-def _locate(text: str, problems: list[Problem]) -> list[Problem]:
-    """Give each problem the line and column of the node its path points at."""
+def _locate(
+    text: str, problems: list[Problem], located: Sequence[Problem] = ()
+) -> list[Problem]:
+    """Give each problem the line and column of the node its path points at; merge them in
+    file order with problems that are `located` already."""
+    located = list(located)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:  # pragma: no cover - the text parsed a moment ago
-        return problems
-    located = []
+        return [*problems, *located]
     for p in problems:
         node = _node_at(root, p.path)
         if node is None:

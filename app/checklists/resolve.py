@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -64,10 +66,61 @@ class ResolvedChecklist(BaseModel):
         return sum(len(s.items) for s in self.sections)
 
     def compute_hash(self) -> str:
-        body = to_plain(self)
-        body.pop("content_hash", None)
-        canon = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+        """sha256 of the canonical JSON (sorted keys, no defaults noise) of everything here."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+    def canonical_json(self) -> str:
+        """The text the hash is taken over: `_canon(to_plain(self))` minus content_hash.
+
+        Built section by section from each item's text, which is cached per item object:
+        resolving every tier of a file re-uses most items as they are, so each is dumped
+        once instead of once per tier. The text is exactly that of the one-piece dump.
+        """
+        body = self.model_dump(mode="json", by_alias=True, exclude_none=True,
+                               exclude={"content_hash", "sections"})
+        sections = []
+        for sec in self.sections:
+            head = sec.model_dump(mode="json", by_alias=True, exclude_none=True,
+                                  exclude={"items"})
+            items = "[" + ",".join(_item_json(it) for it in sec.items) + "]"
+            sections.append(_fill(head, "items", items))
+        return _fill(body, "sections", "[" + ",".join(sections) + "]")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> ResolvedChecklist:
+        """A copy whose `items`/`section_of` are worked out afresh (they may have changed)."""
+        copy = super().model_copy(update=update, deep=deep)
+        for name in ("items", "section_of"):
+            copy.__dict__.pop(name, None)
+        return copy
+
+
+_HOLE = "\x00hole\x00"
+_HOLE_JSON = json.dumps(_HOLE)
+_ITEM_JSON: dict[int, tuple[Item, str]] = {}  # id(item) -> (item, canonical text)
+
+
+def _canon(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _fill(head: dict[str, Any], key: str, text: str) -> str:
+    """`_canon({**head, key: value})` where `text` is already `_canon(value)`."""
+    out = _canon({**head, key: _HOLE})
+    if out.count(_HOLE_JSON) != 1:  # a text in the file holds the marker itself: go slowly
+        return _canon({**head, key: json.loads(text)})
+    return out.replace(_HOLE_JSON, text, 1)
+
+
+def _item_json(item: Item) -> str:
+    cached = _ITEM_JSON.get(id(item))
+    if cached is not None and cached[0] is item:
+        return cached[1]
+    text = _canon(to_plain(item))
+    if len(_ITEM_JSON) > 50_000:  # many files loaded in one process (tests): start afresh
+        _ITEM_JSON.clear()
+    _ITEM_JSON[id(item)] = (item, text)  # holding the item keeps its id from being reused
+    return text
 
 
 class UnknownChecklist(LookupError):
@@ -88,18 +141,8 @@ def resolve(
     for sec in checklist.sections:
         if tier not in source.expand_tiers(sec.tiers):
             continue
-        items = [
-            it.model_copy(
-                update={
-                    "weight": it.tier_weights.get(tier, _group_weight(source, it.tier_weights,
-                                                                       tier, it.weight)),
-                    "tiers": None,
-                    "tier_weights": {},
-                }
-            )
-            for it in sec.items
-            if tier in source.expand_tiers(it.tiers)
-        ]
+        items = [_item_for(source, it, tier) for it in sec.items
+                 if it.tiers is None or tier in source.expand_tiers(it.tiers)]
         if not items:
             continue
         weight = sec.tier_weights.get(tier, _group_weight(source, sec.tier_weights, tier,
@@ -125,6 +168,17 @@ def resolve(
         sections=sections,
     )
     return resolved.model_copy(update={"content_hash": resolved.compute_hash()})
+
+
+def _item_for(source: ChecklistFile, it: Item, tier: str) -> Item:
+    """The item as this tier sees it: weight settled, tier lists gone.
+
+    Items are frozen, so one that has nothing tier-specific is shared, not copied.
+    """
+    if it.tiers is None and not it.tier_weights:
+        return it
+    weight = it.tier_weights.get(tier, _group_weight(source, it.tier_weights, tier, it.weight))
+    return it.model_copy(update={"weight": weight, "tiers": None, "tier_weights": {}})
 
 
 def _group_weight(source: ChecklistFile, weights: dict[str, float], tier: str,

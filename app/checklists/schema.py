@@ -176,9 +176,8 @@ class Item(Strict):
                 raise ValueError("a scale item needs min and max (e.g. min: 0, max: 5)")
             if self.max <= self.min:
                 raise ValueError(f"scale max ({self.max}) must be greater than min ({self.min})")
-        elif self.min is not None or self.max is not None:
-            if t is not ItemType.NUMBER:
-                raise ValueError(f"min/max apply to scale and number items, not {t.value}")
+        elif (self.min is not None or self.max is not None) and t is not ItemType.NUMBER:
+            raise ValueError(f"min/max apply to scale and number items, not {t.value}")
         if t is ItemType.NUMBER and not self.bands:
             raise ValueError("a number item needs scoring bands (bands: [{max: 5, score: 1}, ...])")
         if t is not ItemType.NUMBER and (self.bands or self.unit):

@@ -1,9 +1,168 @@
-"""`hallcheck` commands for this area (to be filled in)."""
+"""`hallcheck admin ...`: manage the central endpoint's inspectors, enrolment codes, devices,
+outlets and assignments (run where the server's database is reachable)."""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import typer
+
+from app.i18n import t
+
+DataDir = typer.Option(None, "--data-dir", envvar="HALLCHECK_SERVER_DATA_DIR",
+                       help="the server's data dir")
+DbUrl = typer.Option(None, "--database-url", envvar="HALLCHECK_DATABASE_URL",
+                     help="the server's database (default: SQLite in the data dir)")
+
+
+def _ctx(data_dir: Path | None, database_url: str | None):  # type: ignore[no-untyped-def]
+    from app.sync.server.context import ServerContext
+    from app.sync.server.settings import ServerSettings
+
+    return ServerContext(ServerSettings.from_env(data_dir, database_url))
+
+
+def _when(dt) -> str:  # type: ignore[no-untyped-def]
+    return dt.strftime("%Y-%m-%d %H:%M") if dt else "-"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*headers)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
 
 
 def register(cli: typer.Typer) -> None:
-    """Add this area's commands to the root command."""
+    """Add `hallcheck admin` and its groups to the root command."""
+    admin = typer.Typer(help=t("sync.cli.admin.help", "en"), no_args_is_help=True)
+    codes = typer.Typer(help="enrolment codes: one-time codes a device trades for a token",
+                        no_args_is_help=True)
+    inspectors = typer.Typer(help="inspectors", no_args_is_help=True)
+    devices = typer.Typer(help="enrolled devices", no_args_is_help=True)
+    outlets = typer.Typer(help="outlets", no_args_is_help=True)
+    assignments = typer.Typer(help="assigned visits", no_args_is_help=True)
+    admin.add_typer(codes, name="enrol-code")
+    admin.add_typer(inspectors, name="inspectors")
+    admin.add_typer(devices, name="devices")
+    admin.add_typer(outlets, name="outlets")
+    admin.add_typer(assignments, name="assignments")
+    cli.add_typer(admin, name="admin")
+
+    @codes.command("create")
+    def code_create(
+        inspector: str = typer.Option(None, "--inspector", help="inspector id the device acts for"),
+        role: str = typer.Option("device", "--role", help="device, or manager (read access)"),
+        hours: int = typer.Option(72, "--valid-hours", help="the code expires after this"),
+        data_dir: Path = DataDir, database_url: str = DbUrl,
+    ) -> None:
+        from app.sync.server import admin as ops
+
+        code, row = ops.create_enrol_code(_ctx(data_dir, database_url), inspector, role, hours)
+        typer.echo(t("sync.cli.code.created", code=code, id=row.id,
+                     expires=_when(row.expires_at)))
+
+    @codes.command("list")
+    def code_list(data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.sync.server import admin as ops
+
+        rows = ops.list_enrol_codes(_ctx(data_dir, database_url))
+        _table([t("sync.cli.col.id"), t("sync.cli.col.code"), t("sync.cli.col.role"),
+                t("sync.cli.col.inspector"), t("sync.cli.col.state"),
+                t("sync.cli.col.expires"), t("sync.cli.col.device")],
+               [[str(r.id), r.hint + "-…", r.role, r.inspector_id or "-",
+                 t(f"sync.cli.code_state.{ops.code_state(r)}"), _when(r.expires_at),
+                 r.used_by or "-"] for r in rows])
+
+    @codes.command("revoke")
+    def code_revoke(code_id: int = typer.Argument(..., help="the id from `enrol-code list`"),
+                    data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.sync.server import admin as ops
+
+        ops.revoke_enrol_code(_ctx(data_dir, database_url), code_id)
+        typer.echo(t("sync.cli.code.revoked", id=code_id))
+
+    @inspectors.command("add")
+    def inspector_add(
+        inspector_id: str = typer.Argument(..., help="e.g. ms-001"),
+        name: str = typer.Argument(...),
+        role: str = typer.Option("mystery_shopper", "--role",
+                                 help="mystery_shopper, area_manager or outlet_agent"),
+        data_dir: Path = DataDir, database_url: str = DbUrl,
+    ) -> None:
+        from app.sync.server import admin as ops
+
+        _, created = ops.add_inspector(_ctx(data_dir, database_url), inspector_id, name, role)
+        typer.echo(t("sync.cli.inspector.added" if created else "sync.cli.inspector.updated",
+                     id=inspector_id))
+
+    @inspectors.command("list")
+    def inspector_list(data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.sync.server import admin as ops
+
+        rows = ops.list_inspectors(_ctx(data_dir, database_url))
+        _table([t("sync.cli.col.id"), t("sync.cli.col.name"), t("sync.cli.col.role")],
+               [[r.id, r.name, t(f"role.{r.role}")] for r in rows])
+
+    @devices.command("list")
+    def device_list(data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.sync.server import admin as ops
+
+        rows = ops.list_devices(_ctx(data_dir, database_url))
+        _table([t("sync.cli.col.id"), t("sync.cli.col.name"), t("sync.cli.col.role"),
+                t("sync.cli.col.inspector"), t("sync.cli.col.last_seen"),
+                t("sync.cli.col.state")],
+               [[d.id, d.name, d.role, d.inspector_id or "-", _when(d.last_seen_at),
+                 t("sync.cli.code_state.revoked") if d.revoked_at
+                 else t("sync.cli.device.active")] for d in rows])
+
+    @devices.command("revoke")
+    def device_revoke(device_id: str = typer.Argument(...),
+                      data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.sync.server import admin as ops
+
+        ops.revoke_device(_ctx(data_dir, database_url), device_id)
+        typer.echo(t("sync.cli.device.revoked", id=device_id))
+
+    @outlets.command("import")
+    def outlet_import(file: Path = typer.Argument(..., help="CSV: code,name,tier[,region,"
+                                                  "business_unit,address,active]"),
+                      data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.sync.server import admin as ops
+
+        r = ops.import_outlets_csv(_ctx(data_dir, database_url), file)
+        typer.echo(t("sync.cli.outlets.imported", created=r.created, updated=r.updated,
+                     unchanged=r.unchanged))
+
+    @assignments.command("add")
+    def assignment_add(
+        inspector: str = typer.Option(..., "--inspector"),
+        outlet: str = typer.Option(..., "--outlet"),
+        kind: str = typer.Option("mystery_shop", "--kind"),
+        due_by: str = typer.Option(None, "--due-by", help="YYYY-MM-DD"),
+        note: str = typer.Option(None, "--note"),
+        data_dir: Path = DataDir, database_url: str = DbUrl,
+    ) -> None:
+        from app.errors import UserError
+        from app.sync.server import admin as ops
+
+        try:
+            due = date.fromisoformat(due_by) if due_by else None
+        except ValueError:
+            raise UserError("sync.cli.bad_date", value=due_by) from None
+        row = ops.add_assignment(_ctx(data_dir, database_url), inspector, outlet, kind,
+                                 due_by=due, note=note)
+        typer.echo(t("sync.cli.assignment.added", id=row.id))
+
+    @assignments.command("import")
+    def assignment_import(file: Path = typer.Argument(..., help="CSV: inspector,outlet,kind"
+                                                      "[,due_from,due_by,note]"),
+                          data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.sync.server import admin as ops
+
+        r = ops.import_assignments_csv(_ctx(data_dir, database_url), file)
+        typer.echo(t("sync.cli.assignments.imported", created=r.created))

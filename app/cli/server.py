@@ -1,9 +1,36 @@
-"""`hallcheck` commands for this area (to be filled in)."""
+"""`hallcheck server`: run the central endpoint (FastAPI on uvicorn)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from app.i18n import t
 
 
 def register(cli: typer.Typer) -> None:
-    """Add this area's commands to the root command."""
+    """Add `hallcheck server` to the root command."""
+
+    @cli.command("server", help=t("sync.cli.server.help", "en"))
+    def server(
+        host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+        port: int = typer.Option(8765, "--port", min=1, max=65535, help="TCP port"),
+        data_dir: Path = typer.Option(None, "--data-dir", envvar="HALLCHECK_SERVER_DATA_DIR",
+                                      help="server data (SQLite file, photos)"),
+        database_url: str = typer.Option(None, "--database-url", envvar="HALLCHECK_DATABASE_URL",
+                                         help="e.g. postgresql+psycopg://user@host/db "
+                                         "(default: SQLite in the data dir)"),
+        checklists: Path = typer.Option(None, "--checklists",
+                                        help="checklists.yaml to issue (default: "
+                                        "DATA_DIR/checklists.yaml, else the shipped one)"),
+        log_level: str = typer.Option("info", "--log-level", help="uvicorn log level"),
+    ) -> None:
+        from app.sync.server import ServerSettings, serve
+
+        settings = ServerSettings.from_env(data_dir, database_url, checklists_path=checklists)
+        typer.echo(t("sync.cli.server.starting", host=host, port=port,
+                     data_dir=str(settings.data_dir),
+                     database="PostgreSQL" if settings.url.startswith("postgresql")
+                     else "SQLite"), err=True)
+        serve(settings, host=host, port=port, log_level=log_level)

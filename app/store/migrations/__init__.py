@@ -1,0 +1,1 @@
+"""Alembic migrations of the device database (run with `app.store.migrate`)."""

@@ -1,0 +1,385 @@
+"""The wire protocol both ends share: what a device uploads, what the server acknowledges.
+
+Everything crossing the network is one of these pydantic models, so the client builds
+exactly what the server validates and both compute the same `body_sha256` from the same
+canonical JSON. Unknown keys are refused (`extra="forbid"`): the API is versioned under
+`/api/v1`, a new field means a new version, never a silently dropped value.
+
+An upload is delivered only when the server answers with an *acknowledgement*: a JSON
+body of the Ack shape naming the inspection (or photo hash) and what was stored. A 200
+with anything else (a captive portal's login page, a proxy's error page) is not one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from app.checklists import Kind
+
+API_VERSION = 1
+API_PREFIX = "/api/v1"
+MEDIA_JSON = "application/json"
+MEDIA_PHOTO = "application/octet-stream"
+LIMITS_HEADER = "X-Hallcheck-Max-Request-Bytes"
+
+# Defaults the server announces at GET /api/v1/limits (and in LIMITS_HEADER).
+DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024  # the largest request body of any kind
+DEFAULT_MAX_JSON_BYTES = 2 * 1024 * 1024  # the largest JSON body (an inspection)
+MAX_HASHES_PER_QUERY = 1000  # POST /photos/missing
+
+Sha256 = Annotated[
+    str, StringConstraints(pattern=r"^[0-9a-f]{64}$"),
+    Field(description="lower-case hex SHA-256 of the photo's bytes"),
+]
+Code = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"),
+    Field(description="an identifier: letters, digits, '_', '.', '-' (no slashes)"),
+]
+ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Note = Annotated[str, StringConstraints(max_length=4000)]
+Tier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+class Wire(BaseModel):
+    """Base of every protocol model: unknown keys are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- what a device uploads ---------------------------------------------------------------
+
+
+class Location(Wire):
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    accuracy_m: Annotated[float, Field(ge=0)] | None = None
+    at: AwareDatetime | None = None
+
+
+class SectionScore(Wire):
+    id: ItemId
+    score: Annotated[float, Field(ge=0)] | None = None
+    weight: Annotated[float, Field(ge=0)] | None = None
+    vetoed: bool = False
+
+
+class ScoreSnapshot(Wire):
+    """The score as the device computed it at finalise (the server keeps it, never recomputes)."""
+
+    total: Annotated[float, Field(ge=0)] | None = None
+    max_total: Annotated[float, Field(gt=0)] | None = None
+    visit_voided: bool = False
+    sections: Annotated[list[SectionScore], Field(max_length=500)] = []
+
+
+class AnswerUpload(Wire):
+    item_id: ItemId
+    value: bool | float | str | None = None
+    na: bool = False
+    note: Note | None = None
+    answered_at: AwareDatetime | None = None
+
+
+class PhotoRef(Wire):
+    sha256: Sha256
+    item_id: ItemId | None = None
+    size: Annotated[int, Field(gt=0)]
+    width: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    height: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    captured_at: AwareDatetime | None = None
+    source: Literal["camera", "gallery"] = "camera"
+    content_type: Literal["image/jpeg", "image/png", "image/webp", "image/heic"] = "image/jpeg"
+
+
+class VetoUpload(Wire):
+    item_id: ItemId
+    section_id: ItemId | None = None
+    scope: Literal["section", "visit"]
+    note: Note | None = None
+    photos: Annotated[list[Sha256], Field(max_length=50)] = []
+
+
+class ActionUpload(Wire):
+    """A corrective action raised during the visit (owner, due date, follow-up)."""
+
+    uuid: UUID
+    item_id: ItemId | None = None
+    description: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+    owner: Name
+    due_date: date | None = None
+    status: Literal["open", "closed"] = "open"
+    created_at: AwareDatetime
+    closed_at: AwareDatetime | None = None
+    closed_note: Note | None = None
+
+
+class Amendment(Wire):
+    """A finished result is never edited: a correction is a new record naming who, when, why."""
+
+    by: Code
+    at: AwareDatetime
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+
+
+class InspectionUpload(Wire):
+    """One inspection as the device made it; keyed by the UUID the device generated."""
+
+    uuid: UUID
+    device_id: Code
+    outlet_code: Code
+    kind: Kind
+    tier: Tier
+    phase: Tier | None = None
+    inspector_id: Code
+    checklist_id: ItemId
+    checklist_version: Annotated[int, Field(ge=1)]
+    checklist_hash: Sha256
+    created_seq: Annotated[int, Field(ge=0, description="the device's order of creation")]
+    started_at: AwareDatetime
+    finalized_at: AwareDatetime | None = None
+    location_start: Location | None = None
+    location_end: Location | None = None
+    status: Literal["draft", "finalized"]
+    score: ScoreSnapshot | None = None
+    answers: Annotated[list[AnswerUpload], Field(max_length=2000)] = []
+    photos: Annotated[list[PhotoRef], Field(max_length=500)] = []
+    vetoes: Annotated[list[VetoUpload], Field(max_length=500)] = []
+    actions: Annotated[list[ActionUpload], Field(max_length=500)] = []
+    amends_uuid: UUID | None = None
+    amendment: Amendment | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> InspectionUpload:
+        if self.status == "finalized" and self.finalized_at is None:
+            raise ValueError("a finalized inspection needs finalized_at")
+        if (self.amends_uuid is None) != (self.amendment is None):
+            raise ValueError("amends_uuid and amendment go together (who, when and why)")
+        if self.amends_uuid == self.uuid:
+            raise ValueError("an inspection cannot amend itself")
+        sizes: dict[str, int] = {}
+        for p in self.photos:
+            if sizes.setdefault(p.sha256, p.size) != p.size:
+                raise ValueError(f"photo {p.sha256} is listed with two different sizes")
+        return self
+
+    def photo_hashes(self) -> list[str]:
+        """Each distinct photo hash, in the order first listed."""
+        return list(dict.fromkeys(p.sha256 for p in self.photos))
+
+    def body_sha256(self) -> str:
+        return body_sha256(self)
+
+
+def canonical_json(model: BaseModel) -> bytes:
+    """The one byte form of a model both ends hash: sorted keys, no spaces, UTF-8."""
+    data = model.model_dump(mode="json")
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def body_sha256(model: BaseModel) -> str:
+    return hashlib.sha256(canonical_json(model)).hexdigest()
+
+
+# --- what the server answers ----------------------------------------------------------
+
+
+class InspectionAck(Wire):
+    """The only answer to PUT /inspections/{uuid} that counts as delivered."""
+
+    ack: Literal["inspection"]
+    uuid: UUID
+    body_sha256: Sha256
+    stored: Literal["created", "unchanged", "updated"]
+    status: Literal["draft", "finalized"]
+    complete: bool = Field(description="every photo the inspection lists has arrived")
+    missing_photos: list[Sha256] = []
+    received_at: AwareDatetime
+
+
+class PhotoAck(Wire):
+    """The only answer to PUT /photos/{sha256} that counts as delivered."""
+
+    ack: Literal["photo"]
+    sha256: Sha256
+    size: Annotated[int, Field(ge=0)]
+    stored: Literal["created", "unchanged"]
+
+
+class MissingPhotosRequest(Wire):
+    hashes: Annotated[list[Sha256], Field(max_length=MAX_HASHES_PER_QUERY)]
+
+
+class MissingPhotosResponse(Wire):
+    missing: list[Sha256]
+
+
+class ErrorBody(BaseModel):
+    """Every error the server sends: a stable code for programs and a sentence for people."""
+
+    error: str
+    message: str
+    details: list[dict[str, Any]] | None = None
+
+
+class ConflictBody(ErrorBody):
+    uuid: UUID
+    conflict_id: int
+    stored_body_sha256: Sha256 | None = None
+
+
+class Limits(Wire):
+    api_version: int
+    max_request_bytes: int = Field(description="no request body may be larger (413 otherwise)")
+    max_json_bytes: int = Field(description="no JSON body may be larger (413 otherwise)")
+    max_photo_bytes: int
+    max_hashes_per_query: int
+
+
+class Health(Wire):
+    status: Literal["ok"]
+    api_version: int
+
+
+class EnrolRequest(Wire):
+    code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
+    device_name: Name
+    platform: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+class EnrolResponse(Wire):
+    device_id: Code
+    token: str = Field(description="send as 'Authorization: Bearer <token>'; shown once")
+    role: Literal["device", "manager"]
+    inspector_id: Code | None = None
+    inspector_name: str | None = None
+    api_version: int
+
+
+class Me(Wire):
+    device_id: Code
+    device_name: str
+    role: Literal["device", "manager"]
+    inspector_id: Code | None = None
+    inspector_name: str | None = None
+
+
+class OutletOut(Wire):
+    code: Code
+    name: str
+    tier: Tier
+    region: str | None = None
+    business_unit: str | None = None
+    address: str | None = None
+    active: bool = True
+
+
+class OutletList(Wire):
+    outlets: list[OutletOut]
+
+
+class AssignmentOut(Wire):
+    id: int
+    outlet_code: Code
+    inspector_id: Code
+    kind: Kind
+    due_from: date | None = None
+    due_by: date | None = None
+    note: str | None = None
+
+
+class AssignmentList(Wire):
+    inspector_id: Code | None
+    assignments: list[AssignmentOut]
+
+
+class ChecklistBundle(Wire):
+    """Every resolved checklist (kind x tier) the server currently issues."""
+
+    etag: str
+    checklists: list[dict[str, Any]] = Field(
+        description="ResolvedChecklist documents (id, kind, version, tier, sections, "
+        "content_hash); a draft keeps the definition it started with"
+    )
+    tiers: dict[str, dict[str, Any]] = Field(
+        default={}, description="tier name -> {family, label: {zh, en}}"
+    )
+
+
+class InspectionSummary(Wire):
+    seq: int = Field(description="arrival order on the server; use as the `after` cursor")
+    uuid: UUID
+    device_id: str
+    inspector_id: str
+    outlet_code: str
+    kind: str
+    tier: str
+    status: Literal["draft", "finalized"]
+    started_at: datetime
+    finalized_at: datetime | None = None
+    received_at: datetime
+    score_total: float | None = None
+    amends_uuid: UUID | None = None
+    photo_count: int
+    photos_missing: int
+    complete: bool = Field(description="finalized and every photo it lists has arrived")
+    body_sha256: Sha256
+
+
+class InspectionPage(Wire):
+    items: list[InspectionSummary]
+    next_after: int | None = Field(description="pass as ?after= for the next page; null: done")
+
+
+class InspectionDetail(Wire):
+    summary: InspectionSummary
+    missing_photos: list[Sha256]
+    body: InspectionUpload
+
+
+class ConflictOut(Wire):
+    id: int
+    uuid: UUID
+    device_id: str
+    received_at: datetime
+    reason: str
+    body_sha256: Sha256
+    stored_body_sha256: Sha256 | None = None
+    body: dict[str, Any]
+
+
+class ConflictList(Wire):
+    conflicts: list[ConflictOut]
+
+
+class DeviceOut(Wire):
+    id: str
+    name: str
+    role: str
+    inspector_id: str | None = None
+    created_at: datetime
+    last_seen_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+def parse_ack(model: type[BaseModel], payload: Any) -> BaseModel | None:
+    """The ack in `payload`, or None when it is not one (wrong shape, wrong kind)."""
+    try:
+        return model.model_validate(payload)
+    except ValidationError:
+        return None

@@ -1,0 +1,293 @@
+"""Administration of the central endpoint: inspectors, enrolment codes, devices, outlets and
+assignments. The `hallcheck admin ...` commands call these on the server's database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from app.checklists import Kind
+from app.errors import UserError
+from app.sync.protocol import DeviceOut
+from app.sync.server.auth import hash_code, new_enrol_code
+from app.sync.server.context import ServerContext
+from app.sync.server.models import (
+    Assignment,
+    Device,
+    EnrolCode,
+    Inspector,
+    Outlet,
+    utcnow,
+)
+from app.sync.server.service import as_utc
+
+ROLES = ("mystery_shopper", "area_manager", "outlet_agent")
+TOKEN_ROLES = ("device", "manager")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_TIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+OUTLET_COLUMNS = ("code", "name", "tier", "region", "business_unit", "address", "active")
+ASSIGNMENT_COLUMNS = ("inspector", "outlet", "kind", "due_from", "due_by", "note")
+
+
+# --- inspectors ---------------------------------------------------------------------------
+
+
+def add_inspector(ctx: ServerContext, inspector_id: str, name: str,
+                  role: str = "mystery_shopper") -> tuple[Inspector, bool]:
+    """Add an inspector, or update the name/role of an existing one. -> (row, created)."""
+    if not _CODE.match(inspector_id):
+        raise UserError("sync.admin.bad_id", value=inspector_id)
+    if role not in ROLES:
+        raise UserError("sync.admin.bad_role", value=role, allowed=", ".join(ROLES))
+    if not name.strip():
+        raise UserError("sync.admin.empty_name")
+    with ctx.session() as s:
+        row = s.get(Inspector, inspector_id)
+        created = row is None
+        if row is None:
+            row = Inspector(id=inspector_id, name=name.strip(), role=role)
+        else:
+            row.name, row.role, row.active = name.strip(), role, True
+        s.add(row)
+        s.commit()
+        return row, created
+
+
+def list_inspectors(ctx: ServerContext) -> list[Inspector]:
+    with ctx.session() as s:
+        return list(s.exec(select(Inspector).order_by(Inspector.id)).all())
+
+
+# --- enrolment codes and devices ----------------------------------------------------------
+
+
+def create_enrol_code(ctx: ServerContext, inspector_id: str | None = None,
+                      role: str = "device", valid_hours: int = 72) -> tuple[str, EnrolCode]:
+    """A one-time code a device trades for its token. The code is shown once: only its
+    hash is kept."""
+    if role not in TOKEN_ROLES:
+        raise UserError("sync.admin.bad_token_role", value=role,
+                        allowed=", ".join(TOKEN_ROLES))
+    if valid_hours < 1:
+        raise UserError("sync.admin.bad_hours")
+    with ctx.session() as s:
+        if inspector_id is not None and s.get(Inspector, inspector_id) is None:
+            raise UserError("sync.admin.unknown_inspector", id=inspector_id)
+        code = new_enrol_code()
+        now = utcnow()
+        row = EnrolCode(code_hash=hash_code(code), hint=code[:4], role=role,
+                        inspector_id=inspector_id, created_at=now,
+                        expires_at=now + timedelta(hours=valid_hours))
+        s.add(row)
+        s.commit()
+        return code, row
+
+
+def list_enrol_codes(ctx: ServerContext) -> list[EnrolCode]:
+    with ctx.session() as s:
+        return list(s.exec(select(EnrolCode).order_by(EnrolCode.id)).all())
+
+
+def code_state(code: EnrolCode) -> str:
+    if code.revoked_at is not None:
+        return "revoked"
+    if code.used_at is not None:
+        return "used"
+    if as_utc(code.expires_at) < utcnow():  # type: ignore[operator]
+        return "expired"
+    return "open"
+
+
+def revoke_enrol_code(ctx: ServerContext, code_id: int) -> EnrolCode:
+    with ctx.session() as s:
+        row = s.get(EnrolCode, code_id)
+        if row is None:
+            raise UserError("sync.admin.unknown_code", id=code_id)
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+            s.add(row)
+            s.commit()
+        return row
+
+
+def list_devices(ctx: ServerContext) -> list[DeviceOut]:
+    with ctx.session() as s:
+        rows = s.exec(select(Device).order_by(Device.created_at)).all()
+    return [DeviceOut(id=d.id, name=d.name, role=d.role, inspector_id=d.inspector_id,
+                      created_at=as_utc(d.created_at),  # type: ignore[arg-type]
+                      last_seen_at=as_utc(d.last_seen_at), revoked_at=as_utc(d.revoked_at))
+            for d in rows]
+
+
+def revoke_device(ctx: ServerContext, device_id: str) -> Device:
+    """Revoke a device's token: from now on it gets 401 and must enrol again."""
+    with ctx.session() as s:
+        row = s.get(Device, device_id)
+        if row is None:
+            raise UserError("sync.admin.unknown_device", id=device_id)
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+            s.add(row)
+            s.commit()
+        return row
+
+
+# --- outlets and assignments from CSV ------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _read_csv(path: Path, required: tuple[str, ...], known: tuple[str, ...]
+              ) -> list[tuple[int, dict[str, str]]]:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError("sync.admin.csv_unreadable", file=str(path), reason=exc.strerror
+                        or str(exc)) from None
+    try:
+        text = raw.decode("utf-8-sig")  # Excel writes a BOM
+    except UnicodeDecodeError:
+        raise UserError("sync.admin.csv_encoding", file=str(path)) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise UserError("sync.admin.csv_columns", file=str(path), missing=", ".join(missing),
+                        expected=", ".join(known))
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        clean = {k: (v or "").strip() for k, v in row.items() if k in known}
+        if any(clean.values()):
+            rows.append((reader.line_num, clean))
+    return rows
+
+
+def _yes(value: str) -> bool | None:
+    v = value.strip().lower()
+    if v in ("", "1", "true", "yes", "y", "是", "active"):
+        return True
+    if v in ("0", "false", "no", "n", "否", "inactive"):
+        return False
+    return None
+
+
+def import_outlets_csv(ctx: ServerContext, path: Path) -> ImportResult:
+    """Create or update outlets from a CSV (columns: code, name, tier, and optionally region,
+    business_unit, address, active). All rows or none: a file with a problem changes
+    nothing and every problem is reported with its line."""
+    rows = _read_csv(path, ("code", "name", "tier"), OUTLET_COLUMNS)
+    tiers = set(ctx.checklists.bundle().tiers)
+    result = ImportResult()
+    parsed: dict[str, dict[str, object]] = {}
+    for line, r in rows:
+        where = f"{path}:{line}"
+        if not _CODE.match(r["code"]):
+            result.problems.append(f"{where}: code '{r['code']}'")
+        if not r["name"]:
+            result.problems.append(f"{where}: name")
+        if not _TIER.match(r["tier"]) or (tiers and r["tier"] not in tiers):
+            result.problems.append(f"{where}: tier '{r['tier']}'"
+                                   + (f" ({', '.join(sorted(tiers))})" if tiers else ""))
+        active = _yes(r.get("active", ""))
+        if active is None:
+            result.problems.append(f"{where}: active '{r.get('active')}'")
+        if r["code"] in parsed:
+            result.problems.append(f"{where}: code '{r['code']}' x2")
+        parsed[r["code"]] = {
+            "name": r["name"][:200], "tier": r["tier"], "region": r.get("region") or None,
+            "business_unit": r.get("business_unit") or None,
+            "address": (r.get("address") or None), "active": bool(active),
+        }
+    if result.problems:
+        raise UserError("sync.admin.csv_problems", count=len(result.problems),
+                        problems="\n".join(result.problems[:50]))
+    with ctx.session() as s:
+        existing = {o.code: o for o in s.exec(
+            select(Outlet).where(col(Outlet.code).in_(list(parsed)))).all()}
+        for code, values in parsed.items():
+            row = existing.get(code)
+            if row is None:
+                s.add(Outlet(code=code, **values))  # type: ignore[arg-type]
+                result.created += 1
+            elif any(getattr(row, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(row, k, v)
+                row.updated_at = utcnow()
+                s.add(row)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        s.commit()
+    return result
+
+
+def _date(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def add_assignment(ctx: ServerContext, inspector_id: str, outlet_code: str, kind: str,
+                   due_from: date | None = None, due_by: date | None = None,
+                   note: str | None = None) -> Assignment:
+    with ctx.session() as s:
+        if s.get(Inspector, inspector_id) is None:
+            raise UserError("sync.admin.unknown_inspector", id=inspector_id)
+        if s.get(Outlet, outlet_code) is None:
+            raise UserError("sync.admin.unknown_outlet", code=outlet_code)
+        try:
+            kind = Kind(kind).value
+        except ValueError:
+            raise UserError("sync.admin.bad_kind", value=kind,
+                            allowed=", ".join(k.value for k in Kind)) from None
+        row = Assignment(inspector_id=inspector_id, outlet_code=outlet_code, kind=kind,
+                         due_from=due_from, due_by=due_by, note=note)
+        s.add(row)
+        s.commit()
+        return row
+
+
+def import_assignments_csv(ctx: ServerContext, path: Path) -> ImportResult:
+    """Add assignments from a CSV (inspector, outlet, kind, due_from, due_by, note)."""
+    rows = _read_csv(path, ("inspector", "outlet", "kind"), ASSIGNMENT_COLUMNS)
+    result = ImportResult()
+    with ctx.session() as s:
+        inspectors = set(s.exec(select(Inspector.id)).all())
+        outlets = set(s.exec(select(Outlet.code)).all())
+    kinds = {k.value for k in Kind}
+    todo = []
+    for line, r in rows:
+        where = f"{path}:{line}"
+        if r["inspector"] not in inspectors:
+            result.problems.append(f"{where}: inspector '{r['inspector']}'")
+        if r["outlet"] not in outlets:
+            result.problems.append(f"{where}: outlet '{r['outlet']}'")
+        if r["kind"] not in kinds:
+            result.problems.append(f"{where}: kind '{r['kind']}' ({', '.join(sorted(kinds))})")
+        try:
+            due_from, due_by = _date(r.get("due_from", "")), _date(r.get("due_by", ""))
+        except ValueError:
+            result.problems.append(f"{where}: date (YYYY-MM-DD)")
+            continue
+        todo.append(Assignment(inspector_id=r["inspector"], outlet_code=r["outlet"],
+                               kind=r["kind"], due_from=due_from, due_by=due_by,
+                               note=r.get("note") or None))
+    if result.problems:
+        raise UserError("sync.admin.csv_problems", count=len(result.problems),
+                        problems="\n".join(result.problems[:50]))
+    with ctx.session() as s:
+        s.add_all(todo)
+        s.commit()
+    result.created = len(todo)
+    return result

@@ -1,0 +1,140 @@
+"""The central endpoint's own tables (a metadata of their own, apart from the device store).
+
+The schema is created and evolved by the alembic migrations in `migrations/`; these models
+are how the code reads and writes it. Times are stored in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+
+class ServerModel(SQLModel, registry=registry()):
+    """Base of the server's tables; `ServerModel.metadata` is the server schema."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+class Inspector(ServerModel, table=True):
+    __tablename__ = "inspectors"
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    role: str = Field(default="mystery_shopper", max_length=32)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Outlet(ServerModel, table=True):
+    __tablename__ = "outlets"
+    code: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    tier: str = Field(max_length=64)
+    region: str | None = Field(default=None, max_length=200)
+    business_unit: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=500)
+    active: bool = True
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Assignment(ServerModel, table=True):
+    __tablename__ = "assignments"
+    id: int | None = Field(default=None, primary_key=True)
+    inspector_id: str = Field(max_length=64, index=True)
+    outlet_code: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    due_from: date | None = None
+    due_by: date | None = None
+    note: str | None = Field(default=None, max_length=1000)
+    done: bool = False
+
+
+class EnrolCode(ServerModel, table=True):
+    __tablename__ = "enrol_codes"
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    hint: str = Field(max_length=8)  # the first characters, to tell codes apart in a list
+    role: str = Field(default="device", max_length=16)
+    inspector_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    expires_at: datetime = Field(sa_column=_ts())
+    used_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    used_by: str | None = Field(default=None, max_length=64)
+    revoked_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class Device(ServerModel, table=True):
+    __tablename__ = "devices"
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    platform: str | None = Field(default=None, max_length=100)
+    role: str = Field(default="device", max_length=16)
+    inspector_id: str | None = Field(default=None, max_length=64)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    last_seen_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class Inspection(ServerModel, table=True):
+    __tablename__ = "inspections"
+    __table_args__ = (Index("ix_inspections_outlet", "outlet_code"),)
+    seq: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(max_length=36, unique=True)
+    device_id: str = Field(max_length=64, index=True)
+    inspector_id: str = Field(max_length=64)
+    outlet_code: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    tier: str = Field(max_length=64)
+    status: str = Field(max_length=16)
+    checklist_id: str = Field(max_length=64)
+    checklist_version: int
+    checklist_hash: str = Field(max_length=64)
+    started_at: datetime = Field(sa_column=_ts())
+    finalized_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    received_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    score_total: float | None = None
+    amends_uuid: str | None = Field(default=None, max_length=36)
+    body_sha256: str = Field(max_length=64)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class InspectionPhoto(ServerModel, table=True):
+    """Which photos an inspection lists (to tell when all of them have arrived)."""
+
+    __tablename__ = "inspection_photos"
+    inspection_seq: int = Field(primary_key=True)
+    sha256: str = Field(primary_key=True, max_length=64, index=True)
+
+
+class Photo(ServerModel, table=True):
+    __tablename__ = "photos"
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    device_id: str = Field(max_length=64)
+    stored_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Conflict(ServerModel, table=True):
+    """An upload refused because it differs from what is stored: kept for a person to review."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (UniqueConstraint("uuid", "device_id", "body_sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(max_length=36, index=True)
+    device_id: str = Field(max_length=64)
+    received_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    reason: str = Field(max_length=64)
+    body_sha256: str = Field(max_length=64)
+    stored_body_sha256: str | None = Field(default=None, max_length=64)
+    body: str = Field(sa_column=Column(Text, nullable=False))

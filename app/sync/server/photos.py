@@ -1,0 +1,136 @@
+"""Photo storage behind a small interface: content-addressed, verified, written atomically.
+
+The API only talks to a `PhotoStore`; `FileSystemPhotoStore` keeps photos on disk today and
+an object store can take its place later without touching the routes. A photo is named by
+the SHA-256 of its bytes: the store computes the hash while it writes and refuses bytes that
+do not match the name they were sent under, so what is stored is exactly what was taken.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CHUNK = 1024 * 1024
+
+
+class PhotoHashMismatch(ValueError):
+    """The bytes do not hash to the name they were sent under; nothing was stored."""
+
+    def __init__(self, expected: str, actual: str) -> None:
+        super().__init__(f"bytes hash to {actual}, not {expected}")
+        self.expected = expected
+        self.actual = actual
+
+
+class PhotoTooLarge(ValueError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"photo larger than {limit} bytes")
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    sha256: str
+    size: int
+    created: bool  # False: the store already held these bytes
+
+
+class PhotoStore(Protocol):
+    """Where photo bytes live. Implementations must be safe for concurrent writers."""
+
+    def put(self, sha256: str, chunks: Iterable[bytes], *, max_bytes: int | None = None
+            ) -> StoredPhoto:
+        """Store the bytes under their hash; raise PhotoHashMismatch / PhotoTooLarge."""
+        ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def size(self, sha256: str) -> int | None: ...
+
+    def open_chunks(self, sha256: str) -> Iterator[bytes]:
+        """The stored bytes, in chunks; FileNotFoundError when absent."""
+        ...
+
+
+def check_hash(sha256: str) -> str:
+    """`sha256` if it is 64 lower-case hex digits (so it can never be a path trick)."""
+    if not _SHA256.match(sha256):
+        raise ValueError("a photo is named by 64 lower-case hex digits (its SHA-256)")
+    return sha256
+
+
+class FileSystemPhotoStore:
+    """Photos as files `root/ab/cd/<sha256>`, written to a temp file, fsynced and renamed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._tmp = self.root / "tmp"
+        self._tmp.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        check_hash(sha256)
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def size(self, sha256: str) -> int | None:
+        try:
+            return self.path(sha256).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def open_chunks(self, sha256: str) -> Iterator[bytes]:
+        with self.path(sha256).open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                yield chunk
+
+    def put(self, sha256: str, chunks: Iterable[bytes], *, max_bytes: int | None = None
+            ) -> StoredPhoto:
+        target = self.path(sha256)
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="in-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                for chunk in chunks:
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise PhotoTooLarge(max_bytes)
+                    digest.update(chunk)
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+            actual = digest.hexdigest()
+            if actual != sha256:
+                raise PhotoHashMismatch(sha256, actual)
+            if target.is_file() and target.stat().st_size == size:
+                return StoredPhoto(sha256, size, created=False)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)  # atomic: readers see the whole photo or none
+            _fsync_dir(target.parent)
+            return StoredPhoto(sha256, size, created=True)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)

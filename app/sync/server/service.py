@@ -1,0 +1,387 @@
+"""What the endpoint does with what devices send: enrol, store inspections and photos
+idempotently, keep conflicts for review, and answer the managers' read queries."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from app.sync.protocol import (
+    API_VERSION,
+    AssignmentList,
+    AssignmentOut,
+    ConflictOut,
+    EnrolRequest,
+    EnrolResponse,
+    InspectionAck,
+    InspectionDetail,
+    InspectionPage,
+    InspectionSummary,
+    InspectionUpload,
+    OutletOut,
+    PhotoAck,
+    canonical_json,
+)
+from app.sync.server.auth import hash_code, hash_secret, new_device_id, new_token
+from app.sync.server.context import ServerContext
+from app.sync.server.errors import ApiError, not_found, unauthorized
+from app.sync.server.models import (
+    Assignment,
+    Conflict,
+    Device,
+    EnrolCode,
+    Inspection,
+    InspectionPhoto,
+    Inspector,
+    Outlet,
+    Photo,
+    utcnow,
+)
+from app.sync.server.photos import PhotoHashMismatch, PhotoTooLarge
+
+LAST_SEEN_EVERY = timedelta(minutes=1)
+
+
+def as_utc(dt: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every time in the database is UTC."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+# --- enrolment and tokens ----------------------------------------------------------------
+
+
+def enrol(ctx: ServerContext, req: EnrolRequest) -> EnrolResponse:
+    """Trade a one-time enrolment code for a device token (shown once, stored hashed)."""
+    now = utcnow()
+    token = new_token()
+    with ctx.session() as s:
+        code = s.exec(select(EnrolCode).where(EnrolCode.code_hash == hash_code(req.code))).first()
+        if (code is None or code.revoked_at is not None or code.used_at is not None
+                or as_utc(code.expires_at) < now):  # type: ignore[operator]
+            raise ApiError(401, "invalid_enrol_code", "sync.api.invalid_enrol_code")
+        device = Device(id=new_device_id(), name=req.device_name, platform=req.platform,
+                        role=code.role, inspector_id=code.inspector_id,
+                        token_hash=hash_secret(token), created_at=now)
+        # Claim the code atomically: of two devices racing with one code, one wins.
+        claimed = s.execute(
+            update(EnrolCode)
+            .where(col(EnrolCode.id) == code.id, col(EnrolCode.used_at).is_(None))
+            .values(used_at=now, used_by=device.id)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            s.rollback()
+            raise ApiError(401, "invalid_enrol_code", "sync.api.invalid_enrol_code")
+        s.add(device)
+        inspector = s.get(Inspector, code.inspector_id) if code.inspector_id else None
+        s.commit()
+    return EnrolResponse(
+        device_id=device.id, token=token, role=device.role,  # type: ignore[arg-type]
+        inspector_id=device.inspector_id,
+        inspector_name=inspector.name if inspector else None, api_version=API_VERSION,
+    )
+
+
+def authenticate(ctx: ServerContext, token: str | None) -> Device:
+    """The device holding `token`; 401 for no token, an unknown one or a revoked one."""
+    if not token:
+        raise unauthorized("sync.api.no_token")
+    with ctx.session() as s:
+        device = s.exec(select(Device).where(Device.token_hash == hash_secret(token))).first()
+        if device is None:
+            raise unauthorized()
+        if device.revoked_at is not None:
+            raise unauthorized("sync.api.revoked")
+        now = utcnow()
+        seen = as_utc(device.last_seen_at)
+        if seen is None or now - seen > LAST_SEEN_EVERY:
+            s.execute(update(Device).where(col(Device.id) == device.id)
+                      .values(last_seen_at=now))
+            s.commit()
+        return device
+
+
+# --- pull: outlets, assignments -----------------------------------------------------------
+
+
+def list_outlets(ctx: ServerContext) -> list[OutletOut]:
+    with ctx.session() as s:
+        rows = s.exec(select(Outlet).order_by(Outlet.code)).all()
+    return [OutletOut(code=o.code, name=o.name, tier=o.tier, region=o.region,
+                      business_unit=o.business_unit, address=o.address, active=o.active)
+            for o in rows]
+
+
+def list_assignments(ctx: ServerContext, device: Device) -> AssignmentList:
+    if not device.inspector_id:
+        return AssignmentList(inspector_id=None, assignments=[])
+    with ctx.session() as s:
+        rows = s.exec(
+            select(Assignment)
+            .where(Assignment.inspector_id == device.inspector_id,
+                   col(Assignment.done).is_(False))
+            .order_by(col(Assignment.due_by).is_(None), col(Assignment.due_by), Assignment.id)
+        ).all()
+    return AssignmentList(
+        inspector_id=device.inspector_id,
+        assignments=[AssignmentOut(id=a.id, outlet_code=a.outlet_code,  # type: ignore[arg-type]
+                                   inspector_id=a.inspector_id, kind=a.kind,  # type: ignore[arg-type]
+                                   due_from=a.due_from, due_by=a.due_by, note=a.note)
+                     for a in rows],
+    )
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+def missing_photos(ctx: ServerContext, hashes: list[str]) -> list[str]:
+    """Of `hashes`, those the server does not hold yet (in the order asked, once each)."""
+    wanted = list(dict.fromkeys(hashes))
+    if not wanted:
+        return []
+    with ctx.session() as s:
+        have = set(s.exec(select(Photo.sha256).where(col(Photo.sha256).in_(wanted))).all())
+    return [h for h in wanted if h not in have]
+
+
+def store_photo(ctx: ServerContext, device: Device, sha256: str, data: bytes) -> PhotoAck:
+    """Verify and store a photo's bytes; uploading the same bytes again changes nothing."""
+    if not data:
+        raise ApiError(422, "empty_photo", "sync.api.empty_photo")
+    try:
+        stored = ctx.photos.put(sha256, [data], max_bytes=ctx.limits.max_photo_bytes)
+    except PhotoHashMismatch as exc:
+        raise ApiError(422, "hash_mismatch", "sync.api.hash_mismatch",
+                       expected=exc.expected, actual=exc.actual) from None
+    except PhotoTooLarge as exc:
+        raise ApiError(413, "too_large", "sync.api.too_large", limit=exc.limit) from None
+    with ctx.session() as s:
+        if s.get(Photo, sha256) is not None:
+            return PhotoAck(ack="photo", sha256=sha256, size=stored.size, stored="unchanged")
+        s.add(Photo(sha256=sha256, size=stored.size, device_id=device.id))
+        try:
+            s.commit()
+            created = True
+        except IntegrityError:  # the same photo from another request, a moment earlier
+            s.rollback()
+            created = False
+    return PhotoAck(ack="photo", sha256=sha256, size=stored.size,
+                    stored="created" if created else "unchanged")
+
+
+def photo_owner_or_manager(ctx: ServerContext, device: Device, sha256: str) -> Photo:
+    with ctx.session() as s:
+        photo = s.get(Photo, sha256)
+    if photo is None or (device.role != "manager" and photo.device_id != device.id):
+        raise not_found("sync.api.photo_not_found")
+    return photo
+
+
+# --- inspections ---------------------------------------------------------------------------
+
+
+class ConflictError(ApiError):
+    def __init__(self, uuid: UUID, conflict_id: int, reason: str,
+                 stored_body_sha256: str | None) -> None:
+        super().__init__(
+            409, "conflict", f"sync.api.conflict.{reason}",
+            extra={"uuid": str(uuid), "conflict_id": conflict_id,
+                   "stored_body_sha256": stored_body_sha256},
+        )
+
+
+def put_inspection(ctx: ServerContext, device: Device, uuid: UUID,
+                   upload: InspectionUpload) -> InspectionAck:
+    """Store an inspection keyed by its device-made UUID.
+
+    Same body again: a no-op success. A draft may be replaced (by its own device) until it is
+    finalized. A different body for a stored finalized inspection, or any body for another
+    device's inspection, is refused with 409 and kept in `conflicts` for a person to review.
+    """
+    if upload.uuid != uuid:
+        raise ApiError(422, "uuid_mismatch", "sync.api.uuid_mismatch")
+    if upload.device_id != device.id:
+        raise ApiError(422, "device_mismatch", "sync.api.device_mismatch")
+    body = canonical_json(upload).decode()
+    body_hash = upload.body_sha256()
+    for _ in range(3):  # an insert can lose a race with the same upload on another connection
+        try:
+            return _put_inspection_once(ctx, device, upload, body, body_hash)
+        except IntegrityError:
+            continue
+    raise ApiError(503, "busy", "sync.api.busy")
+
+
+def _put_inspection_once(ctx: ServerContext, device: Device, upload: InspectionUpload,
+                         body: str, body_hash: str) -> InspectionAck:
+    uuid = str(upload.uuid)
+    now = utcnow()
+    with ctx.session() as s:
+        row = s.exec(select(Inspection).where(Inspection.uuid == uuid)).first()
+        if row is not None and row.body_sha256 == body_hash and row.device_id == device.id:
+            return _ack(s, row, "unchanged")
+        if row is not None and row.device_id != device.id:
+            conflict = ("other_device", None)
+        elif row is not None and row.status == "finalized":
+            conflict = ("finalized_differs", row.body_sha256)
+        else:
+            conflict = None
+        if conflict is not None:
+            s.rollback()
+            cid = _keep_conflict(ctx, device, upload, body, body_hash, *conflict)
+            raise ConflictError(upload.uuid, cid, conflict[0], conflict[1])
+        fields = {
+            "device_id": device.id, "inspector_id": upload.inspector_id,
+            "outlet_code": upload.outlet_code, "kind": upload.kind.value, "tier": upload.tier,
+            "status": upload.status, "checklist_id": upload.checklist_id,
+            "checklist_version": upload.checklist_version,
+            "checklist_hash": upload.checklist_hash,
+            "started_at": upload.started_at.astimezone(UTC),
+            "finalized_at": upload.finalized_at.astimezone(UTC) if upload.finalized_at else None,
+            "score_total": upload.score.total if upload.score else None,
+            "amends_uuid": str(upload.amends_uuid) if upload.amends_uuid else None,
+            "body_sha256": body_hash, "body": body, "updated_at": now,
+        }
+        if row is None:
+            row = Inspection(uuid=uuid, received_at=now, **fields)
+            s.add(row)
+            s.flush()
+            stored = "created"
+        else:  # a draft replaced by a newer state of itself
+            for key, value in fields.items():
+                setattr(row, key, value)
+            s.execute(InspectionPhoto.__table__.delete().where(  # type: ignore[attr-defined]
+                InspectionPhoto.__table__.c.inspection_seq == row.seq))  # type: ignore[attr-defined]
+            stored = "updated"
+        for sha in upload.photo_hashes():
+            s.add(InspectionPhoto(inspection_seq=row.seq, sha256=sha))  # type: ignore[arg-type]
+        s.commit()
+        return _ack(s, row, stored)
+
+
+def _ack(s: Session, row: Inspection, stored: str) -> InspectionAck:
+    missing = _missing_for(s, row.seq)  # type: ignore[arg-type]
+    return InspectionAck(
+        ack="inspection", uuid=UUID(row.uuid), body_sha256=row.body_sha256,
+        stored=stored, status=row.status, complete=row.status == "finalized" and not missing,  # type: ignore[arg-type]
+        missing_photos=missing, received_at=as_utc(row.received_at),  # type: ignore[arg-type]
+    )
+
+
+def _missing_for(s: Session, seq: int) -> list[str]:
+    stmt = (
+        select(InspectionPhoto.sha256)
+        .outerjoin(Photo, col(Photo.sha256) == col(InspectionPhoto.sha256))
+        .where(InspectionPhoto.inspection_seq == seq, col(Photo.sha256).is_(None))
+        .order_by(InspectionPhoto.sha256)
+    )
+    return list(s.exec(stmt).all())
+
+
+def _keep_conflict(ctx: ServerContext, device: Device, upload: InspectionUpload, body: str,
+                   body_hash: str, reason: str, stored_hash: str | None) -> int:
+    """Record the refused upload once (the same refused body again is the same conflict)."""
+    uuid = str(upload.uuid)
+
+    def existing(s: Session) -> Conflict | None:
+        return s.exec(select(Conflict).where(
+            Conflict.uuid == uuid, Conflict.device_id == device.id,
+            Conflict.body_sha256 == body_hash)).first()
+
+    with ctx.session() as s:
+        found = existing(s)
+        if found is not None:
+            return found.id  # type: ignore[return-value]
+        row = Conflict(uuid=uuid, device_id=device.id, reason=reason, body_sha256=body_hash,
+                       stored_body_sha256=stored_hash, body=body)
+        s.add(row)
+        try:
+            s.commit()
+            return row.id  # type: ignore[return-value]
+        except IntegrityError:
+            s.rollback()
+            return existing(s).id  # type: ignore[union-attr,return-value]
+
+
+# --- reads for managers and scripts ------------------------------------------------------
+
+
+def _photo_counts():  # type: ignore[no-untyped-def]
+    total = (select(func.count()).select_from(InspectionPhoto)
+             .where(InspectionPhoto.inspection_seq == Inspection.seq)
+             .correlate(Inspection).scalar_subquery())
+    missing = (select(func.count()).select_from(InspectionPhoto)
+               .outerjoin(Photo, col(Photo.sha256) == col(InspectionPhoto.sha256))
+               .where(InspectionPhoto.inspection_seq == Inspection.seq,
+                      col(Photo.sha256).is_(None))
+               .correlate(Inspection).scalar_subquery())
+    return total, missing
+
+
+def _summary(row: Inspection, total: int, missing: int) -> InspectionSummary:
+    return InspectionSummary(
+        seq=row.seq, uuid=UUID(row.uuid), device_id=row.device_id,  # type: ignore[arg-type]
+        inspector_id=row.inspector_id, outlet_code=row.outlet_code, kind=row.kind,
+        tier=row.tier, status=row.status, started_at=as_utc(row.started_at),  # type: ignore[arg-type]
+        finalized_at=as_utc(row.finalized_at), received_at=as_utc(row.received_at),  # type: ignore[arg-type]
+        score_total=row.score_total,
+        amends_uuid=UUID(row.amends_uuid) if row.amends_uuid else None,
+        photo_count=total, photos_missing=missing,
+        complete=row.status == "finalized" and missing == 0, body_sha256=row.body_sha256,
+    )
+
+
+def list_inspections(ctx: ServerContext, *, after: int = 0, limit: int = 100,
+                     outlet: str | None = None, device_id: str | None = None,
+                     status: str | None = None, complete: bool | None = None
+                     ) -> InspectionPage:
+    total, missing = _photo_counts()
+    stmt = (select(Inspection, total, missing).options(defer(Inspection.body))  # type: ignore[arg-type]
+            .where(col(Inspection.seq) > after))
+    if outlet is not None:
+        stmt = stmt.where(Inspection.outlet_code == outlet)
+    if device_id is not None:
+        stmt = stmt.where(Inspection.device_id == device_id)
+    if status is not None:
+        stmt = stmt.where(Inspection.status == status)
+    if complete is True:
+        stmt = stmt.where(Inspection.status == "finalized", missing == 0)
+    elif complete is False:
+        stmt = stmt.where((Inspection.status != "finalized") | (missing > 0))
+    stmt = stmt.order_by(Inspection.seq).limit(limit + 1)
+    with ctx.session() as s:
+        rows = s.exec(stmt).all()
+    items = [_summary(r, t, m) for r, t, m in rows[:limit]]
+    return InspectionPage(items=items,
+                          next_after=items[-1].seq if len(rows) > limit and items else None)
+
+
+def get_inspection(ctx: ServerContext, device: Device, uuid: UUID) -> InspectionDetail:
+    total, missing = _photo_counts()
+    with ctx.session() as s:
+        found = s.exec(select(Inspection, total, missing)  # type: ignore[call-overload]
+                       .where(Inspection.uuid == str(uuid))).first()
+        if found is None or (device.role != "manager" and found[0].device_id != device.id):
+            raise not_found("sync.api.inspection_not_found")
+        row, t, m = found
+        missing_list = _missing_for(s, row.seq)
+    return InspectionDetail(summary=_summary(row, t, m), missing_photos=missing_list,
+                            body=InspectionUpload.model_validate_json(row.body))
+
+
+def list_conflicts(ctx: ServerContext, after: int = 0, limit: int = 100) -> list[ConflictOut]:
+    with ctx.session() as s:
+        rows = s.exec(select(Conflict).where(col(Conflict.id) > after)
+                      .order_by(Conflict.id).limit(limit)).all()
+    return [ConflictOut(id=c.id, uuid=UUID(c.uuid), device_id=c.device_id,  # type: ignore[arg-type]
+                        received_at=as_utc(c.received_at), reason=c.reason,  # type: ignore[arg-type]
+                        body_sha256=c.body_sha256, stored_body_sha256=c.stored_body_sha256,
+                        body=json.loads(c.body))
+            for c in rows]

@@ -1,0 +1,1 @@
+"""Headless Flet view tests (see harness.py)."""
