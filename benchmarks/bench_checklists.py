@@ -175,27 +175,31 @@ def whole_load(path: Path) -> int:
     return sum(r.item_count() for r in resolved)
 
 
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm-up: imports, pydantic's first-use costs
-    times = []
+def medians_ms(fns: list[Callable[[], object]], runs: int) -> list[float]:
+    """Median wall time of each function, the runs interleaved (a, b, a, b, ...) so that a
+    change in the machine's load touches both alike and the ratio stays fair."""
+    for fn in fns:
+        fn()  # warm-up: imports, pydantic's first-use costs
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for fn, out in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start) * 1000)
+    return [statistics.median(t) for t in times]
 
 
 def bench(label: str, path: Path, runs: int, ms_target: float | None) -> bool:
     text = path.read_text(encoding="utf-8")
-    bare = median_ms(lambda: yaml.load(text, Loader=BareLoader), runs)
-    whole = median_ms(lambda: whole_load(path), runs)
+    bare, whole = medians_ms([lambda: yaml.load(text, Loader=BareLoader),
+                              lambda: whole_load(path)], runs)
     items = sum(len(s["items"]) for c in yaml.load(text, Loader=BareLoader)["checklists"]
                 for s in c["sections"])
     ratio = whole / bare
     ok_ratio = ratio <= RATIO_TARGET
     print(f"{label}: {path} ({items} items, {len(text) // 1024} KiB)")
     print(f"  bare yaml.load ({BareLoader.__name__}): {bare:8.1f} ms")
-    print(f"  whole load + resolve all:          {whole:8.1f} ms   ({whole_load(path)} "
+    print(f"  whole load + resolve all:       {whole:8.1f} ms   ({whole_load(path)} "
           "resolved items)")
     print(f"  ratio: {ratio:.2f}x  (target <= {RATIO_TARGET:g}x: {'OK' if ok_ratio else 'MISSED'})")
     ok = ok_ratio

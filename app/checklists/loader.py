@@ -291,7 +291,12 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                         yield from _check_condition_value(name, (*ipath, "show_if", ki), cond,
                                                           target)
                 items_so_far[it.id] = (si, ii)
-        for t in sorted(cl_tiers):
+        refs_known = all(
+            t in tier_names
+            for s in cl.sections
+            for t in [*(s.tiers or []), *(t for it in s.items for t in it.tiers or [])]
+        )
+        for t in sorted(cl_tiers) if refs_known else ():  # an unknown tier is reported above
             if not any(t in item_tiers.get(it.id, ()) for s in cl.sections for it in s.items):
                 yield Problem(
                     name,

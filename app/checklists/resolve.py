@@ -130,7 +130,18 @@ class UnknownChecklist(LookupError):
 def resolve(
     source: ChecklistFile, kind: Kind | str, tier: str, phase: str | None = None
 ) -> ResolvedChecklist:
-    kind = Kind(kind)
+    return _resolve(source, kind, tier, phase, {})
+
+
+def _resolve(
+    source: ChecklistFile,
+    kind: Kind | str,
+    tier: str,
+    phase: str | None,
+    copies: dict[tuple[int, float], Item],
+) -> ResolvedChecklist:
+    """resolve(), sharing tier-specific item copies through `copies` (see _item_for)."""
+    kind = _kind(kind)
     if tier not in source.tiers:
         raise UnknownChecklist(f"unknown tier '{tier}'")
     phase = phase or source.default_phase
@@ -141,7 +152,7 @@ def resolve(
     for sec in checklist.sections:
         if tier not in source.expand_tiers(sec.tiers):
             continue
-        items = [_item_for(source, it, tier) for it in sec.items
+        items = [_item_for(source, it, tier, copies) for it in sec.items
                  if it.tiers is None or tier in source.expand_tiers(it.tiers)]
         if not items:
             continue
@@ -150,14 +161,16 @@ def resolve(
         if phase is not None:
             weight *= sec.phase_factors.get(phase, 1.0)
         sections.append(
-            ResolvedSection(
-                id=sec.id, title=sec.title, description=sec.description, weight=weight,
+            # model_construct: every part was validated when the file was loaded (validating
+            # again would re-run each item's checks once per tier)
+            ResolvedSection.model_construct(
+                id=sec.id, title=sec.title, description=sec.description, weight=float(weight),
                 items=items,
             )
         )
     if not sections:
         raise UnknownChecklist(f"the {kind.value} checklist has no items for tier '{tier}'")
-    resolved = ResolvedChecklist(
+    resolved = ResolvedChecklist.model_construct(
         id=checklist.id,
         kind=kind,
         version=checklist.version,
@@ -170,15 +183,23 @@ def resolve(
     return resolved.model_copy(update={"content_hash": resolved.compute_hash()})
 
 
-def _item_for(source: ChecklistFile, it: Item, tier: str) -> Item:
+def _item_for(source: ChecklistFile, it: Item, tier: str,
+              copies: dict[tuple[int, float], Item]) -> Item:
     """The item as this tier sees it: weight settled, tier lists gone.
 
-    Items are frozen, so one that has nothing tier-specific is shared, not copied.
+    Items are frozen, so one that has nothing tier-specific is shared, not copied, and the
+    tiers that see the same weight share one copy (kept in `copies`, which must live no
+    longer than `source`: it is keyed by the id of the source item).
     """
     if it.tiers is None and not it.tier_weights:
         return it
     weight = it.tier_weights.get(tier, _group_weight(source, it.tier_weights, tier, it.weight))
-    return it.model_copy(update={"weight": weight, "tiers": None, "tier_weights": {}})
+    key = (id(it), weight)
+    copy = copies.get(key)
+    if copy is None:
+        copy = copies[key] = it.model_copy(
+            update={"weight": weight, "tiers": None, "tier_weights": {}})
+    return copy
 
 
 def _group_weight(source: ChecklistFile, weights: dict[str, float], tier: str,
@@ -188,6 +209,13 @@ def _group_weight(source: ChecklistFile, weights: dict[str, float], tier: str,
         if tier in source.tier_groups.get(name, ()):
             return w
     return default
+
+
+def _kind(kind: Kind | str) -> Kind:
+    try:
+        return Kind(kind)
+    except ValueError:
+        raise UnknownChecklist(f"unknown checklist kind '{kind}'") from None
 
 
 def _checklist_for(source: ChecklistFile, kind: Kind, tier: str) -> Checklist:
@@ -203,6 +231,7 @@ class Catalog:
     def __init__(self, source: ChecklistFile) -> None:
         self.source = source
         self._cache: dict[tuple[Kind, str, str | None], ResolvedChecklist] = {}
+        self._copies: dict[tuple[int, float], Item] = {}  # shared item copies (_item_for)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Catalog:
@@ -213,9 +242,9 @@ class Catalog:
         return self.source.tiers
 
     def resolve(self, kind: Kind | str, tier: str, phase: str | None = None) -> ResolvedChecklist:
-        key = (Kind(kind), tier, phase)
+        key = (_kind(kind), tier, phase)
         if key not in self._cache:
-            self._cache[key] = resolve(self.source, kind, tier, phase)
+            self._cache[key] = _resolve(self.source, kind, tier, phase, self._copies)
         return self._cache[key]
 
     def combinations(self) -> list[tuple[Kind, str]]:

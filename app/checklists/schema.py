@@ -176,8 +176,15 @@ class Item(Strict):
                 raise ValueError("a scale item needs min and max (e.g. min: 0, max: 5)")
             if self.max <= self.min:
                 raise ValueError(f"scale max ({self.max}) must be greater than min ({self.min})")
+            if self.fail_below is not None and not self.min < self.fail_below <= self.max:
+                raise ValueError(
+                    f"fail_below ({self.fail_below:g}) must be above min ({self.min}) and at "
+                    f"most max ({self.max}), or no answer (or every answer) would fail"
+                )
         elif (self.min is not None or self.max is not None) and t is not ItemType.NUMBER:
             raise ValueError(f"min/max apply to scale and number items, not {t.value}")
+        if self.fail_below is not None and t is not ItemType.SCALE:
+            raise ValueError(f"fail_below applies to scale items, not {t.value}")
         if t is ItemType.NUMBER and not self.bands:
             raise ValueError("a number item needs scoring bands (bands: [{max: 5, score: 1}, ...])")
         if t is not ItemType.NUMBER and (self.bands or self.unit):

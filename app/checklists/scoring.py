@@ -421,7 +421,7 @@ class ScoreResult:
         """Lines a person reads: the total first, then each section, vetoes spelt out."""
         lang = normalise(lang)
         items = self.checklist.items
-        sep = t("score.list_sep", lang)
+        sep = list_sep(lang)
         lines: list[str] = []
         if self.total is None:
             head = t("score.total_none", lang)
@@ -462,6 +462,11 @@ def format_score(value: float) -> str:
     """A score as people read it: one decimal, none when whole (72.5, 100, 66.7)."""
     rounded = round(value + 0.0, 1)
     return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
+
+
+def list_sep(lang: str | None) -> str:
+    """How a list of labels is joined: 、 in Chinese, a comma in English."""
+    return ", " if normalise(lang) == "en" else "、"
 
 
 def _reason(reason: Text, lang: str) -> str:

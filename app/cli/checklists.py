@@ -30,7 +30,7 @@ from app.checklists import (
     load_checklist_file,
 )
 from app.checklists.schema import Condition, PhotoSource, VetoScope
-from app.checklists.scoring import NA, format_score, score, validate_answers
+from app.checklists.scoring import NA, format_score, list_sep, score, validate_answers
 from app.errors import UserError
 from app.i18n import get_language, set_language, t
 
@@ -60,7 +60,7 @@ def validate_cmd(
     """Check a checklists.yaml: a summary when it is valid, every problem when it is not."""
     lang = _language(lang)
     path = path or default_checklists_path()
-    catalog = _load(path, lang)
+    catalog = _load(path, lang, err=False)  # here the problems are the output
     _print_summary(catalog, path, lang)
 
 
@@ -152,7 +152,7 @@ def _describe_item(n: str, item: Item, resolved: ResolvedChecklist, lang: str) -
         head += t("checklists.show.required", lang)
     lines = ["   " + head]
     if item.veto is not None:
-        lines.append(pad + t("checklists.show.veto", lang, veto=t("veto", lang),
+        lines.append(pad + t("checklists.show.veto", lang,
                              scope=t(f"veto.scope.{item.veto.scope.value}", lang),
                              reason=item.veto.reason.get(lang)))
     rule = _scoring_words(item, lang)
@@ -195,13 +195,15 @@ def _type_words(item: Item, lang: str) -> str:
 
 
 def _scoring_words(item: Item, lang: str) -> str | None:
-    sep = t("score.list_sep", lang)
+    sep = list_sep(lang)
     if item.type is ItemType.SCALE:
         if item.fail_below is None:
             return t("checklists.show.fails_at_min", lang, min=item.min)
         return t("checklists.show.fail_below", lang, value=_num(item.fail_below))
     if item.type is ItemType.NUMBER:
         unit = item.unit.get(lang) if item.unit else ""
+        if unit and lang == "en":
+            unit = " " + unit
         parts = []
         for band in item.bands or []:
             if band.min is None and band.max is None:
@@ -307,15 +309,16 @@ def _language(lang: str | None) -> str:
     return get_language()
 
 
-def _load(path: Path, lang: str) -> Catalog:
-    """The catalogue, or every problem of the file on stderr and exit code 1."""
+def _load(path: Path, lang: str, err: bool = True) -> Catalog:
+    """The catalogue, or every problem of the file (on stderr unless `err` is false) and
+    exit code 1. SystemExit, not typer.Exit: app.cli.main passes its code on."""
     try:
         return Catalog(load_checklist_file(path))
     except ChecklistFileError as exc:
         typer.echo(t("checklists.validate.failed", lang, file=exc.file,
-                     count=len(exc.problems)), err=True)
+                     count=len(exc.problems)), err=err)
         for problem in exc.problems:
-            typer.echo(f"  {problem}", err=True)
+            typer.echo(f"  {problem}", err=err)
         raise SystemExit(1) from None
 
 

@@ -35,7 +35,7 @@ class Assignments:
         if not include_done:
             stmt = stmt.where(Assignment.done_uuid.is_(None))
         with self._store.reading() as s:
-            return [self._info(a, name) for a, name in s.execute(stmt).tuples()]
+            return [self._info(a, name) for a, name in s.execute(stmt)]
 
     def open_for(self, inspector_id: str | None = None) -> list[AssignmentInfo]:
         """Every assignment not yet done, soonest due first."""
@@ -47,7 +47,7 @@ class Assignments:
             stmt = stmt.where(or_(Assignment.inspector_id == inspector_id,
                                   Assignment.inspector_id.is_(None)))
         with self._store.reading() as s:
-            return [self._info(a, name) for a, name in s.execute(stmt).tuples()]
+            return [self._info(a, name) for a, name in s.execute(stmt)]
 
     def add(self, outlet_code: str, kind: Kind | str, due_date: date, *,
             inspector_id: str | None = None, source: str = "manual",

@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Connection, Select, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -54,6 +54,7 @@ from app.store import (
     SyncState,
     VetoFlag,
 )
+from app.store.types import utc_text
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,70 @@ def _offset_min(moment: datetime) -> int:
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# ------------------------------------------------------------------------------------------
+# The autosave path: fixed SQL on one connection, no ORM (answer() runs on every tap)
+
+_SQL_STATUS = "SELECT status FROM inspection WHERE uuid = ?"
+_SQL_SET_VALUE = (
+    "INSERT INTO answer (inspection_uuid, item_id, value_json, answered_at) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (inspection_uuid, item_id) DO UPDATE SET "
+    "value_json = excluded.value_json, answered_at = excluded.answered_at RETURNING note"
+)
+_SQL_SET_NOTE = (
+    "INSERT INTO answer (inspection_uuid, item_id, note, noted_at) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (inspection_uuid, item_id) DO UPDATE SET "
+    "note = excluded.note, noted_at = excluded.noted_at RETURNING value_json"
+)
+_SQL_CLEAR_VALUE = (
+    "UPDATE answer SET value_json = NULL, answered_at = NULL "
+    "WHERE inspection_uuid = ? AND item_id = ? RETURNING note"
+)
+_SQL_CLEAR_NOTE = (
+    "UPDATE answer SET note = NULL, noted_at = NULL "
+    "WHERE inspection_uuid = ? AND item_id = ? RETURNING value_json"
+)
+_SQL_DROP_EMPTY = (
+    "DELETE FROM answer WHERE inspection_uuid = ? AND item_id = ? "
+    "AND value_json IS NULL AND note IS NULL"
+)
+_SQL_ENTRIES = "SELECT item_id, value_json, note FROM answer WHERE inspection_uuid = ?"
+_SQL_PHOTOS = "SELECT item_id, sha256 FROM photo WHERE inspection_uuid = ? ORDER BY id"
+_SQL_FLAGS = (
+    "SELECT item_id, evidence_note, evidence_photo FROM veto_flag WHERE inspection_uuid = ?"
+)
+_SQL_DROP_FLAG = "DELETE FROM veto_flag WHERE inspection_uuid = ? AND item_id = ?"
+_SQL_ADD_FLAG = (
+    "INSERT INTO veto_flag (inspection_uuid, item_id, section_id, scope, reason_zh, "
+    "reason_en, evidence_note, evidence_photo, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SQL_FLAG_EVIDENCE = (
+    "UPDATE veto_flag SET evidence_note = ?, evidence_photo = ? "
+    "WHERE inspection_uuid = ? AND item_id = ?"
+)
+
+
+def _require_draft(conn: Connection, uuid: str) -> None:
+    status = conn.exec_driver_sql(_SQL_STATUS, (uuid,)).scalar()
+    if status is None:
+        raise UserError("services.inspection_unknown", uuid=uuid)
+    if status != Status.DRAFT.value:
+        raise UserError("services.finalized_immutable")
+
+
+def _clear_value(conn: Connection, uuid: str, item_id: str) -> str | None:
+    """Remove an item's value (keeping its note); returns the note."""
+    note = conn.exec_driver_sql(_SQL_CLEAR_VALUE, (uuid, item_id)).scalar()
+    conn.exec_driver_sql(_SQL_DROP_EMPTY, (uuid, item_id))
+    return note
+
+
+def _clear_note(conn: Connection, uuid: str, item_id: str) -> str | None:
+    """Remove an item's note (keeping its value); returns the value's JSON."""
+    value_json = conn.exec_driver_sql(_SQL_CLEAR_NOTE, (uuid, item_id)).scalar()
+    conn.exec_driver_sql(_SQL_DROP_EMPTY, (uuid, item_id))
+    return value_json
 
 
 # ------------------------------------------------------------------------------------------
@@ -272,8 +337,9 @@ class Inspections:
         """Record the answer to one item and commit it at once.
 
         The value is checked against the item (InvalidAnswer, a UserError, if it does not
-        fit); veto flags are brought up to date in the same transaction. The live score
-        and what is still missing come from `state()`.
+        fit); veto flags are brought up to date in the same transaction. The call returns
+        once the answer is durable on disk. The live score and what is still missing come
+        from `state()` (kept out of this path so that autosave stays fast).
         """
         now = _now(now)
         definition = self._definition_of(uuid)
@@ -285,17 +351,11 @@ class Inspections:
                              and item.type is ItemType.TEXT):
             return self.clear_answer(uuid, item_id, now=now)
         value_json = _dump(value)
-        with self._store.writing() as s:
-            self._require_draft(s, uuid)
-            stmt = sqlite_insert(Answer).values(
-                inspection_uuid=uuid, item_id=item_id, value_json=value_json, answered_at=now)
-            note = s.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["inspection_uuid", "item_id"],
-                    set_={"value_json": value_json, "answered_at": stmt.excluded.answered_at},
-                ).returning(Answer.note)
-            ).scalar()
-            flagged = self._refresh_vetoes(s, uuid, definition, item_id, now)
+        at = utc_text(now)
+        with self._store.writing_connection() as conn:
+            _require_draft(conn, uuid)
+            note = conn.exec_driver_sql(_SQL_SET_VALUE, (uuid, item_id, value_json, at)).scalar()
+            flagged = self._refresh_vetoes(conn, uuid, definition, item_id, now)
         return Saved(uuid, item_id, value, note, now, item_id in flagged)
 
     def clear_answer(self, uuid: str, item_id: str, *, now: datetime | None = None) -> Saved:
@@ -303,16 +363,10 @@ class Inspections:
         now = _now(now)
         definition = self._definition_of(uuid)
         self._item(definition, item_id)
-        with self._store.writing() as s:
-            self._require_draft(s, uuid)
-            s.execute(update(Answer)
-                      .where(Answer.inspection_uuid == uuid, Answer.item_id == item_id)
-                      .values(value_json=None, answered_at=None))
-            s.execute(delete(Answer).where(Answer.inspection_uuid == uuid,
-                                           Answer.item_id == item_id, Answer.note.is_(None)))
-            note = s.execute(select(Answer.note).where(Answer.inspection_uuid == uuid,
-                                                       Answer.item_id == item_id)).scalar()
-            flagged = self._refresh_vetoes(s, uuid, definition, item_id, now)
+        with self._store.writing_connection() as conn:
+            _require_draft(conn, uuid)
+            note = _clear_value(conn, uuid, item_id)
+            flagged = self._refresh_vetoes(conn, uuid, definition, item_id, now)
         return Saved(uuid, item_id, None, note, now, item_id in flagged)
 
     def note(self, uuid: str, item_id: str, text: str | None, *,
@@ -322,26 +376,14 @@ class Inspections:
         definition = self._definition_of(uuid)
         self._item(definition, item_id)
         text = (text or "").strip() or None
-        with self._store.writing() as s:
-            self._require_draft(s, uuid)
+        with self._store.writing_connection() as conn:
+            _require_draft(conn, uuid)
             if text is None:
-                s.execute(update(Answer)
-                          .where(Answer.inspection_uuid == uuid, Answer.item_id == item_id)
-                          .values(note=None, noted_at=None))
-                s.execute(delete(Answer).where(Answer.inspection_uuid == uuid,
-                                               Answer.item_id == item_id,
-                                               Answer.value_json.is_(None)))
-                value_json = None
+                value_json = _clear_note(conn, uuid, item_id)
             else:
-                stmt = sqlite_insert(Answer).values(
-                    inspection_uuid=uuid, item_id=item_id, note=text, noted_at=now)
-                value_json = s.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=["inspection_uuid", "item_id"],
-                        set_={"note": text, "noted_at": stmt.excluded.noted_at},
-                    ).returning(Answer.value_json)
-                ).scalar()
-            flagged = self._refresh_vetoes(s, uuid, definition, item_id, now)
+                value_json = conn.exec_driver_sql(
+                    _SQL_SET_NOTE, (uuid, item_id, text, utc_text(now))).scalar()
+            flagged = self._refresh_vetoes(conn, uuid, definition, item_id, now)
         value = json.loads(value_json) if value_json is not None else None
         return Saved(uuid, item_id, value, text, now, item_id in flagged)
 
@@ -367,21 +409,21 @@ class Inspections:
             raise UserError("services.photo_needs_camera", item=item.label.get(
                 self._settings.language))
         with self._store.reading() as s:
-            self._require_draft(s, uuid)
+            _require_draft(s.connection(), uuid)
         stored = intake_photo(data, self._photos_dir, max_edge=self._settings.photo_max_edge,
                               source_kind=source,  # type: ignore[arg-type]
                               captured_at=captured_at)
         file = stored.path.relative_to(self._photos_dir).as_posix()
         thumb = stored.thumb_path.relative_to(self._photos_dir).as_posix()
         with self._store.writing() as s:
-            self._require_draft(s, uuid)
+            _require_draft(s.connection(), uuid)
             s.execute(sqlite_insert(Photo).values(
                 inspection_uuid=uuid, item_id=item_id, sha256=stored.sha256, file=file,
                 thumb=thumb, size_bytes=stored.size_bytes, width=stored.width,
                 height=stored.height, captured_at=stored.captured_at, attached_at=now,
                 source=source, sync_state=SyncState.LOCAL.value,
             ).on_conflict_do_nothing())
-            self._refresh_vetoes(s, uuid, definition, item_id, now)
+            self._refresh_vetoes(s.connection(), uuid, definition, item_id, now)
         return PhotoInfo(stored.sha256, item_id, stored.path, stored.thumb_path, stored.width,
                          stored.height, stored.size_bytes, stored.captured_at, source)
 
@@ -391,10 +433,10 @@ class Inspections:
         now = _now(now)
         definition = self._definition_of(uuid)
         with self._store.writing() as s:
-            self._require_draft(s, uuid)
+            _require_draft(s.connection(), uuid)
             s.execute(delete(Photo).where(Photo.inspection_uuid == uuid,
                                           Photo.item_id == item_id, Photo.sha256 == sha256))
-            self._refresh_vetoes(s, uuid, definition, item_id, now)
+            self._refresh_vetoes(s.connection(), uuid, definition, item_id, now)
         self._remove_unused_files([sha256])
 
     # -- reading ---------------------------------------------------------------------------
@@ -548,7 +590,7 @@ class Inspections:
         if problems:
             raise FinaliseBlocked(problems)
         result = rules.score(definition.checklist, answers)
-        self._refresh_vetoes(s, uuid, definition, None, now)
+        self._refresh_vetoes(s.connection(), uuid, definition, None, now)
         facts = rules.score_facts(result)
         if insp.amends_uuid is None or insp.finished_at is None:
             insp.finished_at = now
@@ -556,6 +598,10 @@ class Inspections:
         if checkout is not None:
             insp.checkout_lat, insp.checkout_lon = checkout.lat, checkout.lon
             insp.checkout_accuracy_m = checkout.accuracy_m
+        # the photos of a finalised visit are ready to send
+        s.execute(update(Photo).where(Photo.inspection_uuid == uuid,
+                                      Photo.sync_state == SyncState.LOCAL.value)
+                  .values(sync_state=SyncState.QUEUED.value))
         insp.score_json = _dump(facts["snapshot"])
         insp.total_score = facts["total"]
         insp.complete = facts["complete"]
@@ -564,10 +610,6 @@ class Inspections:
         insp.sync_state = SyncState.QUEUED.value
         insp.sync_error = None
         s.flush()
-        # the photos of a finalised visit are ready to send
-        s.execute(update(Photo).where(Photo.inspection_uuid == uuid,
-                                      Photo.sync_state == SyncState.LOCAL.value)
-                  .values(sync_state=SyncState.QUEUED.value))
         if insp.amends_uuid is None:  # the visit fulfils the oldest open assignment
             first = s.execute(
                 select(Assignment.id)
@@ -647,11 +689,20 @@ class Inspections:
                             attached_at=ph.attached_at, source=ph.source,
                             sync_state=SyncState.LOCAL.value))
             s.flush()
+            conn = s.connection()
+            at = utc_text(now)
             for item_id, value in clean.items():
-                self._set_value(s, new_uuid, item_id, value, now)
+                if value is None:
+                    _clear_value(conn, new_uuid, item_id)
+                else:
+                    conn.exec_driver_sql(_SQL_SET_VALUE, (new_uuid, item_id, _dump(value), at))
             for item_id, text in notes.items():
-                self._set_note(s, new_uuid, item_id, (text or "").strip() or None, now)
-            self._refresh_vetoes(s, new_uuid, definition, None, now)
+                text = (text or "").strip() or None
+                if text is None:
+                    _clear_note(conn, new_uuid, item_id)
+                else:
+                    conn.exec_driver_sql(_SQL_SET_NOTE, (new_uuid, item_id, text, at))
+            self._refresh_vetoes(s.connection(), new_uuid, definition, None, now)
             if finalise:
                 self._finalise_in(s, new_uuid, None, now)
         self._hash_of[new_uuid] = definition.checklist.content_hash
@@ -665,7 +716,7 @@ class Inspections:
         it (actions closed or carried in it go back to how they were). Finalised visits
         cannot be deleted."""
         with self._store.writing() as s:
-            self._require_draft(s, uuid)
+            _require_draft(s.connection(), uuid)
             shas = list(s.execute(select(Photo.sha256).where(Photo.inspection_uuid == uuid))
                         .scalars())
             s.execute(delete(CorrectiveAction).where(CorrectiveAction.raised_in_uuid == uuid))
@@ -688,14 +739,6 @@ class Inspections:
     def _next_seq(self, s: Session) -> int:
         return int(s.execute(select(func.coalesce(func.max(Inspection.created_seq), 0) + 1))
                    .scalar_one())
-
-    @staticmethod
-    def _require_draft(s: Session, uuid: str) -> None:
-        status = s.execute(select(Inspection.status).where(Inspection.uuid == uuid)).scalar()
-        if status is None:
-            raise UserError("services.inspection_unknown", uuid=uuid)
-        if status != Status.DRAFT.value:
-            raise UserError("services.finalized_immutable")
 
     def _definition_of(self, uuid: str) -> _Definition:
         content_hash = self._hash_of.get(uuid)
@@ -760,39 +803,7 @@ class Inspections:
             height=ph.height, size_bytes=ph.size_bytes, captured_at=ph.captured_at,
             source=ph.source, sync_state=ph.sync_state)
 
-    @staticmethod
-    def _set_value(s: Session, uuid: str, item_id: str, value: Any, now: datetime) -> None:
-        if value is None:
-            s.execute(update(Answer)
-                      .where(Answer.inspection_uuid == uuid, Answer.item_id == item_id)
-                      .values(value_json=None, answered_at=None))
-            s.execute(delete(Answer).where(Answer.inspection_uuid == uuid,
-                                           Answer.item_id == item_id, Answer.note.is_(None)))
-            return
-        value_json = _dump(value)
-        stmt = sqlite_insert(Answer).values(inspection_uuid=uuid, item_id=item_id,
-                                            value_json=value_json, answered_at=now)
-        s.execute(stmt.on_conflict_do_update(
-            index_elements=["inspection_uuid", "item_id"],
-            set_={"value_json": value_json, "answered_at": now}))
-
-    @staticmethod
-    def _set_note(s: Session, uuid: str, item_id: str, text: str | None,
-                  now: datetime) -> None:
-        if text is None:
-            s.execute(update(Answer)
-                      .where(Answer.inspection_uuid == uuid, Answer.item_id == item_id)
-                      .values(note=None, noted_at=None))
-            s.execute(delete(Answer).where(Answer.inspection_uuid == uuid,
-                                           Answer.item_id == item_id,
-                                           Answer.value_json.is_(None)))
-            return
-        stmt = sqlite_insert(Answer).values(inspection_uuid=uuid, item_id=item_id,
-                                            note=text, noted_at=now)
-        s.execute(stmt.on_conflict_do_update(index_elements=["inspection_uuid", "item_id"],
-                                             set_={"note": text, "noted_at": now}))
-
-    def _refresh_vetoes(self, s: Session, uuid: str, definition: _Definition,
+    def _refresh_vetoes(self, conn: Connection, uuid: str, definition: _Definition,
                         touched: str | None, now: datetime) -> set[str]:
         """Bring the veto flags of `uuid` in line with its answers, notes and photos.
 
@@ -802,40 +813,30 @@ class Inspections:
         if not definition.veto_items or (touched is not None
                                          and touched not in definition.veto_relevant):
             return set()
-        rows = s.execute(select(Answer.item_id, Answer.value_json, Answer.note)
-                         .where(Answer.inspection_uuid == uuid)).all()
-        answers = {r.item_id: json.loads(r.value_json) for r in rows
-                   if r.value_json is not None}
-        notes = {r.item_id: r.note for r in rows if r.note}
+        rows = conn.exec_driver_sql(_SQL_ENTRIES, (uuid,)).all()
+        answers = {r[0]: json.loads(r[1]) for r in rows if r[1] is not None}
+        notes = {r[0]: r[2] for r in rows if r[2]}
         failing = rules.vetoed_items(definition.checklist, definition.veto_items, answers)
         first_photo: dict[str, str] = {}
         if failing:
-            for item_id, sha in s.execute(
-                    select(Photo.item_id, Photo.sha256)
-                    .where(Photo.inspection_uuid == uuid, Photo.item_id.in_(failing))
-                    .order_by(Photo.id)):
+            for item_id, sha in conn.exec_driver_sql(_SQL_PHOTOS, (uuid,)):
                 first_photo.setdefault(item_id, sha)
-        existing = {f.item_id: (f.evidence_note, f.evidence_photo) for f in s.execute(
-            select(VetoFlag.item_id, VetoFlag.evidence_note, VetoFlag.evidence_photo)
-            .where(VetoFlag.inspection_uuid == uuid))}
-        gone = [i for i in existing if i not in failing]
-        if gone:
-            s.execute(delete(VetoFlag).where(VetoFlag.inspection_uuid == uuid,
-                                             VetoFlag.item_id.in_(gone)))
+        existing = {r[0]: (r[1], r[2])
+                    for r in conn.exec_driver_sql(_SQL_FLAGS, (uuid,))}
+        for item_id in existing:
+            if item_id not in failing:
+                conn.exec_driver_sql(_SQL_DROP_FLAG, (uuid, item_id))
         for item_id in failing:
             evidence = (notes.get(item_id), first_photo.get(item_id))
             if item_id not in existing:
                 item = definition.veto_items[item_id]
                 assert item.veto is not None
-                s.execute(sqlite_insert(VetoFlag).values(
-                    inspection_uuid=uuid, item_id=item_id,
-                    section_id=definition.section_of[item_id], scope=item.veto.scope.value,
-                    reason_zh=item.veto.reason.zh, reason_en=item.veto.reason.en,
-                    evidence_note=evidence[0], evidence_photo=evidence[1], raised_at=now))
+                conn.exec_driver_sql(_SQL_ADD_FLAG, (
+                    uuid, item_id, definition.section_of[item_id], item.veto.scope.value,
+                    item.veto.reason.zh, item.veto.reason.en, evidence[0], evidence[1],
+                    utc_text(now)))
             elif existing[item_id] != evidence:
-                s.execute(update(VetoFlag)
-                          .where(VetoFlag.inspection_uuid == uuid, VetoFlag.item_id == item_id)
-                          .values(evidence_note=evidence[0], evidence_photo=evidence[1]))
+                conn.exec_driver_sql(_SQL_FLAG_EVIDENCE, (*evidence, uuid, item_id))
         return set(failing)
 
     def _remove_unused_files(self, shas: Iterable[str]) -> None:

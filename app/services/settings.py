@@ -198,7 +198,7 @@ class Settings:
 
     def snapshot(self) -> SettingsSnapshot:
         with self._store.reading() as s:
-            raw = dict(s.execute(select(Setting.key, Setting.value)).tuples().all())
+            raw = {k: v for k, v in s.execute(select(Setting.key, Setting.value))}
         try:
             edge = int(raw.get("photo_max_edge", DEFAULT_PHOTO_MAX_EDGE))
         except ValueError:

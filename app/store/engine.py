@@ -96,5 +96,11 @@ class Store:
         with Session(self._immediate, expire_on_commit=False) as session, session.begin():
             yield session
 
+    @contextmanager
+    def writing_connection(self) -> Iterator[Connection]:
+        """Like `writing`, on a bare Connection (no ORM): for the autosave hot path."""
+        with self._immediate.begin() as conn:
+            yield conn
+
     def dispose(self) -> None:
         self.engine.dispose()

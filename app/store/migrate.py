@@ -34,7 +34,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic Config for the device database (pass the connection to migrate)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("version_locations", str(MIGRATIONS_DIR / "versions"))
+    cfg.set_main_option("path_separator", "os")
     cfg.attributes["connection"] = connection
     return cfg
 

@@ -47,8 +47,8 @@ Sha256 = Annotated[
 ]
 Code = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"),
-    Field(description="an identifier: letters, digits, '_', '.', '-' (no slashes)"),
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f/\\]+$"),
+    Field(description="an identifier (outlet code, inspector id): no slashes or controls"),
 ]
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
@@ -72,28 +72,26 @@ class Location(Wire):
     at: AwareDatetime | None = None
 
 
-class SectionScore(Wire):
-    id: ItemId
-    score: Annotated[float, Field(ge=0)] | None = None
-    weight: Annotated[float, Field(ge=0)] | None = None
-    vetoed: bool = False
-
-
 class ScoreSnapshot(Wire):
-    """The score as the device computed it at finalise (the server keeps it, never recomputes)."""
+    """The score as the device computed it at finalise (the server keeps it, never
+    recomputes): the headline numbers plus the device's full breakdown, verbatim."""
 
     total: Annotated[float, Field(ge=0)] | None = None
-    max_total: Annotated[float, Field(gt=0)] | None = None
-    visit_voided: bool = False
-    sections: Annotated[list[SectionScore], Field(max_length=500)] = []
+    complete: bool | None = None
+    voided: bool = False
+    veto_count: Annotated[int, Field(ge=0)] = 0
+    detail: dict[str, Any] = Field(default={}, description="sections, items, vetoes as "
+                                   "scored on the device")
 
 
 class AnswerUpload(Wire):
     item_id: ItemId
-    value: bool | float | str | None = None
-    na: bool = False
-    note: Note | None = None
+    value: bool | int | float | str | None = Field(
+        default=None, description="yes_no: true/false/\"na\"; scale: int/\"na\"; number; "
+        "choice: option id/\"na\"; text: str")
     answered_at: AwareDatetime | None = None
+    note: Note | None = None
+    noted_at: AwareDatetime | None = None
 
 
 class PhotoRef(Wire):
@@ -108,31 +106,43 @@ class PhotoRef(Wire):
 
 
 class VetoUpload(Wire):
+    """一票否决 raised in this visit, with its evidence."""
+
     item_id: ItemId
     section_id: ItemId | None = None
     scope: Literal["section", "visit"]
+    reason_zh: Annotated[str, StringConstraints(max_length=500)] | None = None
+    reason_en: Annotated[str, StringConstraints(max_length=500)] | None = None
     note: Note | None = None
     photos: Annotated[list[Sha256], Field(max_length=50)] = []
+    raised_at: AwareDatetime | None = None
 
 
 class ActionUpload(Wire):
-    """A corrective action raised during the visit (owner, due date, follow-up)."""
+    """A corrective action raised in this visit (owner and due date)."""
 
     uuid: UUID
     item_id: ItemId | None = None
     description: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
     owner: Name
-    due_date: date | None = None
-    status: Literal["open", "closed"] = "open"
-    created_at: AwareDatetime
-    closed_at: AwareDatetime | None = None
-    closed_note: Note | None = None
+    due_date: date
+    raised_at: AwareDatetime
+
+
+class ActionUpdate(Wire):
+    """An earlier visit's corrective action followed up in this visit."""
+
+    uuid: UUID
+    change: Literal["closed", "carried"]
+    note: Note | None = None
+    due_date: date | None = Field(default=None, description="the new due date when carried")
+    at: AwareDatetime | None = None
 
 
 class Amendment(Wire):
     """A finished result is never edited: a correction is a new record naming who, when, why."""
 
-    by: Code
+    by: Name
     at: AwareDatetime
     reason: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 
@@ -161,6 +171,7 @@ class InspectionUpload(Wire):
     photos: Annotated[list[PhotoRef], Field(max_length=500)] = []
     vetoes: Annotated[list[VetoUpload], Field(max_length=500)] = []
     actions: Annotated[list[ActionUpload], Field(max_length=500)] = []
+    action_updates: Annotated[list[ActionUpdate], Field(max_length=500)] = []
     amends_uuid: UUID | None = None
     amendment: Amendment | None = None
 
@@ -268,6 +279,7 @@ class EnrolResponse(Wire):
     role: Literal["device", "manager"]
     inspector_id: Code | None = None
     inspector_name: str | None = None
+    inspector_role: str | None = None
     api_version: int
 
 

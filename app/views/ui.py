@@ -19,6 +19,14 @@ if TYPE_CHECKING:
     from app.views.shell import AppShell
 
 
+class Redirect(Exception):
+    """Raised while a screen loads: show `route` instead (e.g. a finished visit's result)."""
+
+    def __init__(self, route: str) -> None:
+        super().__init__(route)
+        self.route = route
+
+
 class Screen:
     """One screen: builds its `ft.View` once, may refresh parts of it later."""
 

@@ -30,6 +30,7 @@ import dataclasses
 import inspect
 import logging
 import re
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -115,7 +116,26 @@ class HarnessError(AssertionError):
 
 
 class AppCrashed(AssertionError):
-    """The app reported a session crash (an unhandled exception in a handler or main)."""
+    """The app reported a session crash (an unhandled exception in a handler or main), or
+    logged an ERROR (apps that catch every exception still log the unexpected ones)."""
+
+
+class _ErrorLogTrap(logging.Handler):
+    """Collects ERROR records logged while the app runs: an unexpected exception that a
+    screen turned into a polite message is still a bug the test must see."""
+
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(level=logging.ERROR)
+        self.sink = sink
+        self.allowed: list[re.Pattern[str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if any(p.search(text) for p in self.allowed):
+            return
+        if record.exc_info:
+            text += "\n" + "".join(traceback.format_exception(*record.exc_info))
+        self.sink.append(f"ERROR logged by {record.name}: {text}")
 
 
 # --------------------------------------------------------------------------- client side
@@ -205,6 +225,28 @@ class FakeClient:
         return None
 
 
+class _TrackingExecutor(ThreadPoolExecutor):
+    """The session's thread pool (``page.run_thread``), counting work in flight so
+    ``settle()`` can wait for it like it waits for tasks."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=4, thread_name_prefix="flet-harness")
+        self._lock = threading.Lock()
+        self.in_flight = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            self.in_flight += 1
+        fut = super().submit(fn, *args, **kwargs)
+
+        def _done(_f: Any) -> None:
+            with self._lock:
+                self.in_flight -= 1
+
+        fut.add_done_callback(_done)
+        return fut
+
+
 class _HeadlessConnection(Connection):
     """Stands in for the web socket: encodes like the real one and answers method calls."""
 
@@ -270,9 +312,11 @@ class App:
         self.crashes: list[str] = []
         self.settle_timeout = settle_timeout
         self.loop = asyncio.new_event_loop()
-        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="flet-harness")
+        self.executor = _TrackingExecutor()
         self._closed = False
         self._dismissed: set[int] = set()
+        self._error_trap = _ErrorLogTrap(self.crashes)
+        logging.getLogger().addHandler(self._error_trap)
         asyncio.set_event_loop(self.loop)
         try:
             self.conn = _HeadlessConnection(self)
@@ -342,6 +386,7 @@ class App:
             with contextlib.suppress(Exception):
                 self.loop.run_until_complete(self.loop.shutdown_asyncgens())
         finally:
+            logging.getLogger().removeHandler(self._error_trap)
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.loop.close()
             asyncio.set_event_loop(None)
@@ -361,12 +406,28 @@ class App:
     def page(self) -> ft.Page:
         return self.session.page
 
+    @property
+    def view_route(self) -> str:
+        """The route of the view on top (what is on screen), e.g. '/visit/<uuid>?s=env'."""
+        views = [unwrap_component(v) for v in unwrap_component(self.page.views)]
+        return views[-1].route if views else ""
+
     # ---- loop plumbing
 
     def _run(self, coro: Any) -> Any:
         if self._closed and not self.loop.is_running() and self.loop.is_closed():
             raise HarnessError("the app is closed")
         return self.loop.run_until_complete(coro)
+
+    @contextlib.contextmanager
+    def allow_error_logs(self, pattern: str) -> Iterator[None]:
+        """Within this block, ERROR records matching ``pattern`` do not fail the test."""
+        p = re.compile(pattern)
+        self._error_trap.allowed.append(p)
+        try:
+            yield
+        finally:
+            self._error_trap.allowed.remove(p)
 
     def _check_crash(self) -> None:
         if self.crashes:
@@ -385,9 +446,13 @@ class App:
             pending = [t for t in asyncio.all_tasks() if t is not me and not t.done()]
             short = [t for t in pending if not _is_background(t)]
             remaining = deadline - time.monotonic()
-            if not short or remaining <= 0:
+            busy = self.executor.in_flight > 0
+            if (not short and not busy) or remaining <= 0:
                 break
-            await asyncio.wait(short, timeout=min(remaining, 0.05))
+            if short:
+                await asyncio.wait(short, timeout=min(remaining, 0.02))
+            else:
+                await asyncio.sleep(0.005)
         for _ in range(3):
             await asyncio.sleep(0)
         self._emulate_dialog_dismiss()
@@ -515,6 +580,11 @@ class App:
         return [d for d in self.page._dialogs.controls if getattr(d, "open", False)]
 
     def _emulate_dialog_dismiss(self) -> None:
+        # A new SnackBar replaces the one on screen (the client dismisses the old one).
+        bars = [d for d in self.page._dialogs.controls
+                if type(d).__name__ == "SnackBar" and getattr(d, "open", False)]
+        for old in bars[:-1]:
+            self.session.apply_patch(old._i, {"open": False})
         # The Flutter client reports "dismiss" once a dialog it showed has closed.
         for dlg in list(self.page._dialogs.controls):
             if not getattr(dlg, "open", False) and id(dlg) not in self._dismissed:
@@ -529,6 +599,21 @@ class App:
         self._dismissed.add(id(dlg))
         if dlg.on_dismiss is not None:
             self._run(self.session.dispatch_event(dlg._i, "dismiss", None))
+
+    def snack(self) -> str | None:
+        """The words of the SnackBar on screen now, if any."""
+        bars = [d for d in self._open_dialogs() if type(d).__name__ == "SnackBar"]
+        return text_of(bars[-1].content) if bars else None
+
+    def wait_for_snack(self, text: str | re.Pattern[str], timeout: float = 5.0) -> str:
+        def match() -> str | None:
+            current = self.snack()
+            if current is None:
+                return None
+            ok = text.search(current) if isinstance(text, re.Pattern) else text in current
+            return current if ok else None
+
+        return self.wait_until(match, timeout, f"a message {text!r}")
 
     # ---- reading the screen
 
@@ -553,16 +638,20 @@ class App:
         type: type | str | None = None,  # noqa: A002
         exact: bool = True,
         enabled_only: bool = False,
+        within: str | None = None,
     ) -> list[Found]:
         """Controls on screen matching all given criteria.
 
         ``text`` matches a control's own words: a Text's value, a button's content, a
         field's label/hint/value, a tooltip or semantics label. ``exact=False`` (or a
-        compiled regex) matches a substring / pattern.
+        compiled regex) matches a substring / pattern. ``within`` keeps only controls
+        inside a region marked with that Semantics ``identifier`` (or control ``key``).
         """
         out = []
         for f in self.iter_visible():
             c = f.control
+            if within is not None and not any(_region_id(a) == within for a in f.ancestors):
+                continue
             if key is not None and c.key != key and getattr(c.key, "value", None) != key:
                 continue
             if type is not None:
@@ -642,6 +731,21 @@ class App:
         """
         f = self._resolve(target, kw)
         self._check_reachable(f, "tap")
+        # A label on a wrapper (Semantics(label=..., content=Container(on_click=...)))
+        # names the region its content fills: a tap there lands on the content.
+        inner = f.control
+        wrapped: list[Any] = []
+        while type(inner).__name__ in ("Semantics", "Container", "Tooltip", "Card",
+                                       "SafeArea", "Padding") and not self._handles_tap(inner):
+            inner = getattr(inner, "content", None)
+            if not isinstance(inner, BaseControl) or getattr(inner, "visible", True) is False:
+                break
+            wrapped.append(inner)
+            if self._handles_tap(inner):
+                if _disabled(Found(inner, (*f.ancestors, f.control, *wrapped[:-1]))):
+                    raise HarnessError(f"cannot tap {f}: it is disabled")
+                self._tap(inner, (*f.ancestors, f.control, *wrapped[:-1]))
+                return f
         chain = (*f.ancestors, f.control)
         for i in range(len(chain) - 1, -1, -1):
             c = chain[i]
@@ -649,6 +753,10 @@ class App:
             if self._tap(c, parent_chain):
                 return f
         raise HarnessError(f"nothing tappable at {f} (no on_click/on_tap up the tree)")
+
+    def _handles_tap(self, c: Any) -> bool:
+        return (getattr(c, "action", None) is not None
+                or any(self._has(c, e) for e in ("click", "tap")))
 
     def _tap(self, c: Any, parents: tuple[Any, ...]) -> bool:
         name = type(c).__name__
@@ -929,6 +1037,14 @@ def _matches(texts: list[str], want: str | re.Pattern[str], exact: bool) -> bool
     if exact:
         return any(t.strip() == want for t in texts)
     return any(want in t for t in texts)
+
+
+def _region_id(c: Any) -> Any:
+    ident = getattr(c, "identifier", None) if type(c).__name__ == "Semantics" else None
+    if ident is not None:
+        return ident
+    key = getattr(c, "key", None)
+    return getattr(key, "value", key)
 
 
 def _disabled(f: Found) -> bool:

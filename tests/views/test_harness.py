@@ -215,3 +215,54 @@ def test_text_of_collects_nested_words() -> None:
 
     with App(page_fn) as app:
         assert text_of(app.find(key="card")) == "A-001 Flagship hall"
+
+
+def threaded(page: ft.Page) -> None:
+    status = ft.Text("idle", key="status")
+
+    def work() -> None:
+        import time as _t
+
+        _t.sleep(0.1)  # e.g. a database write off the UI path
+        status.value = "done in a thread"
+        page.update()
+
+    page.add(status, ft.Button("Work", on_click=lambda e: page.run_thread(work)))
+
+
+def test_settle_waits_for_thread_work() -> None:
+    with App(threaded) as app:
+        app.click("Work")
+        assert app.find(key="status").control.value == "done in a thread"
+
+
+def polite(page: ft.Page) -> None:
+    import logging
+
+    def swallow(_e: ft.ControlEvent) -> None:
+        try:
+            raise ValueError("hidden bug")
+        except ValueError:
+            logging.getLogger("hallcheck.views").error("unexpected error", exc_info=True)
+            page.show_dialog(ft.SnackBar(ft.Text("Something went wrong")))
+
+    told = [0]
+
+    def tell(_e: ft.ControlEvent) -> None:
+        told[0] += 1
+        page.show_dialog(ft.SnackBar(ft.Text(f"saved {told[0]}")))
+
+    page.add(ft.Button("Swallow", on_click=swallow), ft.Button("Tell", on_click=tell))
+
+
+def test_logged_errors_fail_and_snackbars_replace_each_other() -> None:
+    with App(polite) as app:
+        app.click("Tell")
+        app.click("Tell")
+        assert app.snack() == "saved 2"  # only the newest message is on screen
+        assert app.find_all("saved 1") == []
+        with pytest.raises(AppCrashed, match="hidden bug"):
+            app.click("Swallow")
+        with app.allow_error_logs("unexpected error"):
+            app.click("Swallow")
+        assert app.wait_for_snack("went wrong")

@@ -59,6 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请求内容不是有效的 JSON。", "The request body is not valid JSON."),
     "sync.api.invalid_request": (
         "请求内容无效（{where}）。", "The request is not valid ({where})."),
+    "sync.api.unknown_query": ("不支持的查询参数：{names}。", "Unknown query parameter(s): {names}."),
     "sync.api.http.400": ("请求格式错误。", "Malformed request."),
     "sync.api.http.404": ("没有这个地址。", "No such address."),
     "sync.api.http.405": ("此地址不支持该方法。", "This address does not allow that method."),
@@ -145,4 +146,109 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.cli.col.expires": ("有效期至 (UTC)", "Expires (UTC)"),
     "sync.cli.col.device": ("设备", "Device"),
     "sync.cli.col.last_seen": ("最近连接 (UTC)", "Last seen (UTC)"),
+    # --- the device's sync client ---
+    "sync.client.timeout": ("连接中心端点超时。", "The central endpoint did not answer in time."),
+    "sync.client.network": ("无法连接中心端点（{detail}）。",
+                            "Cannot reach the central endpoint ({detail})."),
+    "sync.client.server_error": ("中心端点暂时出错（HTTP {status}），稍后自动重试。",
+                                 "The central endpoint had a problem (HTTP {status}); "
+                                 "it will be retried."),
+    "sync.client.unexpected_status": (
+        "中心端点返回了意外的状态（HTTP {status}）。请检查端点地址。",
+        "Unexpected answer from the endpoint (HTTP {status}). Check the endpoint address.",
+    ),
+    "sync.client.not_ack": (
+        "收到的不是中心端点的确认（{what}），可能是需要登录的无线网络页面。稍后重试。",
+        "The reply was not an acknowledgement from the central endpoint ({what}); perhaps "
+        "a Wi-Fi login page. It will be retried.",
+    ),
+    "sync.client.wrong_ack": (
+        "中心端点的确认与所发送的内容不符，稍后重试。",
+        "The acknowledgement does not match what was sent; it will be retried.",
+    ),
+    "sync.client.auth": (
+        "中心端点拒绝了此设备（HTTP {status}）。本机记录均已保留。请向渠道管理索取注册码，"
+        "然后用 `hallcheck enrol` 重新注册。",
+        "The central endpoint refused this device (HTTP {status}). Every local record is "
+        "kept. Ask channel management for an enrolment code and enrol again "
+        "(`hallcheck enrol`).",
+    ),
+    "sync.client.conflict": (
+        "服务器上已有不同的版本，需人工核对（HTTP {status}）：{reason}",
+        "The server holds a different version; needs review (HTTP {status}): {reason}",
+    ),
+    "sync.client.rejected": ("服务器拒收（HTTP {status}）：{reason}",
+                             "Refused by the server (HTTP {status}): {reason}"),
+    "sync.client.cannot_send": ("无法发送：{reason}", "Cannot be sent: {reason}"),
+    "sync.client.too_large": (
+        "内容 {size} 字节，超过服务器上限 {limit} 字节。",
+        "it is {size} bytes, over the server's limit of {limit} bytes.",
+    ),
+    "sync.client.photo_missing": ("照片 {sha}… 的文件在本机上找不到了。",
+                                  "the file of photo {sha}… is no longer on this device."),
+    "sync.client.photo_too_large": ("照片 {size} 字节，超过服务器上限 {limit} 字节。",
+                                    "a photo of {size} bytes is over the server's limit of "
+                                    "{limit} bytes."),
+    "sync.client.photo_damaged": ("照片 {sha}… 的文件已损坏（内容与哈希不符）。",
+                                  "the file of photo {sha}… is damaged (its bytes do not "
+                                  "match its hash)."),
+    "sync.client.bad_checklists": ("收到的检查表内容有误，已忽略，稍后重试。",
+                                   "The checklists received were damaged and were ignored; "
+                                   "they will be fetched again."),
+    "sync.client.no_endpoint": (
+        "尚未设置中心端点。请先用 `hallcheck enrol --endpoint 地址 --code 注册码` 注册此设备。",
+        "No central endpoint is set. Enrol this device first: "
+        "`hallcheck enrol --endpoint URL --code CODE`.",
+    ),
+    "sync.client.not_enrolled": (
+        "此设备尚未注册。请向渠道管理索取注册码，然后运行 `hallcheck enrol`。",
+        "This device is not enrolled. Ask channel management for an enrolment code, then "
+        "run `hallcheck enrol`.",
+    ),
+    "sync.client.enrol_refused": (
+        "注册码无效：不存在、已使用、已过期或已吊销。请向渠道管理索取新的注册码。",
+        "The enrolment code was refused: unknown, used, expired or revoked. Ask channel "
+        "management for a new one.",
+    ),
+    "sync.client.enrol_invalid": ("注册请求无效：{reason}", "The enrolment was refused: {reason}"),
+    "sync.client.unreachable": ("无法连接 {endpoint}：{reason}", "Cannot reach {endpoint}: {reason}"),
+    # --- sync status (for the indicator) ---
+    "sync.status.offline": ("离线", "Offline"),
+    "sync.status.syncing": ("正在同步…", "Syncing…"),
+    "sync.status.idle": ("已同步", "Up to date"),
+    "sync.status.waiting": ("{count} 条待发送", "{count} waiting"),
+    "sync.status.attention": ("需要处理", "Needs attention"),
+    "sync.status.not_enrolled": ("未注册", "Not enrolled"),
+    "sync.status.last_synced": ("上次同步 {when}", "Last synced {when}"),
+    "sync.status.never": ("从未同步", "Never synced"),
+    # --- `hallcheck sync` / `hallcheck enrol` ---
+    "sync.cli.sync.help": ("与中心端点同步一次：发送已完成的检查，获取检查表、网点和任务。",
+                           "Sync once with the central endpoint: send finished inspections, "
+                           "fetch checklists, outlets and assignments."),
+    "sync.cli.enrol.help": ("用注册码将此设备注册到中心端点。",
+                            "Enrol this device with the central endpoint using an enrolment "
+                            "code."),
+    "sync.cli.enrolled": (
+        "已注册到 {endpoint}，设备编号 {device_id}。",
+        "Enrolled with {endpoint} as device {device_id}.",
+    ),
+    "sync.cli.enrolled_as": ("检查员：{name}（{id}）", "Inspector: {name} ({id})"),
+    "sync.cli.progress.pull": ("获取检查表、网点和任务", "Fetching checklists, outlets, assignments"),
+    "sync.cli.progress.push": ("发送检查", "Sending inspections"),
+    "sync.cli.summary": (
+        "已发送 {sent} 条，服务器已有 {already} 条；照片发送 {photos_sent} 张，服务器已有 "
+        "{photos_already} 张；仍待发送 {waiting} 条。",
+        "Sent {sent}, already there {already}; photos sent {photos_sent}, already there "
+        "{photos_already}; still waiting {waiting}.",
+    ),
+    "sync.cli.pulled": (
+        "检查表：{checklists}；网点更新 {outlets} 个；任务 {assignments} 个。",
+        "Checklists: {checklists}; outlets updated {outlets}; assignments {assignments}.",
+    ),
+    "sync.cli.checklists_unchanged": ("无变化", "unchanged"),
+    "sync.cli.checklists_new": ("{count} 个新版本", "{count} new"),
+    "sync.cli.item.failed": ("未发送（稍后重试）", "not sent (will retry)"),
+    "sync.cli.item.conflict": ("冲突，需人工核对", "conflict, needs review"),
+    "sync.cli.item.rejected": ("被拒收", "refused"),
+    "sync.cli.stopped": ("同步中止：{reason}", "Sync stopped: {reason}"),
 }

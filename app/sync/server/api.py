@@ -154,6 +154,26 @@ DeviceDep = Annotated[Device, Depends(current_device)]
 ManagerDep = Annotated[Device, Depends(current_manager)]
 
 
+def _known_query(request: Request) -> None:
+    """Refuse query parameters a route does not declare (a typo is an error, not ignored)."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    allowed: set[str] = set()
+    todo = [dependant]
+    while todo:
+        dep = todo.pop()
+        allowed.update(p.alias for p in dep.query_params)
+        todo.extend(dep.dependencies)
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise ApiError(422, "invalid_request", "sync.api.unknown_query",
+                       names=", ".join(unknown)[:200])
+
+
 def create_app(settings: ServerSettings, context: ServerContext | None = None) -> FastAPI:
     """The endpoint as an ASGI app (migrates the database to head on creation)."""
     ctx = context or ServerContext(settings)
@@ -165,6 +185,7 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        dependencies=[Depends(_known_query)],
     )
     app.state.ctx = ctx
     app.add_middleware(LimitsMiddleware, max_request_bytes=ctx.limits.max_request_bytes,

@@ -85,7 +85,8 @@ def enrol(ctx: ServerContext, req: EnrolRequest) -> EnrolResponse:
     return EnrolResponse(
         device_id=device.id, token=token, role=device.role,  # type: ignore[arg-type]
         inspector_id=device.inspector_id,
-        inspector_name=inspector.name if inspector else None, api_version=API_VERSION,
+        inspector_name=inspector.name if inspector else None,
+        inspector_role=inspector.role if inspector else None, api_version=API_VERSION,
     )
 
 

@@ -6,13 +6,14 @@ Create Date: 2025-01-02
 
 - `outlet.traffic`: busy outlets weigh business handling, quiet ones selling (domain.md).
 - Triggers: once an inspection is `finalized`, nothing about it may change but its sync
-  bookkeeping (sync_state, sync_error, synced_at): its answers, photos and veto flags can
-  be neither inserted, updated nor deleted, and the inspection row cannot be deleted.
+  bookkeeping (inspection sync_state, sync_error, synced_at; photo sync_state): its
+  answers, photos and veto flags can be neither inserted, updated nor deleted, and the
+  inspection row cannot be deleted.
   The services refuse first with a readable message; these triggers make the rule hold
   for any code path, raw SQL included.
 
-A later migration that adds a column to `inspection` must recreate
-`inspection_frozen_update` with the new column in its list (a test checks the list covers
+A later migration that adds a column to `inspection` or `photo` must recreate
+`inspection_frozen_update` / `photo_frozen_update` with the new column in its list (a test checks the list covers
 every column), and one that rebuilds answer/photo/veto_flag with batch mode must recreate
 their triggers (SQLite drops a table's triggers with the table).
 """
@@ -46,12 +47,23 @@ def _frozen(ref: str) -> str:
             " = 'finalized'")
 
 
+# Every column of `photo` at this revision except its sync bookkeeping (sync_state).
+PHOTO_FROZEN_COLUMNS = (
+    "id", "inspection_uuid", "item_id", "sha256", "file", "thumb", "size_bytes", "width",
+    "height", "captured_at", "attached_at", "source",
+)
+
+
 def child_triggers(table: str) -> list[str]:
+    update_when = f"{_frozen('OLD')} OR {_frozen('NEW')}"
+    if table == "photo":  # the sync client marks photos sent after the visit is final
+        changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in PHOTO_FROZEN_COLUMNS)
+        update_when = f"({update_when}) AND ({changed})"
     return [
         f"CREATE TRIGGER {table}_frozen_insert BEFORE INSERT ON {table} "
         f"WHEN {_frozen('NEW')} BEGIN SELECT RAISE(ABORT, '{FROZEN_MESSAGE}'); END",
         f"CREATE TRIGGER {table}_frozen_update BEFORE UPDATE ON {table} "
-        f"WHEN {_frozen('OLD')} OR {_frozen('NEW')} "
+        f"WHEN {update_when} "
         f"BEGIN SELECT RAISE(ABORT, '{FROZEN_MESSAGE}'); END",
         f"CREATE TRIGGER {table}_frozen_delete BEFORE DELETE ON {table} "
         f"WHEN {_frozen('OLD')} BEGIN SELECT RAISE(ABORT, '{FROZEN_MESSAGE}'); END",

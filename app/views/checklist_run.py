@@ -1,0 +1,388 @@
+"""Run a checklist: one section at a time, every change saved the moment it is made.
+
+Top: where you are (section n of m, its progress, the overall count; the live score for
+managers). Middle: the section's item cards (app/views/item_widgets.py). Bottom, in the
+thumb's reach: previous / next section, and on the last one "review and submit".
+
+Mystery shop (discreet mode): the title says "Notes", no score anywhere, muted colours,
+and a quick-hide button that covers the screen with a blank note until tapped.
+
+The route is `/visit/<uuid>?s=<section>&item=<item>`; the shell stores it, so leaving the
+app (or the app being killed) comes back to the same section. Photos are taken in on a
+worker thread (`app.run_background`) so the screen never freezes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import flet as ft
+
+from app.views import sync_indicator, theme, ui
+from app.views.item_widgets import ItemCallbacks, ItemCard
+from app.views.shell import make_route
+
+
+class ChecklistScreen(ui.Screen):
+    name = "checklist_run"
+
+    def __init__(self, app: Any, uuid: str, s: str | None = None, item: str | None = None,
+                 **_: Any) -> None:
+        super().__init__(app)
+        self.uuid = uuid
+        self.state = app.ws.inspections.state(uuid)
+        if not self.state.is_draft:
+            # a finished visit is a record: show its result instead
+            raise ui.Redirect(f"/result/{uuid}")
+        self.checklist = self.state.checklist
+        if app.kiosk_locked and self.state.summary.outlet_code != app.kiosk_outlet:
+            raise ui.Redirect("/kiosk")
+        self.summary = self.state.summary
+        app.visit_kind = self.summary.kind
+        sections = [sec.id for sec in self.checklist.sections]
+        if item and item in self.checklist.section_of:
+            s = self.checklist.section_of[item]
+        self.section_id = s if s in sections else self._first_open_section(sections)
+        self.focus_item = item
+        self.cards: dict[str, ItemCard] = {}
+        self.hidden = False
+
+    def _first_open_section(self, sections: list[str]) -> str:
+        for sid in sections:
+            p = self.state.progress.get(sid)
+            if p is not None and p.visible > 0 and not p.done:
+                return sid
+        return sections[0]
+
+    # -- build -----------------------------------------------------------------------------
+
+    def build(self) -> ft.View:
+        app = self.app
+        mood = app.mood
+        discreet = mood.discreet
+        outlet = app.ws.outlets.get(self.summary.outlet_code)
+        self.outlet_name = outlet.name if outlet else self.summary.outlet_code
+        title = self.t("views.discreet.title") if discreet else self.outlet_name
+
+        self.badge = sync_indicator.SyncBadge(app, compact=True)
+        actions: list[ft.Control] = [self.badge.control]
+        if discreet:
+            actions.append(ft.IconButton(
+                icon=ft.Icons.VISIBILITY_OFF, tooltip=self.t("views.discreet.hide"),
+                on_click=self.on(self.toggle_hide)))
+        else:
+            self.score_chip = ft.Text("", size=mood.fs(14), weight=ft.FontWeight.W_600,
+                                      color=mood.primary)
+            actions.insert(0, ft.Container(self.score_chip,
+                                           padding=ft.Padding.only(right=6)))
+        if app.kiosk_outlet is not None:
+            leading = ft.IconButton(icon=ft.Icons.HOME_OUTLINED,
+                                    tooltip=self.t("views.kiosk.back_to_start"),
+                                    on_click=self.on(self.leave_kiosk))
+            bar = ui.appbar(app, title, leading=leading, actions=actions)
+        else:
+            bar = ui.appbar(app, title, back=app.home_route(), actions=actions)
+
+        # where you are
+        self.section_title = ui.heading(app, "", size=18)
+        self.section_count = ui.muted(app, "")
+        self.section_bar = ft.ProgressBar(value=0, color=mood.primary, bgcolor="#E0E0E0",
+                                          bar_height=6, border_radius=ft.BorderRadius.all(3))
+        self.overall = ui.muted(app, "")
+        self.section_desc = ui.muted(app, "", size=13)
+        self.chips = ft.Row(scroll=ft.ScrollMode.AUTO, spacing=6)
+        subtitle = self.t("views.run.discreet_subtitle", name=self.outlet_name) if discreet \
+            else self.t("views.run.subtitle", kind=self.t(f"kind.{self.summary.kind}"),
+                        tier=self._tier_label())
+        header = theme.card(ft.Column([
+            ui.muted(app, subtitle, size=13),
+            ft.Row([self.section_title, self.section_count],
+                   alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+                   vertical_alignment=ft.CrossAxisAlignment.CENTER),
+            self.section_bar, self.section_desc, self.overall,
+            ft.Semantics(content=self.chips, identifier="section-chips", container=True),
+        ], spacing=6), mood=mood)
+
+        self.items_column = ft.Column(spacing=12)
+        self.prev_button = ui.secondary_button(app, self.t("views.run.prev"), self.prev,
+                                               icon=ft.Icons.CHEVRON_LEFT)
+        self.next_button = ui.primary_button(app, self.t("views.run.next"), self.next,
+                                             icon=ft.Icons.CHEVRON_RIGHT)
+        self.review_button = ui.primary_button(
+            app, self.t("views.run.review_discreet" if discreet else "views.run.review"),
+            self.review, icon=ft.Icons.FACT_CHECK_OUTLINED)
+        self.nav = ft.Row(spacing=8)
+        self.column = ft.Column()
+        body: list[ft.Control] = [header, self.items_column]
+        if self.summary.kind == "open_inspection":
+            body.append(ui.secondary_button(app, self.t("views.run.actions"),
+                                            lambda: app.go(f"/visit/{self.uuid}/actions"),
+                                            icon=ft.Icons.ASSIGNMENT_OUTLINED))
+        body.append(ft.Container(height=8))
+        view = ui.frame(app, self.route(), body, appbar=bar, bottom=self.nav,
+                        identifier="screen-checklist", column=self.column)
+        self.cover = self._cover()
+        self.view = view
+        self.draw_section()
+        return view
+
+    def _tier_label(self) -> str:
+        tiers = self.app.ws.catalog.tiers
+        tier = tiers.get(self.summary.tier)
+        return tier.label.get(self.app.lang) if tier else self.summary.tier
+
+    def route(self) -> str:
+        return make_route(f"/visit/{self.uuid}", s=self.section_id)
+
+    def _cover(self) -> ft.Control:
+        return ft.Container()
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def draw_section(self) -> None:
+        app = self.app
+        section = next(sec for sec in self.checklist.sections if sec.id == self.section_id)
+        callbacks = ItemCallbacks(answer=self.answer, clear=self.clear, note=self.note,
+                                  photo=self.photo, remove_photo=self.remove_photo)
+        self.cards = {}
+        controls: list[ft.Control] = []
+        for n, item in enumerate(section.items):
+            card = ItemCard(app, item, callbacks, index=n)
+            self.cards[item.id] = card
+            controls.append(card.control)
+        self.items_column.controls = controls
+        self.section_desc.value = section.description.get(app.lang) \
+            if section.description else ""
+        self.section_desc.visible = bool(self.section_desc.value)
+        self.apply_state(self.state, update=False)
+
+    def apply_state(self, state: Any, *, update: bool = True) -> None:
+        """Redraw everything that depends on the answers (no control is rebuilt)."""
+        self.state = state
+        app = self.app
+        mood = app.mood
+        sections = self.checklist.sections
+        index = next(i for i, sec in enumerate(sections) if sec.id == self.section_id)
+        section = sections[index]
+        progress = state.progress.get(section.id)
+        self.section_title.value = section.title.get(app.lang)
+        answered = progress.answered if progress else 0
+        visible = progress.visible if progress else 0
+        self.section_count.value = self.t("views.run.section_of", n=index + 1,
+                                          total=len(sections))
+        self.section_bar.value = (answered / visible) if visible else 1.0
+        self.overall.value = self.t("views.run.progress", answered=state.answered_count,
+                                    total=state.visible_count,
+                                    section_answered=answered, section_total=visible)
+        for card in self.cards.values():
+            card.update(state)
+        # section chips: title and a tick when done
+        chips: list[ft.Control] = []
+        for i, sec in enumerate(sections):
+            p = state.progress.get(sec.id)
+            if p is not None and p.visible == 0:
+                continue
+            done = p is not None and p.done
+            label = f"{i + 1}. {sec.title.get(app.lang)}"
+            if p is not None:
+                label += f" {p.answered}/{p.visible}"
+            chips.append(ft.Chip(
+                label=ft.Text(label, size=mood.fs(13)),
+                selected=sec.id == self.section_id,
+                show_checkmark=False,
+                leading=ft.Icon(ft.Icons.CHECK_CIRCLE, size=16, color=theme.OK
+                                if not mood.discreet else theme.MUTED) if done else None,
+                on_click=self.on(self._goto_section(sec.id)),
+                tooltip=self.t("views.run.goto_section", title=sec.title.get(app.lang)),
+            ))
+        self.chips.controls = chips
+        # score for managers only
+        if not mood.discreet and hasattr(self, "score_chip"):
+            total = getattr(state.score, "total", None)
+            vetoes = len(getattr(state.score, "vetoes", []) or [])
+            text = self.t("views.run.score", score=_fmt(total)) if total is not None else ""
+            if vetoes:
+                text += " · " + self.t("views.run.vetoes", n=vetoes)
+            self.score_chip.value = text
+            self.score_chip.color = theme.FAIL if vetoes else mood.primary
+        # bottom bar
+        last = index == len([s for s in sections]) - 1 or all(
+            (state.progress.get(s.id) is not None and state.progress[s.id].visible == 0)
+            for s in sections[index + 1:])
+        first = index == 0
+        nav: list[ft.Control] = []
+        if not first:
+            nav.append(ft.Container(self.prev_button, expand=1))
+        nav.append(ft.Container(self.review_button if last else self.next_button, expand=2))
+        self.nav.controls = nav
+        if update:
+            with contextlib.suppress(Exception):
+                self.view.update()
+
+    def reload(self) -> None:
+        self.apply_state(self.app.ws.inspections.state(self.uuid))
+
+    # -- events ----------------------------------------------------------------------------
+
+    def answer(self, item_id: str, value: Any) -> None:
+        try:
+            self.app.ws.inspections.answer(self.uuid, item_id, value)
+        finally:
+            self.reload()
+
+    def clear(self, item_id: str) -> None:
+        try:
+            self.app.ws.inspections.clear_answer(self.uuid, item_id)
+        finally:
+            self.reload()
+
+    def note(self, item_id: str, text: str) -> None:
+        self.app.ws.inspections.note(self.uuid, item_id, text)
+        self.reload()
+
+    def photo(self, item_id: str, data: bytes, source: str, name: str) -> None:
+        card = self.cards.get(item_id)
+        if card is not None:
+            card.set_busy(True)
+        app = self.app
+
+        def work() -> Any:
+            return app.ws.inspections.attach_photo(self.uuid, item_id, data, source=source)
+
+        def done(_info: Any) -> None:
+            if card is not None:
+                card.set_busy(False)
+            self.reload()
+            app.notify(self.t("views.item.photo_saved"))
+
+        def failed_too() -> None:
+            if card is not None:
+                card.set_busy(False)
+
+        def guarded_work() -> Any:
+            try:
+                return work()
+            finally:
+                failed_too()
+
+        app.run_background(guarded_work, done)
+
+    def remove_photo(self, item_id: str, sha256: str) -> None:
+        def remove() -> None:
+            self.app.ws.inspections.remove_photo(self.uuid, item_id, sha256)
+            self.reload()
+
+        self.app.confirm(self.t("views.item.remove_photo_title"),
+                         self.t("views.item.remove_photo_body"),
+                         self.t("views.item.remove_photo_ok"), remove, danger=True)
+
+    def _goto_section(self, section_id: str) -> Any:
+        def goto() -> None:
+            self.show_section(section_id)
+
+        return goto
+
+    def show_section(self, section_id: str) -> None:
+        self.section_id = section_id
+        self.focus_item = None
+        self.draw_section()
+        self.app.route = self.route()
+        with contextlib.suppress(Exception):
+            self.app.ws.settings.set("ui_resume_route", self.app.route)
+        self.view.update()
+        self._scroll_top()
+        self.app._push_browser_route(self.app.route)
+
+    def _visible_sections(self) -> list[str]:
+        return [s.id for s in self.checklist.sections
+                if (p := self.state.progress.get(s.id)) is None or p.visible > 0]
+
+    def prev(self) -> None:
+        ids = self._visible_sections()
+        if self.section_id in ids and ids.index(self.section_id) > 0:
+            self.show_section(ids[ids.index(self.section_id) - 1])
+
+    def next(self) -> None:
+        ids = self._visible_sections()
+        if self.section_id in ids and ids.index(self.section_id) < len(ids) - 1:
+            self.show_section(ids[ids.index(self.section_id) + 1])
+        else:
+            self.review()
+
+    def review(self) -> None:
+        self.app.go(f"/visit/{self.uuid}/review")
+
+    def leave_kiosk(self) -> None:
+        self.app.confirm(self.t("views.kiosk.leave_title"), self.t("views.kiosk.leave_body"),
+                         self.t("views.kiosk.leave_ok"), lambda: self.app.go("/kiosk"))
+
+    def toggle_hide(self) -> None:
+        hide_screen(self.app)
+
+    def after_show(self) -> None:
+        if self.focus_item:
+            self._scroll_to(self.focus_item)
+
+    def _scroll_top(self) -> None:
+        async def scroll() -> None:
+            with contextlib.suppress(Exception):
+                await self._scroller().scroll_to(offset=0, duration=0)
+
+        with contextlib.suppress(Exception):
+            self.app.page.run_task(scroll)
+
+    def _scroll_to(self, item_id: str) -> None:
+        card = self.cards.get(item_id)
+        if card is not None:
+            card.show_missing = True
+            card.update(self.state)
+
+        async def scroll() -> None:
+            with contextlib.suppress(Exception):
+                await self._scroller().scroll_to(scroll_key=f"item-{item_id}", duration=300)
+
+        with contextlib.suppress(Exception):
+            self.app.page.run_task(scroll)
+
+    def _scroller(self) -> ft.Column:
+        body = self.view.controls[0]
+        if isinstance(body, ft.Semantics):
+            body = body.content
+        return body.controls[0]  # type: ignore[union-attr]
+
+    def refresh_sync(self) -> None:
+        self.badge.refresh()
+
+
+def hide_screen(app: Any) -> None:
+    """Quick-hide: a plain blank note covers the screen until tapped (mystery shop)."""
+    cover = ft.AlertDialog(
+        modal=True,
+        content=ft.Container(
+            content=ft.Column([
+                ft.Text(app.t("views.discreet.cover_title"), size=20,
+                        weight=ft.FontWeight.W_600, color="#3C4043"),
+                ft.Text(app.t("views.discreet.cover_body"), size=15, color="#5F6368"),
+            ], spacing=10),
+            width=1000, height=2000, bgcolor="#FFFFFF", padding=ft.Padding.all(24),
+            on_click=app.guard(app.close_dialog),
+        ),
+        content_padding=0,
+        inset_padding=0,
+        shape=ft.RoundedRectangleBorder(radius=0),
+        bgcolor="#FFFFFF",
+        barrier_color="#FFFFFF",
+        semantics_label=app.t("views.discreet.cover_label"),
+        actions=[ft.TextButton(app.t("views.discreet.show"),
+                               on_click=app.guard(app.close_dialog))],
+    )
+    app.page.show_dialog(cover)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    from app.checklists.scoring import format_score
+
+    return format_score(value)

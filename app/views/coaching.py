@@ -1,0 +1,181 @@
+"""Coaching visit (area manager): corrective actions (整改措施) for one visit.
+
+On arrival the outlet's open actions from earlier visits are listed first: each one is
+closed (done, with a note) or carried forward to a new due date. Then the actions found in
+this visit are raised: what, owner (责任人), due date (完成时限). Everything is saved at once.
+Route: `/visit/<uuid>/actions` (`?arrive=1` when shown on arrival, before the checklist).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import flet as ft
+
+from app.views import theme, ui
+
+DEFAULT_DUE_DAYS = 7
+
+
+def parse_due(text: str) -> date:
+    """A due date typed as 2025-03-31, 2025/3/31, 3/31 or +7 (days from today)."""
+    from app.errors import UserError
+
+    raw = (text or "").strip().replace("/", "-").replace(".", "-")
+    today = date.today()
+    if not raw:
+        raise UserError("views.actions.due_missing")
+    try:
+        if raw.startswith("+"):
+            return today + timedelta(days=int(raw[1:]))
+        parts = [int(p) for p in raw.split("-") if p]
+        if len(parts) == 3:
+            return date(parts[0], parts[1], parts[2])
+        if len(parts) == 2:
+            candidate = date(today.year, parts[0], parts[1])
+            return candidate if candidate >= today else date(today.year + 1, *parts)
+    except ValueError:
+        pass
+    raise UserError("views.actions.due_invalid", value=text)
+
+
+class ActionsScreen(ui.Screen):
+    name = "coaching"
+
+    def __init__(self, app: Any, uuid: str, arrive: str | None = None, **_: Any) -> None:
+        super().__init__(app)
+        self.uuid = uuid
+        self.arrive = bool(arrive)
+        self.summary = app.ws.inspections.summary(uuid)
+        if not self.summary.is_draft:
+            raise ui.Redirect(f"/result/{uuid}")
+        app.visit_kind = self.summary.kind
+
+    def build(self) -> ft.View:
+        app = self.app
+        mood = app.mood
+        ws = app.ws
+        s = self.summary
+        outlet = s.outlet_name or s.outlet_code
+        earlier = [a for a in ws.actions.open_actions(s.outlet_code)
+                   if a.raised_in_uuid != self.uuid]
+        here = ws.actions.raised_in(self.uuid)
+        today = date.today()
+        body: list[ft.Control] = [ui.muted(app, outlet)]
+
+        # earlier visits' open actions: close or carry forward
+        body.append(ui.heading(app, self.t("views.actions.open_earlier", n=len(earlier))))
+        if not earlier:
+            body.append(ui.empty_state(app, self.t("views.actions.none_open"),
+                                       ft.Icons.TASK_ALT))
+        for a in earlier:
+            handled = a.closed_in_uuid == self.uuid or a.carried_in_uuid == self.uuid
+            overdue = a.overdue(today)
+            lines: list[ft.Control] = [
+                ui.body_text(app, a.description, weight=ft.FontWeight.W_600),
+                ui.muted(app, self.t("views.actions.meta", owner=a.owner,
+                                     due=a.due_date.isoformat())),
+            ]
+            if overdue:
+                lines.append(ui.tag(app, self.t("views.actions.overdue"), color=theme.FAIL,
+                                    bgcolor=theme.VETO_BG))
+            if a.carried_count:
+                lines.append(ui.muted(app, self.t("views.actions.carried_times",
+                                                  n=a.carried_count)))
+            if handled:
+                lines.append(ui.tag(app, self.t("views.actions.carried_here"),
+                                    color=theme.OK, bgcolor="#E8F5E9"))
+            lines.append(ft.Row([
+                ft.Container(ui.secondary_button(app, self.t("views.actions.close"),
+                                                 self._close(a), icon=ft.Icons.CHECK),
+                             expand=True),
+                ft.Container(ui.secondary_button(app, self.t("views.actions.carry"),
+                                                 self._carry(a), icon=ft.Icons.EVENT_REPEAT),
+                             expand=True),
+            ], spacing=8))
+            body.append(ft.Semantics(content=theme.card(ft.Column(lines, spacing=6),
+                                                        mood=mood),
+                                     identifier=f"action-{a.id}", container=True))
+
+        # actions raised in this visit
+        body.append(ui.heading(app, self.t("views.actions.raised_here", n=len(here))))
+        for a in here:
+            body.append(theme.card(ft.Column([
+                ui.body_text(app, a.description, weight=ft.FontWeight.W_600),
+                ui.muted(app, self.t("views.actions.meta", owner=a.owner,
+                                     due=a.due_date.isoformat())),
+            ], spacing=4), mood=mood))
+        self.what = ft.TextField(label=self.t("views.actions.what"), multiline=True,
+                                 min_lines=2, text_size=mood.fs(15))
+        self.owner = ft.TextField(label=self.t("views.actions.owner"),
+                                  text_size=mood.fs(15))
+        self.due = ft.TextField(label=self.t("views.actions.due"),
+                                value=(today + timedelta(days=DEFAULT_DUE_DAYS)).isoformat(),
+                                helper=self.t("views.actions.due_help"),
+                                text_size=mood.fs(15), keyboard_type=ft.KeyboardType.DATETIME)
+        body.append(ft.Semantics(content=theme.card(ft.Column([
+            ui.heading(app, self.t("views.actions.new"), size=15),
+            self.what, self.owner, self.due,
+            ui.primary_button(app, self.t("views.actions.add"), self.add, icon=ft.Icons.ADD),
+        ], spacing=10), mood=mood), identifier="new-action", container=True))
+
+        proceed = ui.primary_button(
+            app, self.t("views.actions.to_checklist" if self.arrive
+                        else "views.actions.back_to_checklist"),
+            lambda: app.go(f"/visit/{self.uuid}"), icon=ft.Icons.CHECKLIST)
+        bar = ui.appbar(app, self.t("views.actions.title"), back=f"/visit/{self.uuid}")
+        return ui.frame(app, f"/visit/{self.uuid}/actions", body, appbar=bar,
+                        bottom=proceed, identifier="screen-actions")
+
+    def add(self) -> None:
+        due = parse_due(self.due.value or "")
+        self.app.ws.actions.raise_action(self.uuid, self.what.value or "",
+                                         self.owner.value or "", due)
+        self.app.notify(self.t("views.actions.added"))
+        self.app.refresh()
+
+    def _close(self, action: Any) -> Any:
+        def close() -> None:
+            note = ft.TextField(label=self.t("views.actions.closing_note"), multiline=True,
+                                autofocus=True)
+
+            def do() -> None:
+                self.app.ws.actions.close_action(action.id, self.uuid, note.value or "")
+                self.app.close_dialog()
+                self.app.notify(self.t("views.actions.closed"))
+                self.app.refresh()
+
+            self.app.dialog(self.t("views.actions.close_title"),
+                            ft.Column([ui.body_text(self.app, action.description), note],
+                                      tight=True),
+                            [ft.TextButton(self.t("views.cancel"),
+                                           on_click=self.on(self.app.close_dialog)),
+                             ft.FilledButton(self.t("views.actions.close"),
+                                             on_click=self.on(do))])
+
+        return close
+
+    def _carry(self, action: Any) -> Any:
+        def carry() -> None:
+            due = ft.TextField(label=self.t("views.actions.new_due"),
+                               value=(max(date.today(), action.due_date)
+                                      + timedelta(days=DEFAULT_DUE_DAYS)).isoformat(),
+                               helper=self.t("views.actions.due_help"), autofocus=True)
+
+            def do() -> None:
+                self.app.ws.actions.carry_forward(action.id, self.uuid,
+                                                  parse_due(due.value or ""))
+                self.app.close_dialog()
+                self.app.notify(self.t("views.actions.carried"))
+                self.app.refresh()
+
+            self.app.dialog(self.t("views.actions.carry_title"),
+                            ft.Column([ui.body_text(self.app, action.description), due],
+                                      tight=True),
+                            [ft.TextButton(self.t("views.cancel"),
+                                           on_click=self.on(self.app.close_dialog)),
+                             ft.FilledButton(self.t("views.actions.carry"),
+                                             on_click=self.on(do))])
+
+        return carry

@@ -1,0 +1,188 @@
+"""Home: today's assigned visits, drafts to finish, recent results, the sync indicator.
+
+The one main action ("start a visit") sits at the bottom, in the thumb's reach. A device
+with no outlets yet offers the clearly marked demo set and the outlet import. For a mystery
+shopper everything reads like a notes app (discreet mode): no scores, no audit words.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import flet as ft
+
+from app.views import sync_indicator, theme, ui
+from app.views.checklist_run import hide_screen
+
+
+def start_visit(app: Any, outlet_code: str, kind: str | None = None) -> None:
+    """Open the outlet's draft of this kind, or start a new visit (the rules decide)."""
+    ws = app.ws
+    kind = kind or app.kind
+    draft = ws.inspections.find_draft(outlet_code, kind)
+    if draft:
+        app.notify(app.t("views.start.resumed"))
+        app.go(f"/visit/{draft}")
+        return
+
+    def begin() -> None:
+        uuid = ws.inspections.start(kind, outlet_code, ws.settings.inspector_id)
+        if kind == "open_inspection" and ws.actions.open_actions(outlet_code):
+            app.go(f"/visit/{uuid}/actions?arrive=1")
+        else:
+            app.go(f"/visit/{uuid}")
+
+    inspector = ws.settings.inspector_id
+    if kind == "mystery_shop" and inspector:
+        recent = ws.inspections.recent_visit_by(outlet_code, inspector)
+        if recent is not None:
+            app.confirm(app.t("views.start.rotation_title"),
+                        app.t("views.start.rotation_body",
+                              when=ui.when(recent.started_at, app.lang)),
+                        app.t("views.start.rotation_ok"), begin, danger=True)
+            return
+    begin()
+
+
+class HomeScreen(ui.Screen):
+    name = "home"
+
+    def build(self) -> ft.View:
+        app = self.app
+        ws = app.ws
+        mood = app.mood
+        discreet = mood.discreet
+        inspector = ws.settings.inspector_id
+        body: list[ft.Control] = []
+
+        if ws.outlets.count() == 0:
+            body.append(theme.card(ft.Column([
+                ui.heading(app, self.t("views.home.no_outlets")),
+                ui.body_text(app, self.t("views.home.no_outlets_body"), size=14),
+                ui.primary_button(app, self.t("views.home.load_demo"), self.load_demo,
+                                  icon=ft.Icons.SCIENCE_OUTLINED),
+                ui.secondary_button(app, self.t("views.home.import"),
+                                    lambda: app.go("/settings"), icon=ft.Icons.UPLOAD_FILE),
+            ], spacing=10), mood=mood))
+
+        # today's assigned visits
+        assigned = ws.assignments.for_day(date.today(), inspector)
+        body.append(ui.heading(app, self.t("views.home.today", n=len(
+            [a for a in assigned if not a.done]))))
+        if assigned:
+            for a in assigned:
+                body.append(self._assignment(a))
+        else:
+            body.append(ui.empty_state(app, self.t("views.home.today_none"),
+                                       ft.Icons.EVENT_AVAILABLE))
+
+        # drafts
+        drafts = ws.inspections.list_drafts()
+        if drafts:
+            body.append(ui.heading(app, self.t("views.home.drafts", n=len(drafts))))
+            for d in drafts:
+                body.append(self._draft(d))
+
+        # recent results
+        recent = [r for r in ws.inspections.list_recent(10) if not r.is_draft]
+        body.append(ui.heading(app, self.t("views.home.recent")))
+        if recent:
+            for r in recent[:8]:
+                body.append(self._result(r))
+        else:
+            body.append(ui.empty_state(app, self.t("views.home.recent_none")))
+        body.append(ui.secondary_button(app, self.t("views.home.history"),
+                                        lambda: app.go("/history"), icon=ft.Icons.HISTORY))
+
+        self.badge = sync_indicator.SyncBadge(app)
+        actions: list[ft.Control] = [self.badge.control]
+        if discreet:
+            actions.append(ft.IconButton(icon=ft.Icons.VISIBILITY_OFF,
+                                         tooltip=self.t("views.discreet.hide"),
+                                         on_click=self.on(lambda: hide_screen(app))))
+        actions.append(ft.IconButton(icon=ft.Icons.SETTINGS_OUTLINED,
+                                     tooltip=self.t("views.settings.title"),
+                                     on_click=self.go("/settings")))
+        title = self.t("views.discreet.title") if discreet else self.t("app.name")
+        who = self.t("views.home.who", role=self.t(f"role.{ws.settings.role}"),
+                     id=inspector or "")
+        start = ui.primary_button(
+            app, self.t("views.home.start_discreet" if discreet else "views.home.start"),
+            lambda: app.go("/outlets"), icon=ft.Icons.ADD)
+        return ui.frame(app, "/", [ui.muted(app, who), *body], appbar=ui.appbar(
+            app, title, actions=actions), bottom=start, identifier="screen-home")
+
+    def _assignment(self, a: Any) -> ft.Control:
+        app = self.app
+        name = a.outlet_name or a.outlet_code
+        kind = self.t(f"kind.{a.kind}") if not app.discreet else ""
+        state = self.t("views.home.done") if a.done else self.t("views.home.todo")
+        row = ft.Row([
+            ft.Icon(ft.Icons.CHECK_CIRCLE if a.done else ft.Icons.STORE_OUTLINED,
+                    color=theme.OK if a.done else app.mood.primary),
+            ft.Column([ui.body_text(app, name, weight=ft.FontWeight.W_600),
+                       ui.muted(app, " · ".join(x for x in (a.outlet_code, kind, state) if x))],
+                      spacing=2, expand=True),
+            ft.Icon(ft.Icons.CHEVRON_RIGHT, color=theme.MUTED),
+        ])
+        if a.done:
+            return ui.tappable(app, row, lambda: app.go(f"/result/{a.done_uuid}"),
+                               label=self.t("views.home.open_result", name=name))
+        return ui.tappable(app, row, lambda: start_visit(app, a.outlet_code, a.kind),
+                           label=self.t("views.home.start_assigned", name=name),
+                           identifier=f"assignment-{a.outlet_code}")
+
+    def _draft(self, d: Any) -> ft.Control:
+        app = self.app
+        name = d.outlet_name or d.outlet_code
+        row = ft.Row([
+            ft.Icon(ft.Icons.EDIT_NOTE, color=theme.WARN),
+            ft.Column([ui.body_text(app, name, weight=ft.FontWeight.W_600),
+                       ui.muted(app, self.t("views.home.draft_meta",
+                                            when=ui.when(d.started_at, app.lang),
+                                            kind=self.t(f"kind.{d.kind}")))],
+                      spacing=2, expand=True),
+            ft.Icon(ft.Icons.CHEVRON_RIGHT, color=theme.MUTED),
+        ])
+        return ui.tappable(app, row, lambda: app.go(f"/visit/{d.uuid}"),
+                           label=self.t("views.home.continue", name=name),
+                           identifier=f"draft-{d.uuid}")
+
+    def _result(self, r: Any) -> ft.Control:
+        app = self.app
+        name = r.outlet_name or r.outlet_code
+        parts = [ui.when(r.finished_at or r.started_at, app.lang)]
+        trailing: list[ft.Control] = []
+        if not app.discreet:
+            if r.total_score is not None:
+                trailing.append(ft.Text(_fmt(r.total_score), size=app.mood.fs(18),
+                                        weight=ft.FontWeight.W_700,
+                                        color=theme.FAIL if r.veto_count else
+                                        app.mood.primary))
+            if r.veto_count:
+                trailing.insert(0, ui.tag(app, self.t("views.home.vetoes", n=r.veto_count),
+                                          color=theme.FAIL, bgcolor=theme.VETO_BG))
+            parts.append(self.t(f"kind.{r.kind}"))
+        parts.append(self.t(f"views.sync.state.{r.sync_state}"))
+        row = ft.Row([
+            ft.Column([ui.body_text(app, name, weight=ft.FontWeight.W_600),
+                       ui.muted(app, " · ".join(parts))], spacing=2, expand=True),
+            *trailing,
+        ], vertical_alignment=ft.CrossAxisAlignment.CENTER)
+        return ui.tappable(app, row, lambda: app.go(f"/result/{r.uuid}"),
+                           label=self.t("views.home.open_result", name=name))
+
+    def load_demo(self) -> None:
+        report = self.app.ws.load_demo()
+        self.app.notify(self.t("views.home.demo_loaded", n=len(report.outlets)))
+        self.app.refresh()
+
+    def refresh_sync(self) -> None:
+        self.badge.refresh()
+
+
+def _fmt(value: float | None) -> str:
+    from app.checklists.scoring import format_score
+
+    return "—" if value is None else format_score(value)

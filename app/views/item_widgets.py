@@ -1,0 +1,483 @@
+"""One card per checklist item: the answer widget that fits the item type, note, photos.
+
+The card holds no rules. It draws the item and the state the services computed
+(`InspectionState`: answer, note, photos, visibility, what is missing) and forwards every
+tap to the screen's callbacks, which call the services at once (autosave). Widgets:
+
+- yes_no: large 是 / 否 (/ 不适用) buttons side by side; tapping the chosen one again takes
+  the answer back;
+- scale: one chip per point (0-5 usually) plus 不适用 where allowed;
+- number: a numeric field with the unit, saved as you type (short pause) and on leaving;
+- choice: a radio list;
+- text: a multi-line field, saved like the number;
+- photo: only the photo buttons.
+
+Photos: "拍照" (camera) and "从相册选择" (gallery; hidden when the item needs fresh
+evidence, photo_source: camera). In the browser both open the device's picker for images
+(`ft.PickFiles` runs inside the tap, which mobile browsers require); on a phone the picker
+offers the camera. The button pressed is recorded as the photo's source.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+from app.checklists import Item, ItemType
+from app.views import theme, ui
+
+if TYPE_CHECKING:
+    from app.views.shell import AppShell
+
+log = logging.getLogger("hallcheck.views")
+
+NA = "na"
+TEXT_SAVE_DELAY = 0.7  # seconds of no typing before a text/number field is saved
+THUMB = 72
+
+
+class ItemCallbacks:
+    """What a card asks of its screen (all wrapped by the screen in `guard`)."""
+
+    def __init__(self, *, answer: Callable[[str, Any], None], clear: Callable[[str], None],
+                 note: Callable[[str, str], None],
+                 photo: Callable[[str, bytes, str, str], None],
+                 remove_photo: Callable[[str, str], None]) -> None:
+        self.answer = answer
+        self.clear = clear
+        self.note = note
+        self.photo = photo
+        self.remove_photo = remove_photo
+
+
+def _failed(item: Item, value: Any) -> bool:
+    """Whether the current answer is a failure, for colouring only (the services decide
+    what that means for the score and for what is missing)."""
+    from app.checklists.scoring import item_failed
+
+    try:
+        return item_failed(item, value)
+    except Exception:
+        return False
+
+
+class ItemCard:
+    """The card of one item; `update(state)` brings it in line with the services' state."""
+
+    def __init__(self, app: AppShell, item: Item, callbacks: ItemCallbacks, *,
+                 index: int, readonly: bool = False) -> None:
+        self.app = app
+        self.item = item
+        self.cb = callbacks
+        self.index = index
+        self.readonly = readonly
+        self.value: Any = None
+        self.note_text: str = ""
+        self.photos: list[Any] = []
+        self.missing: list[str] = []
+        self._note_open = False
+        self._busy = False
+        self._text_version = 0
+        self._note_version = 0
+        self.t = app.t
+        mood = app.mood
+        lang = app.lang
+
+        self.title = ft.Text(
+            f"{item.label.get(lang)}", size=mood.fs(16), weight=ft.FontWeight.W_600,
+            expand=True,
+        )
+        badges: list[ft.Control] = []
+        if item.veto is not None:
+            badges.append(self._veto_badge())
+        header = ft.Row([self.title], vertical_alignment=ft.CrossAxisAlignment.START)
+        self.help = (ui.muted(app, item.help.get(lang), size=13) if item.help else None)
+        self.answer_area = ft.Column(spacing=6)
+        self.hint = ft.Text("", size=mood.fs(13), color=theme.FAIL, visible=False)
+        self.note_field = ft.TextField(
+            label=self.t("views.item.note"), multiline=True, min_lines=1, max_lines=5,
+            text_size=mood.fs(15), on_change=app.guard(self._note_changed),
+            on_blur=app.guard(self._note_blur), visible=False, read_only=readonly,
+        )
+        self.note_toggle = ft.TextButton(
+            self.t("views.item.add_note"), icon=ft.Icons.EDIT_NOTE,
+            on_click=app.guard(self._open_note), visible=not readonly,
+        )
+        self.photo_row = ft.Row(wrap=True, spacing=8, run_spacing=8)
+        self.photo_status = ft.Text("", size=mood.fs(13), color=theme.MUTED, visible=False)
+        self.photo_buttons = ft.Row(wrap=True, spacing=8, run_spacing=8)
+        self._pickers: list[ft.FilePicker] = []
+        self._build_answer_widget()
+        self._build_photo_buttons()
+
+        tools = ft.Row([self.note_toggle, self.photo_buttons], wrap=True, spacing=4,
+                       run_spacing=4, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+        parts: list[ft.Control] = [header]
+        if badges:
+            parts.append(ft.Row(badges, wrap=True, spacing=6, run_spacing=4))
+        if self.help is not None:
+            parts.append(self.help)
+        parts += [self.answer_area, self.hint, self.note_field, self.photo_row,
+                  self.photo_status, tools]
+        self.box = ft.Container(
+            content=ft.Column(parts, spacing=8),
+            bgcolor=theme.CARD_BG,
+            border_radius=ft.BorderRadius.all(12),
+            border=ft.Border.all(1, "#E0E0E0"),
+            padding=ft.Padding.all(14 if not mood.kiosk else 20),
+        )
+        self.control = ft.Semantics(
+            content=self.box, identifier=f"item-{item.id}", container=True,
+            key=ft.ScrollKey(f"item-{item.id}"),
+        )
+
+    # -- pieces ----------------------------------------------------------------------------
+
+    def _veto_badge(self) -> ft.Control:
+        item, lang, app = self.item, self.app.lang, self.app
+        assert item.veto is not None
+        scope = self.t(f"veto.scope.{item.veto.scope.value}")
+        reason = item.veto.reason.get(lang)
+        if app.mood.discreet:
+            # a quiet star: the shopper knows its weight, a glance at the phone sees nothing
+            return ft.Semantics(
+                content=ui.tag(app, self.t("views.item.veto_discreet"), icon=ft.Icons.STAR,
+                               color=theme.MUTED, bgcolor="#F1F1EC",
+                               tooltip=f"{self.t('veto')}: {scope} - {reason}"),
+                label=f"{self.t('veto')} {scope}",
+            )
+        return ui.tag(app, f"{self.t('veto')} · {scope}", icon=ft.Icons.GAVEL,
+                      color=theme.FAIL, bgcolor=theme.VETO_BG, tooltip=reason)
+
+    def _build_answer_widget(self) -> None:
+        item = self.item
+        kind = item.type
+        self.buttons: dict[Any, ft.Control] = {}
+        self.text_field: ft.TextField | None = None
+        self.radio: ft.RadioGroup | None = None
+        if kind is ItemType.YES_NO:
+            options: list[tuple[Any, str]] = [(True, self.t("answer.yes")),
+                                              (False, self.t("answer.no"))]
+            if item.allow_na:
+                options.append((NA, self.t("answer.na")))
+            self.answer_area.controls = [self._button_row(options)]
+        elif kind is ItemType.SCALE:
+            lo, hi = item.min or 0, item.max or 5
+            options = [(v, str(v)) for v in range(lo, hi + 1)]
+            row = self._button_row(options, wrap=True, square=True)
+            self.answer_area.controls = [
+                ft.Row([ui.muted(self.app, self.t("views.item.scale_low")),
+                        ui.muted(self.app, self.t("views.item.scale_high"))],
+                       alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+                row,
+            ]
+            if item.allow_na:
+                self.answer_area.controls.append(self._button_row([(NA, self.t("answer.na"))]))
+        elif kind is ItemType.NUMBER:
+            unit = item.unit.get(self.app.lang) if item.unit else None
+            self.text_field = ft.TextField(
+                label=self.t("views.item.number"), suffix=unit,
+                keyboard_type=ft.KeyboardType.NUMBER, text_size=self.app.mood.fs(18),
+                on_change=self.app.guard(self._text_changed),
+                on_blur=self.app.guard(self._text_blur),
+                on_submit=self.app.guard(self._text_blur),
+                read_only=self.readonly, width=220,
+            )
+            self.answer_area.controls = [self.text_field]
+            if item.allow_na:
+                self.answer_area.controls.append(self._button_row([(NA, self.t("answer.na"))]))
+        elif kind is ItemType.CHOICE:
+            radios = [
+                ft.Radio(value=o.id, label=o.label.get(self.app.lang),
+                         label_style=ft.TextStyle(size=self.app.mood.fs(15)),
+                         disabled=self.readonly)
+                for o in item.options or []
+            ]
+            if item.allow_na:
+                radios.append(ft.Radio(value=NA, label=self.t("answer.na"),
+                                       disabled=self.readonly))
+            self.radio = ft.RadioGroup(
+                content=ft.Column([ft.Container(r, height=self.app.mood.touch,
+                                                alignment=ft.Alignment.CENTER_LEFT)
+                                   for r in radios], spacing=0),
+                on_change=self.app.guard(self._radio_changed),
+            )
+            self.answer_area.controls = [self.radio]
+        elif kind is ItemType.TEXT:
+            self.text_field = ft.TextField(
+                label=self.t("views.item.text"), multiline=True, min_lines=2, max_lines=8,
+                text_size=self.app.mood.fs(15),
+                on_change=self.app.guard(self._text_changed),
+                on_blur=self.app.guard(self._text_blur), read_only=self.readonly,
+            )
+            self.answer_area.controls = [self.text_field]
+            self.note_toggle.visible = False
+        else:  # photo item: the photo buttons are the answer
+            self.answer_area.visible = False
+            self.note_toggle.visible = not self.readonly
+
+    def _button_row(self, options: list[tuple[Any, str]], *, wrap: bool = False,
+                    square: bool = False) -> ft.Control:
+        controls = []
+        for value, label in options:
+            button = ft.OutlinedButton(
+                label, on_click=self.app.guard(self._choose(value)),
+                height=self.app.mood.touch, disabled=self.readonly,
+                style=theme.big_button_style(self.app.mood),
+                width=self.app.mood.touch + 4 if square else None,
+            )
+            self.buttons[value] = button
+            controls.append(button if square else ft.Container(button, expand=True))
+        if wrap:
+            return ft.Row(controls, wrap=True, spacing=6, run_spacing=6)
+        return ft.Row(controls, spacing=8)
+
+    def _build_photo_buttons(self) -> None:
+        item = self.item
+        rule = item.photo.value
+        wants_photo = item.type is ItemType.PHOTO or rule != "none"
+        self.wants_photo = wants_photo
+        if not wants_photo or self.readonly:
+            self.photo_buttons.visible = False
+            return
+        camera_only = item.photo_source.value == "camera"
+        self.photo_buttons.controls.append(self._photo_button("camera"))
+        if not camera_only:
+            self.photo_buttons.controls.append(self._photo_button("gallery"))
+
+    def _photo_button(self, source: str) -> ft.Control:
+        picker = ft.FilePicker(on_result=self.app.guard(self._picked(source)))
+        self._pickers.append(picker)
+        label = self.t("views.item.camera") if source == "camera" else \
+            self.t("views.item.gallery")
+        icon = ft.Icons.PHOTO_CAMERA if source == "camera" else ft.Icons.PHOTO_LIBRARY
+        return ft.TextButton(
+            label, icon=icon,
+            action=ft.PickFiles(picker, file_type=ft.FilePickerFileType.IMAGE,
+                                with_data=True, allow_multiple=source == "gallery",
+                                dialog_title=label),
+            style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=10, vertical=12)),
+        )
+
+    # -- events ----------------------------------------------------------------------------
+
+    def _choose(self, value: Any) -> Callable[[], None]:
+        def choose() -> None:
+            if self.readonly:
+                return
+            if self.value == value and type(self.value) is type(value):
+                self.cb.clear(self.item.id)
+            else:
+                self.cb.answer(self.item.id, value)
+
+        return choose
+
+    def _radio_changed(self, e: Any) -> None:
+        value = e.control.value
+        if value:
+            self.cb.answer(self.item.id, value)
+
+    def _text_changed(self, e: Any) -> None:
+        self._text_version += 1
+        version = self._text_version
+        self._later(lambda: version == self._text_version, self._save_text)
+
+    def _text_blur(self, e: Any = None) -> None:
+        self._text_version += 1
+        self._save_text()
+
+    def _save_text(self) -> None:
+        assert self.text_field is not None
+        raw = (self.text_field.value or "").strip()
+        item = self.item
+        if item.type is ItemType.NUMBER:
+            if raw == "":
+                if self.value is not None and self.value != NA:
+                    self.cb.clear(item.id)
+                return
+            try:
+                number: float = float(raw.replace(",", "."))
+            except ValueError:
+                self.text_field.error = self.t("views.item.not_a_number")
+                self.text_field.update()
+                return
+            if self.text_field.error:
+                self.text_field.error = None
+                self.text_field.update()
+            if number.is_integer():
+                number = int(number)
+            if number != self.value:
+                self.cb.answer(item.id, number)
+        else:
+            if raw == (self.value or ""):
+                return
+            if raw:
+                self.cb.answer(item.id, raw)
+            elif self.value is not None:
+                self.cb.clear(item.id)
+
+    def _open_note(self) -> None:
+        self._note_open = True
+        self.note_field.visible = True
+        self.note_toggle.visible = False
+        self.box.update()
+
+    def _note_changed(self, e: Any) -> None:
+        self._note_version += 1
+        version = self._note_version
+        self._later(lambda: version == self._note_version, self._save_note)
+
+    def _note_blur(self, e: Any = None) -> None:
+        self._note_version += 1
+        self._save_note()
+
+    def _save_note(self) -> None:
+        text = (self.note_field.value or "").strip()
+        if text != (self.note_text or ""):
+            self.cb.note(self.item.id, text)
+
+    def _later(self, still_current: Callable[[], bool], save: Callable[[], None]) -> None:
+        """Save after a short pause in typing (and at once if no event loop is around)."""
+        app = self.app
+
+        async def wait_then_save() -> None:
+            await asyncio.sleep(TEXT_SAVE_DELAY)
+            if still_current():
+                app.guard(save)()
+                with contextlib.suppress(Exception):
+                    app.page.update()
+
+        try:
+            app.page.run_task(wait_then_save)
+        except Exception:
+            app.guard(save)()
+
+    def _picked(self, source: str) -> Callable[[Any], None]:
+        def picked(e: Any) -> None:
+            files = [f for f in (getattr(e, "files", None) or []) if f is not None]
+            if not files:
+                return
+            for f in files:
+                data = getattr(f, "bytes", None)
+                if data is None and getattr(f, "path", None):
+                    data = Path(f.path).read_bytes()
+                if data:
+                    self.cb.photo(self.item.id, bytes(data), source, f.name or "")
+
+        return picked
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.photo_status.value = self.t("views.item.photo_working") if busy else ""
+        self.photo_status.visible = busy
+        with contextlib.suppress(Exception):
+            self.photo_status.update()
+
+    # -- state -----------------------------------------------------------------------------
+
+    def update(self, state: Any) -> None:
+        """Bring the card in line with `state` (InspectionState). Does not call .update()."""
+        item = self.item
+        mood = self.app.mood
+        self.value = state.answers.get(item.id)
+        self.note_text = state.notes.get(item.id, "") or ""
+        self.photos = list(state.photos.get(item.id, []))
+        self.missing = [p.reason for p in state.problems if p.item_id == item.id]
+        failed = _failed(item, self.value)
+
+        for value, button in self.buttons.items():
+            selected = self.value is not None and self.value == value and \
+                type(self.value) is type(value)
+            colour = None
+            if selected and not mood.discreet and value != NA and item.can_fail:
+                colour = theme.FAIL if failed else theme.OK
+            button.style = theme.big_button_style(mood, selected=selected, colour=colour)
+            button.tooltip = None
+        if self.radio is not None:
+            self.radio.value = self.value if isinstance(self.value, str) else None
+        if self.text_field is not None and not self._text_pending():
+            shown = "" if self.value in (None, NA) else str(self.value)
+            if (self.text_field.value or "") != shown and not self._editing_same(shown):
+                self.text_field.value = shown
+
+        wants_note = (item.note_on_fail and failed) or bool(self.note_text) or self._note_open
+        self.note_field.visible = wants_note and item.type is not ItemType.TEXT
+        if not self._note_pending() and (self.note_field.value or "") != self.note_text:
+            self.note_field.value = self.note_text
+        self.note_toggle.visible = (not self.readonly and not self.note_field.visible
+                                    and item.type is not ItemType.TEXT)
+        if item.note_on_fail and failed:
+            self.note_field.label = self.t("views.item.note_required")
+        else:
+            self.note_field.label = self.t("views.item.note")
+
+        self._draw_photos()
+        hints = [self.t(f"views.missing.{r}") for r in self.missing]
+        self.hint.value = " · ".join(hints)
+        self.hint.visible = bool(hints) and getattr(self, "show_missing", False)
+        border = "#E0E0E0"
+        if self.hint.visible or (failed and item.veto is not None and not mood.discreet):
+            border = theme.FAIL
+        self.box.border = ft.Border.all(2 if border != "#E0E0E0" else 1, border)
+        self.control.visible = item.id in state.visible
+
+    def _text_pending(self) -> bool:
+        return False
+
+    def _note_pending(self) -> bool:
+        return False
+
+    def _editing_same(self, shown: str) -> bool:
+        """The field holds the same number in another spelling (e.g. '5.0' for 5)."""
+        if self.text_field is None or self.item.type is not ItemType.NUMBER:
+            return False
+        try:
+            return float((self.text_field.value or "").replace(",", ".")) == float(shown)
+        except ValueError:
+            return False
+
+    def _draw_photos(self) -> None:
+        controls: list[ft.Control] = []
+        for n, photo in enumerate(self.photos, start=1):
+            thumb = getattr(photo, "thumb_path", None) or getattr(photo, "path", None)
+            try:
+                data = Path(thumb).read_bytes() if thumb else None
+            except OSError:
+                data = None
+            image: ft.Control
+            if data:
+                image = ft.Image(src=data, width=THUMB, height=THUMB, fit=ft.BoxFit.COVER,
+                                 border_radius=ft.BorderRadius.all(8),
+                                 semantics_label=self.t("views.item.photo_n", n=n))
+            else:
+                image = ft.Container(width=THUMB, height=THUMB, bgcolor="#EEEEEE",
+                                     border_radius=ft.BorderRadius.all(8),
+                                     content=ft.Icon(ft.Icons.IMAGE, color=theme.MUTED))
+            parts: list[ft.Control] = [image]
+            if not self.readonly:
+                parts.append(ft.IconButton(
+                    icon=ft.Icons.DELETE_OUTLINE, icon_size=20,
+                    tooltip=self.t("views.item.remove_photo", n=n),
+                    on_click=self.app.guard(self._remove(photo.sha256)),
+                ))
+            source = self.t("views.item.from_camera") if photo.source == "camera" else \
+                self.t("views.item.from_gallery")
+            controls.append(ft.Column([ft.Stack(parts[:1]), ui.muted(self.app, source,
+                                                                      size=11),
+                                       *parts[1:]],
+                                      spacing=0, horizontal_alignment=ft.CrossAxisAlignment
+                                      .CENTER))
+        self.photo_row.controls = controls
+        self.photo_row.visible = bool(controls)
+
+    def _remove(self, sha256: str) -> Callable[[], None]:
+        def remove() -> None:
+            self.cb.remove_photo(self.item.id, sha256)
+
+        return remove

@@ -1,0 +1,486 @@
+"""The app shell: one per browser tab / app window. Routes, theme, messages, timers.
+
+The shell owns no rules. It knows which screen a route shows, which mood (normal, discreet
+for mystery shopping, kiosk) the screen is drawn in, where to go on start (first run,
+resume, kiosk), and it runs two light timers: the sync indicator's refresh and the kiosk's
+idle reset. Every event handler is wrapped by `guard` (app/views/errors.py).
+
+Navigation renders the new screen at once on the server side and then tells the browser
+(`page.push_route`) so its address bar and back button follow; a route change coming from
+the browser (back/forward, a typed address) renders that route.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import flet as ft
+
+from app.i18n import set_language, t
+from app.views import theme, ui
+from app.views.errors import guard, report
+
+log = logging.getLogger("hallcheck.views")
+
+RESUME_KEY = "ui_resume_route"
+KIOSK_IDLE_KEY = "ui_kiosk_idle_minutes"
+KIOSK_IDLE_MINUTES = 5
+TICK_SECONDS = 3.0
+
+ROLE_KIND = {
+    "mystery_shopper": "mystery_shop",
+    "area_manager": "open_inspection",
+    "outlet_agent": "self_check",
+}
+
+# route pattern -> (module, class)
+ROUTES: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(p), m, c)
+    for p, m, c in [
+        (r"^/$", "home", "HomeScreen"),
+        (r"^/setup$", "first_run", "FirstRunScreen"),
+        (r"^/outlets$", "outlet_picker", "OutletPickerScreen"),
+        (r"^/visit/(?P<uuid>[\w-]+)$", "checklist_run", "ChecklistScreen"),
+        (r"^/visit/(?P<uuid>[\w-]+)/review$", "review", "ReviewScreen"),
+        (r"^/visit/(?P<uuid>[\w-]+)/actions$", "coaching", "ActionsScreen"),
+        (r"^/result/(?P<uuid>[\w-]+)$", "review", "ResultScreen"),
+        (r"^/history$", "history", "HistoryScreen"),
+        (r"^/history/(?P<code>[^/]+)$", "history", "HistoryScreen"),
+        (r"^/settings$", "settings", "SettingsScreen"),
+        (r"^/sync$", "sync_indicator", "SyncScreen"),
+        (r"^/kiosk$", "kiosk", "KioskScreen"),
+        (r"^/kiosk/done$", "kiosk", "KioskDoneScreen"),
+    ]
+]
+
+# routes a locked kiosk may show without the manager PIN
+KIOSK_ROUTES = ("kiosk", "checklist_run", "review")
+
+_ws_lock = threading.Lock()
+_workspace: Any = None
+
+
+def workspace() -> Any:
+    """The process's one Workspace (every tab of the web UI shares the device's data)."""
+    global _workspace
+    with _ws_lock:
+        if _workspace is None:
+            from app.services import Workspace
+
+            _workspace = Workspace.open()
+        return _workspace
+
+
+def reset_workspace() -> None:
+    """Forget the shared Workspace (tests open a fresh data directory each time)."""
+    global _workspace
+    with _ws_lock:
+        ws, _workspace = _workspace, None
+    if ws is not None:
+        with contextlib.suppress(Exception):
+            ws.close()
+
+
+def split_route(route: str) -> tuple[str, dict[str, str]]:
+    parts = urlsplit(route or "/")
+    path = parts.path or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    return path, dict(parse_qsl(parts.query))
+
+
+def make_route(path: str, **query: Any) -> str:
+    q = {k: str(v) for k, v in query.items() if v not in (None, "")}
+    return f"{path}?{urlencode(q)}" if q else path
+
+
+class AppShell:
+    """State of one running UI: the page, the workspace, where we are, and how to talk."""
+
+    def __init__(self, page: ft.Page, ws: Any) -> None:
+        self.page = page
+        self.ws = ws
+        self.lang = ws.settings.language
+        set_language(self.lang)
+        self.route: str | None = None
+        self.screen: Any = None
+        self.visit_kind: str | None = None  # the kind of the visit on screen, if any
+        self.kiosk_unlocked = False
+        self.last_active = time.monotonic()
+        self.last_message: str | None = None  # the last SnackBar text (tests read it)
+        self._mood: theme.Mood | None = None
+        self._closed = False
+        self._ticker: Any = None
+        self.sync_runner: Any = None
+
+    # -- words -----------------------------------------------------------------------------
+
+    def t(self, key: str, /, **params: Any) -> str:
+        return t(key, self.lang, **params)
+
+    def set_language(self, lang: str) -> None:
+        self.ws.settings.set_language(lang)
+        self.lang = self.ws.settings.language
+        set_language(self.lang)
+        self.page.title = self.title()
+
+    def title(self) -> str:
+        return self.t("views.discreet.title") if self.discreet else self.t("app.name")
+
+    # -- who and how -----------------------------------------------------------------------
+
+    @property
+    def role(self) -> str | None:
+        return self.ws.settings.role
+
+    @property
+    def kind(self) -> str:
+        """The checklist kind this role does."""
+        return ROLE_KIND.get(self.role or "", "open_inspection")
+
+    @property
+    def kiosk_outlet(self) -> str | None:
+        if self.role != "outlet_agent":
+            return None
+        return self.ws.settings.kiosk_outlet
+
+    @property
+    def kiosk_locked(self) -> bool:
+        return self.kiosk_outlet is not None and not self.kiosk_unlocked
+
+    @property
+    def discreet(self) -> bool:
+        if self.visit_kind is not None:
+            return self.visit_kind == "mystery_shop"
+        return self.role == "mystery_shopper"
+
+    @property
+    def mood(self) -> theme.Mood:
+        if self.kiosk_outlet is not None:
+            return theme.KIOSK
+        return theme.DISCREET_MOOD if self.discreet else theme.NORMAL
+
+    def guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        return guard(self, fn)
+
+    def touch(self) -> None:
+        self.last_active = time.monotonic()
+
+    # -- start -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        page = self.page
+        page.title = self.title()
+        page.padding = 0
+        page.on_route_change = self._on_route_change
+        page.on_view_pop = self._on_view_pop
+        page.on_disconnect = self._on_close
+        page.on_close = self._on_close
+        self._apply_mood(force=True)
+        self._start_sync()
+        self.go(self.initial_route(page.route), push=False)
+        self._start_ticker()
+
+    def initial_route(self, requested: str | None = None) -> str:
+        """Where a fresh start lands: setup, the kiosk, the place left, or home."""
+        s = self.ws.settings
+        if not s.role or not s.inspector_id:
+            return "/setup"
+        candidates = []
+        if requested and requested not in ("/", ""):
+            candidates.append(requested)
+        saved = s.get(RESUME_KEY)
+        if saved:
+            candidates.append(saved)
+        for route in candidates:
+            if self._resumable(route):
+                return route
+        return "/kiosk" if self.kiosk_outlet else "/"
+
+    def _resumable(self, route: str) -> bool:
+        path, _query = split_route(route)
+        match = self._match(path)
+        if match is None or match[1] in ("first_run",):
+            return False
+        uuid = match[0].get("uuid")
+        if uuid and match[1] in ("checklist_run", "coaching", "review"):
+            try:
+                state = self.ws.inspections.state(uuid)
+            except Exception:
+                return False
+            return bool(state.is_draft)
+        return True
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def _match(self, path: str) -> tuple[dict[str, str], str, str] | None:
+        for pattern, module, cls in ROUTES:
+            m = pattern.match(path)
+            if m:
+                return m.groupdict(), module, cls
+        return None
+
+    def go(self, route: str, *, push: bool = True) -> None:
+        """Show `route` now (and tell the browser). Unknown routes land on home."""
+        path, query = split_route(route)
+        match = self._match(path)
+        if match is None:
+            route, path, query = "/", "/", {}
+            match = self._match("/")
+            assert match is not None
+        params, module_name, cls_name = match
+        if self.kiosk_locked and module_name not in KIOSK_ROUTES:
+            route, path, query = "/kiosk", "/kiosk", {}
+            params, module_name, cls_name = {}, "kiosk", "KioskScreen"
+        if (module_name != "first_run" and not (self.ws.settings.role
+                                                and self.ws.settings.inspector_id)):
+            route, path, query = "/setup", "/setup", {}
+            params, module_name, cls_name = {}, "first_run", "FirstRunScreen"
+        module = importlib.import_module(f"app.views.{module_name}")
+        screen_cls = getattr(module, cls_name)
+        old = self.screen
+        self.visit_kind = None
+        try:
+            screen = screen_cls(self, **params, **query)
+            self._apply_mood()
+            view = screen.build()
+        except ui.Redirect as redirect:
+            self.go(redirect.route, push=push)
+            return
+        except Exception as exc:
+            report(self, exc)
+            if route != "/" and module_name != "first_run":
+                self.go("/" if not self.kiosk_locked else "/kiosk", push=push)
+            return
+        if old is not None:
+            with contextlib.suppress(Exception):
+                old.dispose()
+        self.screen = screen
+        self.route = route
+        self.page.title = self.title()
+        self.page.views.clear()
+        self.page.views.append(view)
+        self.page.update()
+        if module_name != "first_run":
+            with contextlib.suppress(Exception):
+                self.ws.settings.set(RESUME_KEY, route)
+        with contextlib.suppress(Exception):
+            screen.after_show()
+        if push:
+            self._push_browser_route(route)
+
+    def refresh(self) -> None:
+        """Rebuild the current screen from the services (e.g. after a language change)."""
+        if self.route:
+            self.go(self.route, push=False)
+
+    def home_route(self) -> str:
+        return "/kiosk" if self.kiosk_outlet else "/"
+
+    def _push_browser_route(self, route: str) -> None:
+        async def push() -> None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.page.push_route(route), timeout=5)
+
+        with contextlib.suppress(Exception):
+            self.page.run_task(push)
+
+    def _on_route_change(self, e: Any) -> None:
+        route = getattr(e, "route", None) or self.page.route
+        if route and route != self.route:
+            guard(self, lambda: self.go(route, push=False))()
+
+    def _on_view_pop(self, e: Any) -> None:
+        guard(self, lambda: self.go(self.home_route()))()
+
+    def _apply_mood(self, force: bool = False) -> None:
+        mood = self.mood
+        if force or mood != self._mood:
+            theme.apply(self.page, mood)
+            self._mood = mood
+
+    # -- talking to the user ---------------------------------------------------------------
+
+    def notify(self, text: str, *, error: bool = False) -> None:
+        """A short message at the bottom of the screen (errors stay a little longer)."""
+        self.last_message = text
+        bar = ft.SnackBar(
+            content=ft.Text(text, color=ft.Colors.WHITE, size=self.mood.fs(15)),
+            bgcolor=theme.FAIL if error else "#323232",
+            duration=ft.Duration(milliseconds=7000 if error else 3500),
+            show_close_icon=error,
+            behavior=ft.SnackBarBehavior.FLOATING,
+        )
+        with contextlib.suppress(Exception):
+            self.page.show_dialog(bar)
+
+    def dialog(self, title: str, content: ft.Control | str, actions: list[ft.Control], *,
+               modal: bool = True) -> ft.AlertDialog:
+        if isinstance(content, str):
+            content = ft.Text(content, size=self.mood.fs(15))
+        dlg = ft.AlertDialog(
+            modal=modal,
+            title=ft.Text(title, size=self.mood.fs(18), weight=ft.FontWeight.W_600),
+            content=content,
+            actions=actions,
+            actions_alignment=ft.MainAxisAlignment.END,
+            scrollable=True,
+        )
+        self.page.show_dialog(dlg)
+        return dlg
+
+    def close_dialog(self) -> None:
+        with contextlib.suppress(Exception):
+            self.page.pop_dialog()
+
+    def confirm(self, title: str, body: str, ok_label: str, on_ok: Callable[[], Any], *,
+                danger: bool = False, cancel_label: str | None = None) -> None:
+        def ok() -> None:
+            self.close_dialog()
+            on_ok()
+
+        self.dialog(title, body, [
+            ft.TextButton(cancel_label or self.t("views.cancel"),
+                          on_click=self.guard(self.close_dialog)),
+            ft.FilledButton(ok_label, on_click=self.guard(ok),
+                            style=ft.ButtonStyle(bgcolor=theme.FAIL) if danger else None),
+        ])
+
+    def ask_pin(self, on_ok: Callable[[], Any], *, reason: str | None = None) -> None:
+        """Ask for the manager PIN; `on_ok()` runs only after the right one."""
+        settings = self.ws.settings
+        if not settings.has_manager_pin:
+            self.notify(self.t("views.kiosk.no_pin"), error=True)
+            return
+        field = ft.TextField(
+            label=self.t("views.kiosk.pin"), password=True, can_reveal_password=True,
+            keyboard_type=ft.KeyboardType.NUMBER, autofocus=True, max_length=8,
+            text_size=self.mood.fs(18),
+        )
+        error = ft.Text("", color=theme.FAIL, size=self.mood.fs(14))
+
+        def check(_e: Any = None) -> None:
+            if settings.verify_manager_pin(field.value or ""):
+                self.close_dialog()
+                self.kiosk_unlocked = True
+                on_ok()
+            else:
+                error.value = self.t("views.kiosk.pin_wrong")
+                field.value = ""
+                self.page.update()
+
+        field.on_submit = self.guard(check)
+        self.dialog(
+            self.t("views.kiosk.pin_title"),
+            ft.Column([ft.Text(reason or self.t("views.kiosk.pin_body"),
+                               size=self.mood.fs(15)), field, error], tight=True),
+            [ft.TextButton(self.t("views.cancel"), on_click=self.guard(self.close_dialog)),
+             ft.FilledButton(self.t("views.kiosk.unlock"), on_click=self.guard(check))],
+        )
+
+    def run_background(self, work: Callable[[], Any], done: Callable[[Any], Any] | None = None,
+                       ) -> None:
+        """Run `work()` off the UI path; then `done(result)` (errors reported as usual)."""
+
+        def runner() -> None:
+            try:
+                result = work()
+            except Exception as exc:
+                report(self, exc)
+                with contextlib.suppress(Exception):
+                    self.page.update()
+                return
+            if done is not None:
+                try:
+                    done(result)
+                except Exception as exc:
+                    report(self, exc)
+            with contextlib.suppress(Exception):
+                self.page.update()
+
+        try:
+            self.page.run_thread(runner)
+        except Exception:  # no event loop (e.g. a bare test page): do it inline
+            runner()
+
+    # -- sync and timers -------------------------------------------------------------------
+
+    def _start_sync(self) -> None:
+        """Attach the background sync runner when the sync package provides one."""
+        from app.views import sync_indicator
+
+        with contextlib.suppress(Exception):
+            self.sync_runner = sync_indicator.attach_runner(self)
+
+    def _start_ticker(self) -> None:
+        async def tick() -> None:
+            while not self._closed:
+                await asyncio.sleep(TICK_SECONDS)
+                if self._closed:
+                    break
+                try:
+                    self._tick()
+                except Exception:
+                    log.debug("tick failed", exc_info=True)
+
+        with contextlib.suppress(Exception):
+            self._ticker = self.page.run_task(tick)
+
+    def _tick(self) -> None:
+        screen = self.screen
+        if screen is not None:
+            screen.refresh_sync()
+        if self.kiosk_outlet is not None and self.idle_expired():
+            self.touch()
+            self.kiosk_reset()
+
+    def idle_minutes(self) -> float:
+        raw = self.ws.settings.get(KIOSK_IDLE_KEY)
+        try:
+            return max(0.5, float(raw)) if raw else KIOSK_IDLE_MINUTES
+        except ValueError:
+            return KIOSK_IDLE_MINUTES
+
+    def idle_expired(self) -> bool:
+        if self.route in ("/kiosk",):
+            return self.kiosk_unlocked and time.monotonic() - self.last_active > \
+                self.idle_minutes() * 60
+        return time.monotonic() - self.last_active > self.idle_minutes() * 60
+
+    def kiosk_reset(self) -> None:
+        """Back to a fresh kiosk start: lock again, nothing of the last person on screen."""
+        self.kiosk_unlocked = False
+        self.close_dialog()
+        self.go("/kiosk")
+
+    def _on_close(self, _e: Any = None) -> None:
+        self._closed = True
+
+
+def run_page(page: ft.Page) -> AppShell | None:
+    """The Flet `main(page)`: never lets an error reach the screen as a traceback."""
+    try:
+        app = AppShell(page, workspace())
+        app.start()
+        return app
+    except Exception as exc:
+        from app.errors import UserError
+
+        log.exception("the app could not start")
+        text = exc.message() if isinstance(exc, UserError) else t("views.start_failed")
+        with contextlib.suppress(Exception):
+            theme.apply(page, theme.NORMAL)
+            page.views.clear()
+            page.views.append(ft.View(route="/", controls=[
+                ft.Container(ft.Text(text, size=16), padding=ft.Padding.all(24))]))
+            page.update()
+        return None
