@@ -8,14 +8,17 @@ Run: .venv/bin/python benchmarks/bench_photo_intake.py [--reps 15] [--max-edge 1
 
 Both sides are timed interleaved (so background load hits them alike), from the JPEG file
 on disk to the output JPEG on disk. Intake's figure includes everything it really does:
-thumbnail, SHA-256, and the fsynced atomic writes of both files (a fresh store directory per
-repetition, so the "already stored" shortcut never applies).
+thumbnail, SHA-256, and the fsynced atomic writes of both files into a store in steady
+state (its directories exist; the stored files are deleted between repetitions so the
+"already stored" shortcut never applies).
+
+Wall-clock time is the target. CPU time (all threads) is printed too, because intake
+resamples in two parallel bands: the wall/CPU gap shows what the second core contributes.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
 import sys
 import tempfile
@@ -26,7 +29,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.media import intake_photo  # noqa: E402
+from app.media import intake_photo
 
 WIDTH, HEIGHT = 4000, 3000
 QUALITY = 85
@@ -78,6 +81,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=15)
     parser.add_argument("--max-edge", type=int, default=1600)
     args = parser.parse_args()
+    if args.reps < 2:
+        parser.error("--reps must be at least 2")
 
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp_name:
         tmp = Path(tmp_name)
@@ -89,24 +94,27 @@ def main() -> None:
         naive_out = tmp / "naive.jpg"
         naive_size = naive(src, naive_out, target)
 
-        fast_times: list[float] = []
-        naive_times: list[float] = []
-        for rep in range(args.reps):
-            start = time.perf_counter()
-            stored = intake_photo(
-                src, tmp / f"store-{rep}", source_kind="camera", max_edge=args.max_edge
-            )
-            fast_times.append(time.perf_counter() - start)
+        store = tmp / "store"
+        wall: dict[str, list[float]] = {"intake": [], "naive": []}
+        cpu: dict[str, list[float]] = {"intake": [], "naive": []}
+        for _ in range(args.reps):
+            for name in ("intake", "naive"):
+                start, start_cpu = time.perf_counter(), time.process_time()
+                if name == "intake":
+                    stored = intake_photo(src, store, source_kind="camera", max_edge=args.max_edge)
+                else:
+                    naive(src, naive_out, target)
+                wall[name].append(time.perf_counter() - start)
+                cpu[name].append(time.process_time() - start_cpu)
+            with Image.open(stored.path) as ours, Image.open(naive_out) as theirs:
+                diff = ImageChops.difference(ours.convert("L"), theirs.convert("L"))
+                grey_diff = ImageStat.Stat(diff).mean[0]
+            stored.path.unlink()  # not timed: keep the next intake a real one
+            stored.thumb_path.unlink()
 
-            start = time.perf_counter()
-            naive(src, naive_out, target)
-            naive_times.append(time.perf_counter() - start)
-
-        fast_med, fast_p90 = summary(fast_times)
-        naive_med, naive_p90 = summary(naive_times)
-        with Image.open(stored.path) as ours, Image.open(naive_out) as theirs:
-            diff = ImageChops.difference(ours.convert("L"), theirs.convert("L"))
-            grey_diff = ImageStat.Stat(diff).mean[0]
+        fast_med, fast_p90 = summary(wall["intake"])
+        naive_med, naive_p90 = summary(wall["naive"])
+        fast_cpu, naive_cpu = summary(cpu["intake"])[0], summary(cpu["naive"])[0]
 
         print(
             f"source: {WIDTH}x{HEIGHT} JPEG, {src.stat().st_size / 1e6:.2f} MB, EXIF orientation 6"
@@ -122,7 +130,12 @@ def main() -> None:
             f"output {naive_size[0]}x{naive_size[1]}, {naive_out.stat().st_size / 1e3:.0f} kB"
         )
         print(
-            f"speed-up (median): {naive_med / fast_med:.2f}x   (p90: {naive_p90 / fast_p90:.2f}x)"
+            f"speed-up, wall clock: {naive_med / fast_med:.2f}x median, "
+            f"{naive_p90 / fast_p90:.2f}x p90   (target: >= 3x)"
+        )
+        print(
+            f"CPU time (all threads), median: intake {fast_cpu:.1f} ms, naive {naive_cpu:.1f} ms "
+            f"-> {naive_cpu / fast_cpu:.2f}x"
         )
         print(f"sizes match: {target == naive_size}; mean abs grey difference {grey_diff:.2f}/255")
 

@@ -99,12 +99,10 @@ def extract(weight: str, out_dir: Path, extra_text: str = "") -> Path:
     font = next(
         f for f in collection.fonts if f["name"].getDebugName(4) in (FACE, f"{FACE} {weight}")
     )
+    # fontTools' default options: the default layout features only (all of them pull in
+    # ~7k Japanese/vertical alternates, and the web client then never paints)
     options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
     options.notdef_outline = True
-    options.hinting = True
     subsetter = subset.Subsetter(options)
     unicodes = {cp for lo, hi in KEEP_RANGES for cp in range(lo, hi + 1)}
     unicodes |= {ord(c) for c in gb2312_hanzi() | project_hanzi(extra_text)}

@@ -5,6 +5,7 @@ the returned `StoredPhoto` once it has returned (the files are durable by then).
 """
 
 from app.media.files import remove_stale_temp_files, sha256_file
+from app.media.formats import PhotoFormat
 from app.media.intake import (
     PhotoMeta,
     SourceKind,
@@ -15,6 +16,7 @@ from app.media.intake import (
 )
 
 __all__ = [
+    "PhotoFormat",
     "PhotoMeta",
     "SourceKind",
     "StoredPhoto",

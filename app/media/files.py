@@ -70,7 +70,7 @@ def fsync_existing(path: Path) -> None:
     Used when a photo is found already stored: a previous run may have crashed between the
     rename and the directory fsync, so "it exists" alone does not yet mean "it is durable".
     """
-    with open(path, "rb") as fh:
+    with open(path, "rb" if os.name != "nt" else "r+b") as fh:  # Windows fsyncs writers only
         os.fsync(fh.fileno())
     fsync_dir(path.parent)
 

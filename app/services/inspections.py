@@ -60,6 +60,9 @@ log = logging.getLogger(__name__)
 
 ROTATION_DAYS = 92  # a mystery shopper visits the same outlet at most once in 3 months
 
+# (kind, tier, phase) -> the checklist the server issues now, or None (use the local file)
+IssuedChecklists = Callable[[Kind, str, "str | None"], "ResolvedChecklist | None"]
+
 
 # ------------------------------------------------------------------------------------------
 # Queries the lists use (module level so tests can EXPLAIN them)
@@ -243,6 +246,17 @@ class Inspections:
         self._photos_dir = photos_dir
         self._definitions: dict[str, _Definition] = {}
         self._hash_of: dict[str, str] = {}  # inspection uuid -> checklist hash (immutable)
+        self._issued: IssuedChecklists | None = None
+
+    def use_issued_checklists(self, source: IssuedChecklists | None) -> None:
+        """Prefer checklists issued by the server for new visits.
+
+        `source(kind, tier, phase)` returns the definition the server issues now for that
+        combination, or None to fall back to the local checklists.yaml. The sync client
+        keeps those definitions; the app's entry point wires it here (services do not
+        import the sync package).
+        """
+        self._issued = source
 
     # -- starting --------------------------------------------------------------------------
 
@@ -268,8 +282,9 @@ class Inspections:
             outlet = s.get(Outlet, outlet_code)
         if outlet is None:
             raise UserError("services.outlet_unknown", code=outlet_code)
+        issued = self._issued(kind, outlet.tier, outlet.phase) if self._issued else None
         try:
-            checklist = self._catalog().resolve(kind, outlet.tier, outlet.phase)
+            checklist = issued or self._catalog().resolve(kind, outlet.tier, outlet.phase)
         except UnknownChecklist:
             raise UserError("services.no_checklist", kind=kind.value, tier=outlet.tier,
                             outlet=outlet.name) from None
@@ -301,10 +316,12 @@ class Inspections:
         return new_uuid
 
     def find_draft(self, outlet_code: str, kind: Kind | str | None = None) -> str | None:
-        """The newest draft for this outlet (and kind), to resume instead of starting anew."""
+        """The newest draft visit to this outlet (and of this kind), to resume instead of
+        starting anew. Draft amendments are not visits and are left out."""
         stmt = (select(Inspection.uuid)
                 .where(Inspection.outlet_code == outlet_code,
-                       Inspection.status == Status.DRAFT.value)
+                       Inspection.status == Status.DRAFT.value,
+                       Inspection.amends_uuid.is_(None))
                 .order_by(Inspection.started_at.desc()).limit(1))
         if kind is not None:
             stmt = stmt.where(Inspection.kind == Kind(kind).value)

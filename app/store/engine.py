@@ -26,7 +26,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
+
+from app.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,22 @@ def open_engine(db_path: str | Path, *, echo: bool = False) -> Engine:
     return engine
 
 
+@contextmanager
+def _explained() -> Iterator[None]:
+    """Turn the SQLite failures a user can act on into UserErrors (nothing was saved)."""
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if "disk is full" in text or "database or disk is full" in text:
+            log.error("the device storage is full: %s", exc.orig)
+            raise UserError("store.disk_full") from exc
+        if "locked" in text or "busy" in text:
+            log.error("the database stayed locked for %d ms", BUSY_TIMEOUT_MS)
+            raise UserError("store.busy") from exc
+        raise
+
+
 class Store:
     """The engine plus the two ways the app talks to it: reading and writing sessions."""
 
@@ -92,14 +111,16 @@ class Store:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A write transaction (BEGIN IMMEDIATE): committed, and durable, when the block
-        ends without an exception; rolled back otherwise."""
-        with Session(self._immediate, expire_on_commit=False) as session, session.begin():
+        ends without an exception; rolled back otherwise. A full disk or a database held
+        too long by another process is raised as a UserError (store.disk_full/busy)."""
+        with _explained(), Session(self._immediate, expire_on_commit=False) as session, \
+                session.begin():
             yield session
 
     @contextmanager
     def writing_connection(self) -> Iterator[Connection]:
         """Like `writing`, on a bare Connection (no ORM): for the autosave hot path."""
-        with self._immediate.begin() as conn:
+        with _explained(), self._immediate.begin() as conn:
             yield conn
 
     def dispose(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageStat
@@ -66,7 +67,8 @@ def two_tone(size: tuple[int, int] = (240, 160)) -> Image.Image:
 
 def detailed_photo(size: tuple[int, int]) -> Image.Image:
     """A photo-like RGB image (fractal detail plus noise): compresses and resamples like one."""
-    fractal = Image.effect_mandelbrot(size, (-2.2, -1.2, 1.0, 1.2), 60)
+    small = (max(1, size[0] // 3), max(1, size[1] // 3))  # the fractal is slow to compute
+    fractal = Image.effect_mandelbrot(small, (-2.2, -1.2, 1.0, 1.2), 60).resize(size)
     noise = Image.effect_noise(size, 30)
     gradient = Image.linear_gradient("L").resize(size)
     return Image.merge(
@@ -93,3 +95,23 @@ def jpeg_markers(data: bytes) -> list[int]:
         length = int.from_bytes(data[pos + 2 : pos + 4], "big")
         pos += 2 + length
     return markers
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny, valid-looking 1-bit grey PNG whose header declares width x height pixels.
+
+    Nothing needs to be decoded to refuse it, so the IDAT holds just one compressed row.
+    """
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body).to_bytes(4, "big")
+        return len(body).to_bytes(4, "big") + kind + body + crc
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([1, 0, 0, 0, 0])
+    row = b"\x00" + bytes((width + 7) // 8)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row))
+        + chunk(b"IEND", b"")
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from app.i18n.catalog.media import MESSAGES
 from app.media import intake_photo, read_photo_meta
 from app.media.formats import sniff
 
-from .imaging import all_files, detailed_photo, encode, two_tone
+from .imaging import all_files, detailed_photo, encode, png_declaring, two_tone
 
 
 def _truncated_jpeg(corpus: Path) -> bytes:
@@ -29,8 +30,10 @@ def _truncated_png(_corpus: Path) -> bytes:
 
 
 def _bomb_png(_corpus: Path) -> bytes:
-    """20000 x 20000 = 400 MP declared; as a 1-bit PNG it is only a few kilobytes."""
-    return encode(Image.new("1", (20000, 20000)), "PNG", optimize=True)
+    """20000 x 20000 = 400 MP declared in a PNG of under 100 bytes."""
+    data = png_declaring(20000, 20000)
+    assert len(data) < 100
+    return data
 
 
 def _jpeg_header_then_garbage(_corpus: Path) -> bytes:
@@ -109,7 +112,7 @@ def test_our_pixel_cap_is_a_parameter(store: Path) -> None:
 
 def test_pixel_cap_below_pillows_own_limit(store: Path) -> None:
     """72 MP: under Pillow's bomb threshold (89 MP), over our default 64 MP."""
-    data = encode(Image.new("1", (9000, 8000)), "PNG", optimize=True)
+    data = png_declaring(9000, 8000)
     with pytest.raises(UserError) as caught:
         intake_photo(data, store, source_kind="gallery")
     assert caught.value.key == "media.too_many_pixels"
@@ -178,3 +181,15 @@ def test_catalogue_keys_and_languages() -> None:
         assert key.startswith("media.")
         assert t(key, "zh") == zh != key and t(key, "en") == en != key
         assert zh != en
+
+
+def test_pillows_bomb_warning_zone_is_refused_even_when_warnings_are_errors(store: Path) -> None:
+    """100 MP: Pillow only warns (89-179 MP); we refuse, whatever the warning filters say."""
+    data = png_declaring(10000, 10000)
+    for as_error in (False, True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error" if as_error else "ignore", Image.DecompressionBombWarning)
+            with pytest.raises(UserError) as caught:
+                intake_photo(data, store, source_kind="gallery")
+        assert caught.value.key == "media.too_many_pixels"
+    assert not store.exists()

@@ -46,6 +46,7 @@ def test_an_amendment_is_a_new_record_and_the_original_stays(ws: Workspace,
     assert amendment.status == "draft" and amendment.amends_uuid == finalised
     assert (amendment.amended_by, amendment.amend_reason) == ("王经理", "问候时间录入错误")
     assert amendment.amended_at == when
+    assert amendment.is_amendment and ws.inspections.find_draft("HZ-001") is None
     original = ws.inspections.summary(finalised)
     # the visit's own times are the original's; the amendment time is separate
     assert amendment.started_at == original.started_at

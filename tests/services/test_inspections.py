@@ -248,3 +248,56 @@ def test_answering_needs_an_existing_inspection(ws: Workspace) -> None:
 def test_complete_answers_helper_makes_it_ready(ws: Workspace, draft: str) -> None:
     complete_answers(ws, draft)
     assert ws.inspections.state(draft).ready
+
+
+def test_a_server_issued_checklist_is_preferred_when_wired(ws: Workspace) -> None:
+    local = ws.catalog.resolve("mystery_shop", "flagship")
+    title = local.title.model_copy(update={"en": "Mystery shop (server)"})
+    issued = local.model_copy(update={"title": title, "version": 2})
+    issued = issued.model_copy(update={"content_hash": issued.compute_hash()})
+    asked: list[tuple[str, str, str | None]] = []
+
+    def source(kind, tier, phase):  # type: ignore[no-untyped-def]
+        asked.append((kind.value, tier, phase))
+        return issued if tier == "flagship" else None
+
+    ws.inspections.use_issued_checklists(source)
+    uuid = ws.inspections.start("mystery_shop", "HZ-001", now=NOW)
+    assert ws.inspections.checklist(uuid).content_hash == issued.content_hash
+    assert ws.inspections.summary(uuid).checklist_version == 2
+    other = ws.inspections.start("mystery_shop", "VL-001", now=NOW)  # falls back
+    assert ws.inspections.checklist(other).version == 1
+    assert asked == [("mystery_shop", "flagship", None), ("mystery_shop", "village", None)]
+
+
+def test_answers_from_several_threads_and_workspaces_all_land(ws: Workspace,
+                                                              data_dir: Path) -> None:
+    """The UI thread, a background sync and a second process may write at the same time:
+    write transactions queue (BEGIN IMMEDIATE + busy_timeout), none fails or is lost."""
+    import threading
+
+    drafts = [ws.inspections.start("mystery_shop", "HZ-001", now=NOW) for _ in range(3)]
+    other = Workspace.open(data_dir, CHECKLISTS)  # a second engine, like another process
+    errors: list[BaseException] = []
+
+    def work(workspace: Workspace, uuid: str) -> None:
+        try:
+            for n in range(40):
+                workspace.inspections.answer(uuid, "greet_seconds", n, now=NOW)
+                workspace.inspections.answer(uuid, "uniform", n % 2 == 0, now=NOW)
+                workspace.inspections.state(uuid)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w, u))
+               for w, u in zip((ws, ws, other), drafts, strict=True)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    other.close()
+    assert errors == []
+    for uuid in drafts:
+        state = ws.inspections.state(uuid)
+        assert state.answers["greet_seconds"] == 39 and state.answers["uniform"] is False
+        assert [v.item_id for v in state.vetoes] == ["uniform"]

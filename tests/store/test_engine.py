@@ -90,3 +90,21 @@ def test_default_data_dir_is_the_user_data_dir(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(platformdirs, "user_data_dir", fake)
     assert data_dir() == tmp_path / "user-data" / "hallcheck"
     assert calls == ["hallcheck"]
+
+
+def test_a_full_disk_is_explained_and_nothing_half_written(tmp_path: Path) -> None:
+    from app.errors import UserError
+
+    store = open_store(tmp_path / "t.db")
+    store.engine.dispose()
+    with store.engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+    store.engine.dispose()
+    event.listen(store.engine, "connect",
+                 lambda dbapi, rec: dbapi.execute(f"PRAGMA max_page_count = {pages}"))
+    with pytest.raises(UserError) as err, store.writing() as s:
+        s.add_all(Setting(key=f"k{i}", value="x" * 2000) for i in range(50))
+    assert err.value.key == "store.disk_full"
+    with store.reading() as s:
+        assert s.execute(select(Setting)).first() is None
+    store.dispose()

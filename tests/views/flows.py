@@ -156,3 +156,12 @@ def current_uuid(app: App) -> str:
     parts = route.split("?")[0].strip("/").split("/")
     assert len(parts) >= 2 and parts[0] == "visit", f"not on a visit: {route!r}"
     return parts[1]
+
+
+def chosen(app: App, item_id: str, label: str) -> bool:
+    """Whether the answer button ``label`` of an item shows as chosen (filled, not
+    outlined: the only way the card shows it)."""
+    button = on_item(app, item_id, label).control
+    style = getattr(button, "style", None)
+    bg = getattr(style, "bgcolor", None)
+    return bg is not None and str(bg).lower() not in ("white", "#ffffff", "colors.white")

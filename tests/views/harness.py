@@ -639,18 +639,22 @@ class App:
         exact: bool = True,
         enabled_only: bool = False,
         within: str | None = None,
+        in_dialog: bool | None = None,
     ) -> list[Found]:
         """Controls on screen matching all given criteria.
 
         ``text`` matches a control's own words: a Text's value, a button's content, a
         field's label/hint/value, a tooltip or semantics label. ``exact=False`` (or a
         compiled regex) matches a substring / pattern. ``within`` keeps only controls
-        inside a region marked with that Semantics ``identifier`` (or control ``key``).
+        inside a region marked with that Semantics ``identifier`` (or control ``key``);
+        ``in_dialog=True`` only what is in an open dialog (False: only what is not).
         """
         out = []
         for f in self.iter_visible():
             c = f.control
             if within is not None and not any(_region_id(a) == within for a in f.ancestors):
+                continue
+            if in_dialog is not None and (f.in_dialog is not None) != in_dialog:
                 continue
             if key is not None and c.key != key and getattr(c.key, "value", None) != key:
                 continue

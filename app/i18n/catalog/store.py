@@ -20,4 +20,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The device storage is full, so this could not be saved. Free some space (delete "
         "unneeded files or photos) and try again; what was saved before is safe.",
     ),
+    "store.busy": (
+        "数据库正被其他程序占用（例如正在同步），这一步没有保存。请稍后重试。",
+        "The database is busy in another program (a sync, perhaps), so this was not "
+        "saved. Try again in a moment.",
+    ),
 }

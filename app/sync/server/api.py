@@ -203,12 +203,14 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
 
     api = f"{API_PREFIX}"
 
-    @app.get(f"{api}/health", response_model=Health, tags=["meta"])
+    meta_errors = {422: {"model": ErrorBody, "description": "unknown query parameter"}}
+
+    @app.get(f"{api}/health", response_model=Health, tags=["meta"], responses=meta_errors)
     def health() -> Health:
         """Liveness and the API version; no token needed (the client's reachability probe)."""
         return Health(status="ok", api_version=API_VERSION)
 
-    @app.get(f"{api}/limits", response_model=Limits, tags=["meta"])
+    @app.get(f"{api}/limits", response_model=Limits, tags=["meta"], responses=meta_errors)
     def limits() -> Limits:
         """The largest requests the server accepts; the client sends within them."""
         return ctx.limits
