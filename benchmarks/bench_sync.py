@@ -179,6 +179,8 @@ def _fleet_member(path: str, start: Any, results: Any) -> None:
 
 
 def main() -> int:
+    from app.sync import client_store
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--inspections", type=int, default=200)
     ap.add_argument("--photos", type=int, default=3)
@@ -201,11 +203,7 @@ def main() -> int:
             ws = make_device(root / "device", s_sync, "ms-bench", args.inspections,
                              args.photos, seed=1)
             print(f"  prepared in {time.perf_counter() - t0:.1f} s", flush=True)
-            from app.sync.client import enrol
-
             bare_ws = _enrol_only(root / "bare-identity", s_bare)
-            from app.sync import client_store
-
             photos, bodies = bare_payload(ws, client_store.device_id(bare_ws.store))
             total_bytes = sum(len(d) for _, d in photos) + sum(len(b) for _, b in bodies)
             out["photo_kb_mean"] = round(sum(len(d) for _, d in photos) / len(photos) / 1024)
@@ -219,7 +217,6 @@ def main() -> int:
                        bare_mb_s=round(total_bytes / bare / 1e6, 1))
             ws.close()
             bare_ws.close()
-            del enrol
         # 2. many devices at once
         with Server(root / "srv-fleet", args.database_url) as s_fleet:
             n = args.device_inspections

@@ -65,24 +65,29 @@ class ResolvedChecklist(BaseModel):
     def item_count(self) -> int:
         return sum(len(s.items) for s in self.sections)
 
-    def compute_hash(self) -> str:
-        """sha256 of the canonical JSON (sorted keys, no defaults noise) of everything here."""
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+    def compute_hash(self, item_texts: dict[int, str] | None = None) -> str:
+        """sha256 of the canonical JSON (sorted keys, no defaults noise) of everything here.
 
-    def canonical_json(self) -> str:
+        `item_texts` (optional) caches each item's canonical text by id(item) across the
+        resolutions of one file (see Catalog); the caller keeps those items alive.
+        """
+        return hashlib.sha256(self.canonical_json(item_texts).encode("utf-8")).hexdigest()
+
+    def canonical_json(self, item_texts: dict[int, str] | None = None) -> str:
         """The text the hash is taken over: `_canon(to_plain(self))` minus content_hash.
 
-        Built section by section from each item's text, which is cached per item object:
-        resolving every tier of a file re-uses most items as they are, so each is dumped
-        once instead of once per tier. The text is exactly that of the one-piece dump.
+        Built section by section from each item's text, so that resolving every tier of a
+        file dumps an item shared by several tiers only once (with `item_texts`). The text
+        is exactly that of the one-piece dump.
         """
+        texts = {} if item_texts is None else item_texts
         body = self.model_dump(mode="json", by_alias=True, exclude_none=True,
                                exclude={"content_hash", "sections"})
         sections = []
         for sec in self.sections:
             head = sec.model_dump(mode="json", by_alias=True, exclude_none=True,
                                   exclude={"items"})
-            items = "[" + ",".join(_item_json(it) for it in sec.items) + "]"
+            items = "[" + ",".join(_item_json(it, texts) for it in sec.items) + "]"
             sections.append(_fill(head, "items", items))
         return _fill(body, "sections", "[" + ",".join(sections) + "]")
 
@@ -97,7 +102,6 @@ class ResolvedChecklist(BaseModel):
 
 _HOLE = "\x00hole\x00"
 _HOLE_JSON = json.dumps(_HOLE)
-_ITEM_JSON: dict[int, tuple[Item, str]] = {}  # id(item) -> (item, canonical text)
 
 
 def _canon(data: Any) -> str:
@@ -112,14 +116,10 @@ def _fill(head: dict[str, Any], key: str, text: str) -> str:
     return out.replace(_HOLE_JSON, text, 1)
 
 
-def _item_json(item: Item) -> str:
-    cached = _ITEM_JSON.get(id(item))
-    if cached is not None and cached[0] is item:
-        return cached[1]
-    text = _canon(to_plain(item))
-    if len(_ITEM_JSON) > 50_000:  # many files loaded in one process (tests): start afresh
-        _ITEM_JSON.clear()
-    _ITEM_JSON[id(item)] = (item, text)  # holding the item keeps its id from being reused
+def _item_json(item: Item, texts: dict[int, str]) -> str:
+    text = texts.get(id(item))
+    if text is None:
+        text = texts[id(item)] = _canon(to_plain(item))
     return text
 
 
@@ -130,7 +130,18 @@ class UnknownChecklist(LookupError):
 def resolve(
     source: ChecklistFile, kind: Kind | str, tier: str, phase: str | None = None
 ) -> ResolvedChecklist:
-    return _resolve(source, kind, tier, phase, {})
+    return _resolve(source, kind, tier, phase, _Shared())
+
+
+class _Shared:
+    """What the resolutions of one file share: tier-specific item copies (see _item_for)
+    and each item's canonical text for the hash, both keyed by id(item). Whoever holds it
+    holds the source too (a Catalog), so those ids stay valid; nothing here is global, so
+    nothing outlives the file it came from."""
+
+    def __init__(self) -> None:
+        self.copies: dict[tuple[int, float], Item] = {}
+        self.texts: dict[int, str] = {}
 
 
 def _resolve(
@@ -138,9 +149,9 @@ def _resolve(
     kind: Kind | str,
     tier: str,
     phase: str | None,
-    copies: dict[tuple[int, float], Item],
+    shared: _Shared,
 ) -> ResolvedChecklist:
-    """resolve(), sharing tier-specific item copies through `copies` (see _item_for)."""
+    """resolve(), sharing item copies and texts with the file's other resolutions."""
     kind = _kind(kind)
     if tier not in source.tiers:
         raise UnknownChecklist(f"unknown tier '{tier}'")
@@ -152,7 +163,7 @@ def _resolve(
     for sec in checklist.sections:
         if tier not in source.expand_tiers(sec.tiers):
             continue
-        items = [_item_for(source, it, tier, copies) for it in sec.items
+        items = [_item_for(source, it, tier, shared.copies) for it in sec.items
                  if it.tiers is None or tier in source.expand_tiers(it.tiers)]
         if not items:
             continue
@@ -180,7 +191,7 @@ def _resolve(
         description=checklist.description,
         sections=sections,
     )
-    return resolved.model_copy(update={"content_hash": resolved.compute_hash()})
+    return resolved.model_copy(update={"content_hash": resolved.compute_hash(shared.texts)})
 
 
 def _item_for(source: ChecklistFile, it: Item, tier: str,
@@ -231,7 +242,7 @@ class Catalog:
     def __init__(self, source: ChecklistFile) -> None:
         self.source = source
         self._cache: dict[tuple[Kind, str, str | None], ResolvedChecklist] = {}
-        self._copies: dict[tuple[int, float], Item] = {}  # shared item copies (_item_for)
+        self._shared = _Shared()
 
     @classmethod
     def from_file(cls, path: str | Path) -> Catalog:
@@ -244,7 +255,7 @@ class Catalog:
     def resolve(self, kind: Kind | str, tier: str, phase: str | None = None) -> ResolvedChecklist:
         key = (_kind(kind), tier, phase)
         if key not in self._cache:
-            self._cache[key] = _resolve(self.source, kind, tier, phase, self._copies)
+            self._cache[key] = _resolve(self.source, kind, tier, phase, self._shared)
         return self._cache[key]
 
     def combinations(self) -> list[tuple[Kind, str]]:

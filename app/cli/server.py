@@ -25,12 +25,18 @@ def register(cli: typer.Typer) -> None:
                                         help="checklists.yaml to issue (default: "
                                         "DATA_DIR/checklists.yaml, else the shipped one)"),
         log_level: str = typer.Option("info", "--log-level", help="uvicorn log level"),
+        ssl_certfile: Path = typer.Option(None, "--ssl-certfile",
+                                          help="serve HTTPS with this certificate (PEM)"),
+        ssl_keyfile: Path = typer.Option(None, "--ssl-keyfile", help="its private key (PEM)"),
     ) -> None:
         from app.sync.server import ServerSettings, serve
 
         settings = ServerSettings.from_env(data_dir, database_url, checklists_path=checklists)
         typer.echo(t("sync.cli.server.starting", host=host, port=port,
+                     scheme="https" if ssl_certfile else "http",
                      data_dir=str(settings.data_dir),
                      database="PostgreSQL" if settings.url.startswith("postgresql")
                      else "SQLite"), err=True)
-        serve(settings, host=host, port=port, log_level=log_level)
+        serve(settings, host=host, port=port, log_level=log_level,
+              ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+              ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None)

@@ -221,8 +221,10 @@ class Api:
             r = self._http.get("/health", timeout=timeout)
         except httpx.HTTPError:
             return False
-        return (r.status_code == 200 and r.headers.get("content-type", "").startswith(MEDIA_JSON)
-                and isinstance(_safe_json(r), dict) and _safe_json(r).get("status") == "ok")
+        if r.status_code != 200 or not r.headers.get("content-type", "").startswith(MEDIA_JSON):
+            return False
+        body = _safe_json(r)
+        return isinstance(body, dict) and body.get("status") == "ok"
 
     def limits(self) -> Limits:
         return self._call("GET", "/limits", Limits)
@@ -371,7 +373,7 @@ class SyncClient:
         except AuthFailed as exc:
             report.auth_failed = True
             report.stopped = exc.message()
-        except Transient as exc:
+        except (Transient, Refused) as exc:  # Refused: the server turned down a pull
             report.stopped = exc.message()
         report.waiting = client_store.waiting_count(self.store)
         self.progress(Progress("done", report.sent + report.already, report.waiting))

@@ -230,13 +230,19 @@ def build_upload(store: Store, uuid: str, device_id: str) -> InspectionUpload:
 
 def mark_sent(store: Store, uuid: str, ack: InspectionAck, now: datetime | None = None
               ) -> None:
-    """The acknowledgement and the sent mark in one transaction: either both or neither."""
+    """The acknowledgement and the sent marks (the inspection and its photos) in one
+    transaction: either all or none."""
     now = now or datetime.now(UTC)
     with store.writing() as s:
         s.execute(update(Inspection)
                   .where(Inspection.uuid == uuid,
                          Inspection.sync_state == SyncState.QUEUED.value)
                   .values(sync_state=SyncState.SENT.value, sync_error=None, synced_at=now))
+        # its photos: each was acknowledged (or found on the server) before the inspection
+        s.execute(update(Photo)
+                  .where(Photo.inspection_uuid == uuid,
+                         Photo.sync_state == SyncState.QUEUED.value)
+                  .values(sync_state=SyncState.SENT.value))
         s.execute(delete(Setting).where(Setting.key == BODY_PREFIX + uuid))
         _put(s, KEY_LAST_SYNCED, now.isoformat())
 

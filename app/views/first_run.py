@@ -36,7 +36,7 @@ class FirstRunScreen(ui.Screen):
             value=s.role,
             content=ft.Column([
                 ft.Container(ft.Radio(value=r, label=self.t(f"role.{r}"),
-                                      label_style=ft.TextStyle(size=mood.fs(16))),
+                                      label_style=theme.text_style(size=mood.fs(16))),
                              height=mood.touch, alignment=ft.Alignment.CENTER_LEFT)
                 for r in ROLES], spacing=0),
         )

@@ -195,7 +195,7 @@ class ItemCard:
         elif kind is ItemType.CHOICE:
             radios = [
                 ft.Radio(value=o.id, label=o.label.get(self.app.lang),
-                         label_style=ft.TextStyle(size=self.app.mood.fs(15)),
+                         label_style=theme.text_style(size=self.app.mood.fs(15)),
                          disabled=self.readonly)
                 for o in item.options or []
             ]

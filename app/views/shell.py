@@ -185,6 +185,8 @@ class AppShell:
         page.on_view_pop = self._on_view_pop
         page.on_disconnect = self._on_close
         page.on_close = self._on_close
+        page.on_resize = self._on_resize
+        self._wide = ui.content_width(self) is not None
         self._apply_mood(force=True)
         self._start_sync()
         self.go(self.initial_route(page.route), push=False)
@@ -301,6 +303,13 @@ class AppShell:
 
     def _on_view_pop(self, e: Any) -> None:
         guard(self, lambda: self.go(self.home_route()))()
+
+    def _on_resize(self, _e: Any = None) -> None:
+        """A phone turned or a window resized across the tablet width: lay out again."""
+        wide = ui.content_width(self) is not None
+        if wide != self._wide:
+            self._wide = wide
+            guard(self, self.refresh)()
 
     def _apply_mood(self, force: bool = False) -> None:
         mood = self.mood

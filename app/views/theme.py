@@ -98,7 +98,11 @@ def apply(page: ft.Page, mood: Mood) -> None:
 
 def card(content: ft.Control, *, mood: Mood, bgcolor: str | None = None,
          border_color: str | None = None) -> ft.Container:
-    """A white rounded panel, the unit every screen is built from."""
+    """A white rounded panel, the unit every screen is built from (a Column inside it
+    stretches its children to the panel's width, so fields fill a phone's width)."""
+    if isinstance(content, ft.Column) and \
+            content.horizontal_alignment == ft.CrossAxisAlignment.START:
+        content.horizontal_alignment = ft.CrossAxisAlignment.STRETCH
     return ft.Container(
         content=content,
         bgcolor=bgcolor or CARD_BG,
@@ -118,6 +122,12 @@ def big_button_style(mood: Mood, *, selected: bool = False, colour: str | None =
         side=ft.BorderSide(2 if selected else 1, c),
         shape=ft.RoundedRectangleBorder(radius=10),
         padding=ft.Padding.symmetric(horizontal=6, vertical=10),
-        text_style=ft.TextStyle(size=mood.fs(16), weight=ft.FontWeight.W_600 if selected
+        text_style=text_style(size=mood.fs(16), weight=ft.FontWeight.W_600 if selected
                                 else ft.FontWeight.NORMAL),
     )
+
+
+def text_style(**kwargs: object) -> ft.TextStyle:
+    """A TextStyle that keeps the shipped font: a style given to a button or a radio label
+    replaces the theme's, and without the family the browser has no glyph for Chinese."""
+    return ft.TextStyle(font_family=FONT_FAMILY, **kwargs)  # type: ignore[arg-type]

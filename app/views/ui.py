@@ -74,30 +74,47 @@ def frame(app: AppShell, route: str, body: list[ft.Control], *,
     col.controls = body
     col.spacing = 12
     col.horizontal_alignment = ft.CrossAxisAlignment.STRETCH
-    centred = ft.ResponsiveRow(
-        [ft.Container(content=col, col={"xs": 12, "md": 11, "lg": 9, "xl": 7},
-                      padding=ft.Padding.symmetric(horizontal=12, vertical=12))],
-        alignment=ft.MainAxisAlignment.CENTER,
-    )
-    scroller = ft.Column([centred], expand=True,
-                         scroll=ft.ScrollMode.AUTO if scroll else None, spacing=0)
+    width = content_width(app)
+    inner = ft.Container(content=col, width=width,
+                         padding=ft.Padding.symmetric(horizontal=12, vertical=12))
+    # (ResponsiveRow inside a scrolling Column leaves the whole page blank in flet 1.0.5's
+    # web client, measured: a fixed width centred in a Row does the same job)
+    scroller = ft.Column([_centre(inner, width)], expand=True,
+                         scroll=ft.ScrollMode.AUTO if scroll else None, spacing=0,
+                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
     content: list[ft.Control] = [scroller]
     if bottom is not None:
         content.append(ft.Container(
-            content=ft.ResponsiveRow(
-                [ft.Container(content=bottom, col={"xs": 12, "md": 11, "lg": 9, "xl": 7})],
-                alignment=ft.MainAxisAlignment.CENTER),
+            content=_centre(ft.Container(content=bottom, width=width), width),
             bgcolor=ft.Colors.WHITE,
             padding=ft.Padding.symmetric(horizontal=12, vertical=8),
             border=ft.Border.only(top=ft.BorderSide(1, "#E0E0E0")),
         ))
-    page_body: ft.Control = ft.Column(content, expand=True, spacing=0)
+    page_body: ft.Control = ft.Column(content, expand=True, spacing=0,
+                                      horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
     if identifier:
         page_body = ft.Semantics(content=page_body, identifier=identifier, container=True,
                                  expand=True)
     view = ft.View(route=route, controls=[page_body], appbar=appbar, padding=0,
                    bgcolor=mood.bg, spacing=0)
     return view
+
+
+def content_width(app: AppShell) -> float | None:
+    """The column's width: the whole screen on a phone, at most a readable form's width on
+    a tablet or a desktop browser (None: take the screen's width)."""
+    try:
+        page_width = float(app.page.width or 0)
+    except (TypeError, ValueError):
+        page_width = 0
+    limit = theme.MAX_CONTENT_WIDTH * (1.25 if app.mood.kiosk else 1.0)
+    return limit if page_width > limit + 24 else None
+
+
+def _centre(control: ft.Control, width: float | None) -> ft.Control:
+    if width is None:
+        return control
+    return ft.Row([control], alignment=ft.MainAxisAlignment.CENTER, spacing=0)
 
 
 def appbar(app: AppShell, title: str, *, back: str | None = None,
@@ -152,7 +169,7 @@ def primary_button(app: AppShell, label: str, on_click: Callable[..., Any] | Non
             color=ft.Colors.WHITE,
             shape=ft.RoundedRectangleBorder(radius=10),
             padding=ft.Padding.symmetric(horizontal=16, vertical=12),
-            text_style=ft.TextStyle(size=mood.fs(16), weight=ft.FontWeight.W_600),
+            text_style=theme.text_style(size=mood.fs(16), weight=ft.FontWeight.W_600),
         ),
         height=max(mood.touch, 52),
     )
@@ -172,7 +189,7 @@ def secondary_button(app: AppShell, label: str, on_click: Callable[..., Any] | N
             side=ft.BorderSide(1, colour),
             shape=ft.RoundedRectangleBorder(radius=10),
             padding=ft.Padding.symmetric(horizontal=14, vertical=10),
-            text_style=ft.TextStyle(size=mood.fs(15)),
+            text_style=theme.text_style(size=mood.fs(15)),
         ),
         height=mood.touch,
     )

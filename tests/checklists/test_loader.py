@@ -49,13 +49,15 @@ the gist of the message and the did-you-mean suggestion, if any.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from app.checklists import ChecklistFileError, load_checklist_file
-from app.checklists.loader import parse_checklist_text
+from app.checklists.loader import _KeyCheckingLoader, parse_checklist_text
 
 BASE_LINES = [
     "schema_version: 1",
@@ -586,3 +588,66 @@ def test_a_valid_file_with_every_kind_of_reference_loads(tmp_path: Path) -> None
     model = parse_checklist_text(text)
     note = model.checklists[0].sections[0].items[4]
     assert [c.item for c in note.conditions] == ["solved", "uniform"]
+
+
+# --- the reader itself: the same data as yaml.load, only sooner ---------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        edit(),
+        (FIXTURES / "hall.yaml").read_text(encoding="utf-8"),
+        (FIXTURES / "minimal.yaml").read_text(encoding="utf-8"),
+        "a: &x {b: 1, c: [1, 2]}\nd: *x\n",
+        "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n",
+        "t: 2024-01-02\nb: !!binary aGVsbG8=\nn: ~\nf: .inf\no: 0o17\nh: 0x1F\ny: yes\nq: 'yes'\n",
+        "s: !!set {a, b}\nw: !!float 3\n'<<': quoted\n",
+        "r: &r [1, *r]\n",
+        "",
+        "just text\n",
+    ],
+    ids=["base", "hall", "minimal", "aliases", "merge-key", "scalars", "tags", "recursive",
+         "empty", "scalar"],
+)
+def test_the_reader_gives_what_yaml_load_gives(text: str) -> None:
+    loader = _KeyCheckingLoader(text)
+    try:
+        got = loader.get_single_data()
+    finally:
+        loader.dispose()
+    assert repr(got) == repr(yaml.load(text, Loader=yaml.SafeLoader))
+    if isinstance(got, dict) and "d" in got:
+        assert got["d"] is got["a"]  # an alias is the same object, as in PyYAML
+
+
+def test_anchors_and_merge_keys_in_a_checklist_file() -> None:
+    text = edit(
+        {22: "            label: &uniform_label {zh: 着装, en: Uniform}"},
+        insert={41: ["          - <<: {type: yes_no, weight: 2}", "            id: more",
+                     "            label: *uniform_label", "            weight: 3",
+                     "            weight: 4"]},
+    )
+    with pytest.raises(ChecklistFileError) as info:
+        parse_checklist_text(text, "x.yaml")
+    (p,) = info.value.problems  # the merge is fine; the repeated key is not
+    assert (p.line, p.column, p.dotted_path) == (46, 13, f"{ITEMS}[5].weight")
+    model = parse_checklist_text(text.replace("            weight: 4\n", ""))
+    more = model.checklists[0].sections[0].items[5]
+    assert (more.type.value, more.weight, more.label.en) == ("yes_no", 3, "Uniform")
+
+
+def test_the_garbage_collector_is_back_on_after_loading() -> None:
+    parse_checklist_text(edit())
+    assert gc.isenabled()
+    with pytest.raises(ChecklistFileError):
+        parse_checklist_text("- not a mapping\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_checklist_text(edit())
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

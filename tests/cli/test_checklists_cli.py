@@ -332,3 +332,19 @@ def test_usage_errors_are_not_tracebacks(capsys: pytest.CaptureFixture[str]) -> 
     captured = capsys.readouterr()
     no_traceback(captured.out, captured.err)
     assert "--kind" in captured.err
+
+
+def test_every_key_built_at_run_time_exists() -> None:
+    """Keys made with f-strings escape the catalogue test's scan of literal keys."""
+    from app.checklists import ItemType, Kind, PhotoRule, VetoScope
+    from app.i18n import messages
+
+    known = messages()
+    keys = [f"kind.{k.value}" for k in Kind]
+    keys += [f"veto.scope.{s.value}" for s in VetoScope]
+    keys += [f"checklists.type.{t.value}" for t in ItemType if t.value not in ("scale",)]
+    keys += [f"checklists.show.photo.{r.value}" for r in PhotoRule if r is not PhotoRule.NONE]
+    keys += [f"checklists.cond.{c}" for c in ("answered", "not_answered", "fails", "passes")]
+    keys += [f"checklists.col.{c}" for c in ("kind", "tier", "checklist", "sections", "items",
+                                             "vetoes")]
+    assert [k for k in keys if k not in known] == []

@@ -233,6 +233,10 @@ class FletPage:
             except Exception:
                 if time.monotonic() > deadline:
                     raise
+        # the app's font (CJK) and images arrive after the first frame: until then
+        # screenshots show empty boxes for Chinese text
+        with contextlib.suppress(Exception):
+            self.page.wait_for_load_state("networkidle", timeout=15000)
         return self
 
     # -- finding

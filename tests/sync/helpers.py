@@ -63,19 +63,27 @@ class ServerProcess:
 
     def __init__(self, data_dir: Path, database_url: str | None = None, *,
                  port: int | None = None, checklists: Path | None = CHECKLISTS,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, tls: tuple[Path, Path, Path] | None = None
+                 ) -> None:
         self.data_dir = Path(data_dir)
         self.database_url = database_url
         self.port = port or free_port()
         self.checklists = checklists
         self.env = env or {}
+        self.tls = tls  # (certificate, key, the CA that signed it)
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}-server.log"
         self.starts = 0
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def verify(self) -> Any:
+        import ssl
+
+        return ssl.create_default_context(cafile=str(self.tls[2])) if self.tls else True
 
     def start(self, timeout: float = 60.0) -> ServerProcess:
         cmd = [sys.executable, "-m", "app", "server", "--port", str(self.port),
@@ -84,6 +92,9 @@ class ServerProcess:
             cmd += ["--database-url", self.database_url]
         if self.checklists:
             cmd += ["--checklists", str(self.checklists)]
+        if self.tls:
+            cmd += ["--ssl-certfile", str(self.tls[0]), "--ssl-keyfile", str(self.tls[1])]
+        verify = self.verify
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         env.pop("HALLCHECK_DATABASE_URL", None)
         log = self.log_path.open("ab")
@@ -97,7 +108,8 @@ class ServerProcess:
                 raise RuntimeError(f"server exited with {self.proc.returncode}:\n"
                                    + self.log_tail())
             try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1,
+                             verify=verify).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
@@ -159,8 +171,9 @@ class ServerProcess:
             admin.add_inspector(self.ctx, inspector_id, f"Inspector {inspector_id}")
         code, _ = admin.create_enrol_code(self.ctx, inspector_id if role == "device" else None,
                                           role=role)
-        r = httpx.post(f"{self.url}/api/v1/enrol", json={"code": code,
-                                                         "device_name": device_name})
+        r = httpx.post(f"{self.url}/api/v1/enrol",
+                       json={"code": code, "device_name": device_name},
+                       verify=self.verify)
         r.raise_for_status()
         body = r.json()
         return Enrolled(self.url, body["device_id"], body["token"], body.get("inspector_id"),
@@ -384,3 +397,22 @@ def server_photos(server: ServerProcess) -> dict[str, int]:
 
     with server.ctx.session() as s:
         return {p.sha256: p.size for p in s.exec(select(Photo)).all()}
+
+
+def make_test_ca(directory: Path) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a certificate for 127.0.0.1 signed by it (with the openssl tool).
+    Returns (certificate, key, CA certificate)."""
+    d = Path(directory)
+    ext = d / "san.ext"
+    ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    steps = [
+        ["req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+         "-subj", "/CN=hallcheck test CA"],
+        ["req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"],
+        ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+         "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", str(ext)],
+    ]
+    for step in steps:
+        subprocess.run(["openssl", *step], cwd=d, check=True, capture_output=True, timeout=60)
+    return d / "server.pem", d / "server.key", d / "ca.pem"

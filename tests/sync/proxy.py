@@ -9,6 +9,7 @@ response. Everything is bounded: threads are daemons, stalls end when the proxy 
 
 from __future__ import annotations
 
+import contextlib
 import random
 import socket
 import threading
@@ -21,6 +22,8 @@ class Faults:
     stall: float = 0.0  # never forward; hold until the client or the proxy stops
     cut_response: float = 0.0  # per server->client chunk: cut the connection there
     seed: int = 1234
+    script: tuple[str, ...] = ()  # fates of the first connections ("refuse"/"stall"/"cut"),
+    # so every kind of fault surely happens; the random ones follow
 
 
 @dataclass
@@ -44,6 +47,7 @@ class FlakyProxy:
         self.rng_lock = threading.Lock()
         self.counts = Counts()
         self.enabled = True  # False: pass everything through untouched
+        self._accepted = 0
         self._stop = threading.Event()
         self._sock = socket.create_server(("127.0.0.1", 0))
         self._sock.settimeout(0.2)
@@ -78,14 +82,25 @@ class FlakyProxy:
             self.counts.add("connections")
             threading.Thread(target=self._handle, args=(client,), daemon=True).start()
 
+    def _fate(self) -> str:
+        with self.rng_lock:
+            self._accepted += 1
+            if self._accepted <= len(self.faults.script):
+                return self.faults.script[self._accepted - 1]
+        if not self.enabled:
+            return "pass"
+        roll = self._roll()
+        f = self.faults
+        return "refuse" if roll < f.refuse else "stall" if roll < f.refuse + f.stall else "pass"
+
     def _handle(self, client: socket.socket) -> None:
         f = self.faults
-        roll = self._roll() if self.enabled else 1.0
-        if roll < f.refuse:
+        fate = self._fate()
+        if fate == "refuse":
             self.counts.add("refused")
             client.close()
             return
-        if roll < f.refuse + f.stall:
+        if fate == "stall":
             self.counts.add("stalled")
             client.settimeout(0.2)
             while not self._stop.is_set():  # swallow whatever comes, answer nothing
@@ -109,10 +124,8 @@ class FlakyProxy:
         def close_both() -> None:
             done.set()
             for s in (client, upstream):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()
 
         def pump(src: socket.socket, dst: socket.socket, is_response: bool) -> None:
@@ -121,7 +134,8 @@ class FlakyProxy:
                     data = src.recv(65536)
                     if not data:
                         break
-                    if is_response and self.enabled and self._roll() < f.cut_response:
+                    if is_response and (fate == "cut" or (
+                            self.enabled and self._roll() < f.cut_response)):
                         self.counts.add("cut")
                         break  # the server answered; the client never hears it
                     dst.sendall(data)

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from app.store import Inspection, SyncState
+from app.store import Inspection
 from app.sync import client_store
 from app.sync.client import SyncClient
 from app.sync.server import admin
@@ -75,6 +75,8 @@ def test_sync_pushes_photos_then_inspections_in_order_exactly_once(
                 stored = b"".join(sqlite_server.ctx.photos.open_chunks(info.sha256))
                 assert stored == info.path.read_bytes()
     assert local_states(device) == {**dict.fromkeys(uuids, "sent"), draft: "local"}
+    assert {info.sync_state for u in uuids
+            for infos in device.inspections.state(u).photos.values() for info in infos} == {"sent"}
     assert client_store.last_synced_at(device.store) is not None
     # a second sync has nothing to send
     again = sync(device)
@@ -244,4 +246,31 @@ def test_tokens_and_codes_never_reach_a_log(tmp_path: Path, make_server,
     logs = caplog.text + server.log_text()
     assert token and token not in logs and code not in logs
     assert "/api/v1/inspections/" in server.log_text()  # the server did log the requests
+    ws.close()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl tool")
+def test_https_is_verified_against_the_system_ca_store(make_server, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.errors import UserError
+    from app.sync.client import enrol
+
+    from .helpers import make_test_ca
+
+    (tmp_path / "ca").mkdir()
+    cert, key, ca = make_test_ca(tmp_path / "ca")
+    server = make_server(tls=(cert, key, ca)).start()
+    ws = open_device(tmp_path / "device")
+    add_outlets(ws, "HALL-001")
+    # a CA the system does not trust: refused, nothing stored
+    with pytest.raises(UserError) as refused:
+        enrol(ws, server.url, server.enrol_code(), "phone", policy=fast_policy(attempts=1))
+    assert "Cannot reach" in refused.value.message("en")
+    assert ws.settings.device_token is None
+    # the same CA in the system store (OpenSSL reads SSL_CERT_FILE): accepted
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    enrol(ws, server.url, server.enrol_code(), "phone", policy=fast_policy())
+    finished_inspection(ws, "HALL-001", [jpeg(80)])
+    report = sync(ws)
+    assert report.ok and report.sent == 1 and server.url.startswith("https://")
     ws.close()

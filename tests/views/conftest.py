@@ -85,7 +85,7 @@ def start_app(data_dir: Path) -> Iterator[Callable[..., App]]:
 
 
 @pytest.fixture
-def L() -> Callable[..., str]:  # noqa: N802 - reads like the UI's t()
+def L() -> Callable[..., str]:
     from app.i18n import messages, t
 
     def _t(key: str, lang: str = "zh", /, **params: Any) -> str:

@@ -9,6 +9,7 @@ Two kinds of helper:
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -165,3 +166,9 @@ def chosen(app: App, item_id: str, label: str) -> bool:
     style = getattr(button, "style", None)
     bg = getattr(style, "bgcolor", None)
     return bg is not None and str(bg).lower() not in ("white", "#ffffff", "colors.white")
+
+
+def starts_like(message: str) -> re.Pattern[str]:
+    """A pattern for a catalogue message whose tail varies (e.g. a time): the text up to
+    its first placeholder. Pass the message rendered with a marker: L(key, when="\x00")."""
+    return re.compile("^" + re.escape(message.split("\x00")[0]))

@@ -392,6 +392,12 @@ class App:
             asyncio.set_event_loop(None)
 
     async def _shutdown(self) -> None:
+        # the tab goes away: work the client had queued never arrives
+        me = asyncio.current_task()
+        pending = [t for t in asyncio.all_tasks() if t is not me and not t.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         await self.session.disconnect(0)
         self.session.close()
         await asyncio.sleep(0.05)
@@ -635,7 +641,7 @@ class App:
         text: str | re.Pattern[str] | None = None,
         *,
         key: str | None = None,
-        type: type | str | None = None,  # noqa: A002
+        type: type | str | None = None,
         exact: bool = True,
         enabled_only: bool = False,
         within: str | None = None,
@@ -678,6 +684,13 @@ class App:
         if not found:
             raise HarnessError(f"nothing on screen matches {what}\nscreen:\n{self.dump()}")
         raise HarnessError(f"{len(found)} controls match {what}: {found}")
+
+    def region(self, identifier: str) -> Found:
+        """The control that marks a region (Semantics ``identifier`` or control ``key``)."""
+        found = [f for f in self.iter_visible() if _region_id(f.control) == identifier]
+        if len(found) != 1:
+            raise HarnessError(f"{len(found)} regions {identifier!r} on screen\n{self.dump()}")
+        return found[0]
 
     def sees(self, text: str | re.Pattern[str], exact: bool = False) -> bool:
         return bool(self.find_all(text, exact=exact))

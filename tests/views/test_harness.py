@@ -59,7 +59,8 @@ def forms(page: ft.Page) -> None:
         ft.TextField(label="Name", on_change=on_name),
         ft.Checkbox(label="Agree", on_change=lambda e: show(f"agree={e.control.value}")),
         ft.RadioGroup(
-            content=ft.Row([ft.Radio(value="zh", label="简体中文"), ft.Radio(value="en", label="English")]),
+            content=ft.Row([ft.Radio(value="zh", label="简体中文"),
+                            ft.Radio(value="en", label="English")]),
             value="zh",
             on_change=lambda e: show(f"lang={e.control.value}"),
         ),
@@ -139,8 +140,8 @@ def routed(page: ft.Page) -> None:
     def route_change(_e: object = None) -> None:
         page.views.clear()
         page.views.append(
-            ft.View(route="/", controls=[ft.Text("Home"),
-                                         ft.Button("Go", on_click=lambda e: page.navigate("/next"))])
+            ft.View(route="/", controls=[
+                ft.Text("Home"), ft.Button("Go", on_click=lambda e: page.navigate("/next"))])
         )
         if page.route == "/next":
             page.views.append(ft.View(route="/next", controls=[ft.Text("Next screen")]))

@@ -59,7 +59,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请求内容不是有效的 JSON。", "The request body is not valid JSON."),
     "sync.api.invalid_request": (
         "请求内容无效（{where}）。", "The request is not valid ({where})."),
-    "sync.api.unknown_query": ("不支持的查询参数：{names}。", "Unknown query parameter(s): {names}."),
+    "sync.api.unknown_query": ("不支持的查询参数：{names}。",
+                               "Unknown query parameter(s): {names}."),
     "sync.api.http.400": ("请求格式错误。", "Malformed request."),
     "sync.api.http.404": ("没有这个地址。", "No such address."),
     "sync.api.http.405": ("此地址不支持该方法。", "This address does not allow that method."),
@@ -104,8 +105,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.cli.server.help": ("运行中心端点（设备同步的服务器）。",
                              "Run the central endpoint (the server devices sync with)."),
     "sync.cli.server.starting": (
-        "中心端点启动于 http://{host}:{port}（数据目录 {data_dir}，数据库 {database}）",
-        "Central endpoint starting on http://{host}:{port} (data dir {data_dir}, "
+        "中心端点启动于 {scheme}://{host}:{port}（数据目录 {data_dir}，数据库 {database}）",
+        "Central endpoint starting on {scheme}://{host}:{port} (data dir {data_dir}, "
         "database {database})",
     ),
     "sync.cli.admin.help": ("管理中心端点：检查员、注册码、设备、网点、任务。",
@@ -211,7 +212,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "management for a new one.",
     ),
     "sync.client.enrol_invalid": ("注册请求无效：{reason}", "The enrolment was refused: {reason}"),
-    "sync.client.unreachable": ("无法连接 {endpoint}：{reason}", "Cannot reach {endpoint}: {reason}"),
+    "sync.client.unreachable": ("无法连接 {endpoint}：{reason}",
+                                "Cannot reach {endpoint}: {reason}"),
     # --- sync status (for the indicator) ---
     "sync.status.offline": ("离线", "Offline"),
     "sync.status.syncing": ("正在同步…", "Syncing…"),
@@ -233,7 +235,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Enrolled with {endpoint} as device {device_id}.",
     ),
     "sync.cli.enrolled_as": ("检查员：{name}（{id}）", "Inspector: {name} ({id})"),
-    "sync.cli.progress.pull": ("获取检查表、网点和任务", "Fetching checklists, outlets, assignments"),
+    "sync.cli.progress.pull": ("获取检查表、网点和任务",
+                               "Fetching checklists, outlets, assignments"),
     "sync.cli.progress.push": ("发送检查", "Sending inspections"),
     "sync.cli.summary": (
         "已发送 {sent} 条，服务器已有 {already} 条；照片发送 {photos_sent} 张，服务器已有 "

@@ -46,10 +46,10 @@ from app.sync.protocol import (
     OutletList,
     PhotoAck,
 )
-from app.sync.server import service
+from app.sync.server import admin, service
 from app.sync.server.context import ServerContext
 from app.sync.server.errors import ApiError, forbidden, not_found
-from app.sync.server.models import Device
+from app.sync.server.models import Device, Inspector
 from app.sync.server.settings import ServerSettings
 
 log = logging.getLogger("hallcheck.server")
@@ -201,8 +201,7 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
     forbidden_resp = {403: {"model": ErrorBody, "description": "managers only"}}
     not_found_resp = {404: {"model": ErrorBody, "description": "not found"}}
 
-    api = f"{API_PREFIX}"
-
+    api = API_PREFIX
     meta_errors = {422: {"model": ErrorBody, "description": "unknown query parameter"}}
 
     @app.get(f"{api}/health", response_model=Health, tags=["meta"], responses=meta_errors)
@@ -226,8 +225,6 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
     def me(device: DeviceDep) -> Me:
         """Who the token belongs to."""
         with ctx.session() as s:
-            from app.sync.server.models import Inspector
-
             inspector = s.get(Inspector, device.inspector_id) if device.inspector_id else None
         return Me(device_id=device.id, device_name=device.name,
                   role=device.role,  # type: ignore[arg-type]
@@ -353,8 +350,6 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
              responses={**errors, **forbidden_resp})
     def devices(manager: ManagerDep) -> list[DeviceOut]:
         """Enrolled devices (never their tokens)."""
-        from app.sync.server import admin
-
         return admin.list_devices(ctx)
 
     return app

@@ -1,0 +1,146 @@
+"""hallcheck's screens as a user meets them in the browser (through the accessibility tree).
+
+Labels come from the message catalogue (``L``), so a test reads like the screen. Regions
+the views mark with a Semantics ``identifier`` (app/views/README.md) show up in the DOM as
+``flt-semantics-identifier``; item cards are ``item-<id>``.
+
+What Flutter web exposes, measured here (Chromium, flet 1.0.5):
+* buttons by their text (``get_by_role("button", name=...)``), radios, checkboxes,
+  text boxes by their label;
+* a Chip is a ``checkbox`` named by its own text (its tooltip is on a wrapper without a
+  role), an IconButton has no name of its own (its tooltip is on a wrapper: use
+  ``by_tooltip``);
+* texts inside a card are merged into the card's ``aria-label``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from .browser import FletPage
+
+STEP_TIMEOUT = 20_000  # ms: a screen change on a loaded 2-core machine
+
+
+def L(key: str, lang: str = "zh", /, **params: Any) -> str:  # noqa: N802
+    from app.i18n import messages, t
+
+    assert key in messages(), f"message key {key!r} is not in the catalogue"
+    return t(key, lang, **params)
+
+
+def db(data_dir: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Read the app's SQLite file through a separate, read-only connection."""
+    con = sqlite3.connect(f"file:{data_dir / 'hallcheck.db'}?mode=ro", uri=True, timeout=5)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def wait_db(data_dir: Path, sql: str, *args: Any, expect_rows: Any = None,
+            timeout: float = 10.0) -> list[tuple[Any, ...]]:
+    """Poll the database until the query returns ``expect_rows`` (or any row)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = db(data_dir, sql, *args)
+        if (rows == expect_rows) if expect_rows is not None else bool(rows):
+            return rows
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{sql} {args}: got {rows!r}, wanted {expect_rows!r}")
+        time.sleep(0.05)
+
+
+def jpeg_file(path: Path, colour: tuple[int, int, int] = (200, 40, 40)) -> Path:
+    """A phone-camera-like JPEG (640x480) on disk, for the browser's file chooser."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (640, 480), colour)
+    ImageDraw.Draw(img).rectangle((40, 40, 360, 240), fill=(245, 245, 245))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path, "JPEG", quality=88)
+    return path
+
+
+class Hallcheck:
+    """One browser tab on hallcheck."""
+
+    def __init__(self, ui: FletPage) -> None:
+        self.ui = ui
+        self.page = ui.page
+
+    # -- finding
+    def button(self, name: str | re.Pattern[str]) -> Any:
+        return self.page.get_by_role("button", name=name, exact=True)
+
+    def by_tooltip(self, tooltip: str) -> Any:
+        """An IconButton: its tooltip labels a wrapper around the button."""
+        return self.page.get_by_label(tooltip, exact=True)
+
+    def item(self, item_id: str) -> Any:
+        return self.page.locator(f'[flt-semantics-identifier="item-{item_id}"]')
+
+    def region(self, identifier: str) -> Any:
+        return self.page.locator(f'[flt-semantics-identifier="{identifier}"]')
+
+    def text(self, text: str | re.Pattern[str]) -> Any:
+        return self.page.get_by_text(text)
+
+    def see(self, text: str | re.Pattern[str], timeout: int = STEP_TIMEOUT) -> None:
+        """Wait until ``text`` is on screen (as text, or in a card's merged label)."""
+        pattern = text if isinstance(text, re.Pattern) else re.compile(re.escape(text))
+        loc = self.page.get_by_text(pattern).or_(self.page.get_by_label(pattern))
+        expect(loc.first).to_be_attached(timeout=timeout)
+
+    def tap(self, name: str | re.Pattern[str], timeout: int = STEP_TIMEOUT) -> None:
+        self.button(name).first.click(timeout=timeout)
+
+    # -- first run
+    def first_run(self, role: str, *, inspector: str = "", demo: bool = True) -> None:
+        expect(self.page.get_by_role("radio", name=L(f"role.{role}"))).to_be_visible(
+            timeout=STEP_TIMEOUT)
+        self.page.get_by_role("radio", name=L(f"role.{role}")).click()
+        if inspector:
+            self.ui.type_into(L("views.setup.inspector_id"), inspector)
+        box = self.page.get_by_role("checkbox", name=L("views.setup.demo"))
+        if box.is_checked() != demo:
+            box.click()
+        self.ui.shot("first-run")
+        self.tap(L("views.setup.done"))
+        start = L("views.home.start_discreet" if role == "mystery_shopper"
+                  else "views.home.start")
+        expect(self.button(start)).to_be_visible(timeout=STEP_TIMEOUT)
+
+    # -- visits
+    def start_visit(self, outlet_name: str, code: str, *, discreet: bool) -> None:
+        self.tap(L("views.home.start_discreet" if discreet else "views.home.start"))
+        card = self.button(L("views.outlets.pick", name=outlet_name, code=code))
+        card.click(timeout=STEP_TIMEOUT)
+
+    def section(self, n: int, title: str) -> None:
+        """Tap the section chip 'n. title a/b'."""
+        chip = self.page.get_by_role("checkbox", name=re.compile(
+            rf"^{n}\. {re.escape(title)} "))
+        chip.click(timeout=STEP_TIMEOUT)
+        expect(self.text(re.compile(rf"第 {n}/\d+ 部分"))).to_be_visible(timeout=STEP_TIMEOUT)
+
+    def answer(self, item_id: str, label: str) -> None:
+        self.item(item_id).get_by_role("button", name=label, exact=True).click(
+            timeout=STEP_TIMEOUT)
+
+    def take_photo(self, item_id: str, photo: Path, source: str = "camera") -> None:
+        """Tap the item's photo button and choose ``photo`` in the file chooser the
+        browser opens (a phone offers its camera there)."""
+        label = L("views.item.camera" if source == "camera" else "views.item.gallery")
+        with self.page.expect_file_chooser(timeout=STEP_TIMEOUT) as chooser:
+            self.item(item_id).get_by_role("button", name=label, exact=True).click()
+        chooser.value.set_files(str(photo))
+
+    def sync_indicator(self) -> Any:
+        return self.region("sync-indicator")
