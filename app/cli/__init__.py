@@ -49,7 +49,7 @@ def _register_all() -> None:
 def main(argv: list[str] | None = None) -> int:
     _register_all()
     try:
-        cli(args=argv, standalone_mode=False)
+        rc = cli(args=argv, standalone_mode=False)  # typer.Exit(n) comes back as n
     except UserError as exc:
         typer.echo(exc.message(), err=True)
         return 2
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         log.debug("unexpected error", exc_info=True)
         typer.echo(t("error.unexpected"), err=True)
         return 1
-    return 0
+    return int(rc or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -112,7 +112,7 @@ class HistoryScreen(ui.Screen):
         self.search = ft.TextField(label=self.t("views.outlets.search"), value=self.query,
                                    prefix_icon=ft.Icons.SEARCH, text_size=app.mood.fs(16),
                                    on_change=self.on(self._changed))
-        self.results = ft.Column(spacing=8)
+        self.results = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self._fill()
         return ui.frame(app, "/history", [ft.Semantics(content=self.search,
                                                        identifier="history-search",

@@ -98,7 +98,7 @@ class ItemCard:
             badges.append(self._veto_badge())
         header = ft.Row([self.title], vertical_alignment=ft.CrossAxisAlignment.START)
         self.help = (ui.muted(app, item.help.get(lang), size=13) if item.help else None)
-        self.answer_area = ft.Column(spacing=6)
+        self.answer_area = ft.Column(spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.hint = ft.Text("", size=mood.fs(13), color=theme.FAIL, visible=False)
         self.note_field = ft.TextField(
             label=self.t("views.item.note"), multiline=True, min_lines=1, max_lines=5,

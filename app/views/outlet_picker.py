@@ -35,7 +35,7 @@ class OutletPickerScreen(ui.Screen):
             prefix_icon=ft.Icons.SEARCH, text_size=mood.fs(16),
             on_change=self.on(self._changed), on_submit=self.on(self._changed),
         )
-        self.results = ft.Column(spacing=8)
+        self.results = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.count = ui.muted(app, "")
         self._fill()
         title = self.t("views.outlets.title_discreet") if mood.discreet else \

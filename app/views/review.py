@@ -127,7 +127,8 @@ class ReviewScreen(ui.Screen):
                     self._jump(p.item_id),
                     label=self.t("views.review.jump", what=text),
                 ))
-            body.append(ft.Semantics(content=ft.Column(rows, spacing=8),
+            body.append(ft.Semantics(content=ft.Column(
+                rows, spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
                                      identifier="missing-list", container=True))
         else:
             body.append(theme.card(ft.Row([

@@ -79,6 +79,11 @@ class Hallcheck:
     def button(self, name: str | re.Pattern[str]) -> Any:
         return self.page.get_by_role("button", name=name, exact=True)
 
+    def card(self, label: str) -> Any:
+        """A tappable card: a button whose name starts with its label (Flutter merges the
+        card's texts into the name after it)."""
+        return self.page.get_by_role("button", name=re.compile("^" + re.escape(label)))
+
     def by_tooltip(self, tooltip: str) -> Any:
         """An IconButton: its tooltip labels a wrapper around the button."""
         return self.page.get_by_label(tooltip, exact=True)
@@ -120,8 +125,8 @@ class Hallcheck:
     # -- visits
     def start_visit(self, outlet_name: str, code: str, *, discreet: bool) -> None:
         self.tap(L("views.home.start_discreet" if discreet else "views.home.start"))
-        card = self.button(L("views.outlets.pick", name=outlet_name, code=code))
-        card.click(timeout=STEP_TIMEOUT)
+        self.card(L("views.outlets.pick", name=outlet_name, code=code)).click(
+            timeout=STEP_TIMEOUT)
 
     def section(self, n: int, title: str) -> None:
         """Tap the section chip 'n. title a/b'."""

@@ -1,0 +1,146 @@
+"""Journey: a mystery shopper's covert visit to a flagship hall, in a real browser.
+
+First run (shopper, demo set) -> pick the demo flagship hall -> the first section answered
+by tapping -> the uniform/badge veto item failed, with a note and a photo chosen in the
+browser's file chooser -> the rest of the checklist answered through the services on the
+same data directory (a second process on the same SQLite file; 40 more taps would only
+make the test slow) -> review shows the key issue -> finalise -> queued for sync.
+
+Discreet mode never shows a mystery shop's score on the device (not on review, result or
+home), so the score and the veto are checked where they are recorded: the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import Served
+from .hallcheck import STEP_TIMEOUT, Hallcheck, L, db, jpeg_file, wait_db
+
+pytestmark = pytest.mark.e2e
+
+FLAGSHIP = "DEMO-FLAGSHIP-01"
+
+
+@pytest.fixture
+def fresh_app(servers, tmp_path: Path) -> Iterator[tuple[Served, Path]]:
+    data_dir = tmp_path / "device"
+    server = servers.app(data_dir)
+    try:
+        yield server, data_dir
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("viewport", ["phone", "tablet"], indirect=True)
+def test_mystery_shop_with_a_failed_veto_and_a_photo(fresh_app, open_page, viewport,
+                                                     artifacts: Path) -> None:
+    from app.services import Workspace
+    from views.flows import fill_passing  # tests/views/flows.py
+
+    server, data_dir = fresh_app
+    ui = open_page(f"http://127.0.0.1:{server.port}/", viewport=viewport)
+    hc = Hallcheck(ui)
+
+    hc.first_run("mystery_shopper", demo=True)
+    ui.shot("home")
+    with Workspace.open(data_dir) as ws:
+        flagship = ws.outlets.get(FLAGSHIP)
+        checklist = ws.catalog.resolve("mystery_shop", "flagship")
+    sections = {s.id: (n, s.title.zh) for n, s in enumerate(checklist.sections, start=1)}
+
+    # -- the visit starts; the screen reads like a note, not an audit form
+    hc.start_visit(flagship.name, FLAGSHIP, discreet=True)
+    hc.see(L("views.run.section_of", n=1, total=len(sections)))
+    expect(hc.text(L("views.discreet.title")).first).to_be_visible()
+    [(uuid,)] = wait_db(data_dir, "select uuid from inspection where status='draft'")
+
+    # -- section 1 by tapping, like the shopper does before leaving the hall
+    hc.answer("greeted", L("answer.yes"))
+    seconds = hc.item("greet_seconds").get_by_role("textbox")
+    expect(seconds).to_be_visible(timeout=STEP_TIMEOUT)  # show_if: revealed by "yes"
+    seconds.click()
+    ui.page.keyboard.type("5")
+    ui.page.keyboard.press("Tab")
+    for item_id in ("need_asked", "stand_receive", "first_ask", "farewell"):
+        hc.answer(item_id, L("answer.yes"))
+    hc.answer("friendliness", "5")
+    progress = checklist.sections[0]
+    total = len([i for i in progress.items])  # all shown once greeted = yes
+    hc.see(re.compile(rf"本部分 {total}/{total}"))
+    wait_db(data_dir, "select value_json from answer where inspection_uuid=? and "
+                      "item_id='greet_seconds'", uuid, expect_rows=[("5",)])
+    ui.shot("section-1-done")
+
+    # -- the veto item fails: note and photo as evidence
+    hc.section(*sections["staff_quality"])
+    hc.answer("uniform_badge", L("answer.no"))
+    note = hc.item("uniform_badge").get_by_role("textbox", name=L("views.item.note_required"))
+    note.click(timeout=STEP_TIMEOUT)
+    ui.page.keyboard.type("接待员工牌翻面别在腰间")
+    ui.page.keyboard.press("Tab")
+    hc.take_photo("uniform_badge", jpeg_file(artifacts / "badge.jpg"))
+    expect(hc.item("uniform_badge")).to_have_attribute(
+        "aria-label", re.compile(re.escape(L("views.item.remove_photo", n=1))),
+        timeout=STEP_TIMEOUT)
+    [(source, width)] = wait_db(data_dir, "select source, width from photo where "
+                                          "inspection_uuid=? and item_id='uniform_badge'",
+                                uuid)
+    assert source == "camera" and width > 0
+    wait_db(data_dir, "select value_json, note from answer where inspection_uuid=? and "
+                      "item_id='uniform_badge'", uuid,
+            expect_rows=[("false", "接待员工牌翻面别在腰间")])
+    ui.shot("veto-with-photo")
+
+    # -- everything else through the services on the same data directory
+    with Workspace.open(data_dir) as ws:
+        fill_passing(ws, uuid)
+        state = ws.inspections.state(uuid)
+        assert state.ready, state.problems
+        expected_total = state.score.total
+        veto_label = checklist.items["uniform_badge"].label.zh
+
+    # -- review: ready, the key issue named, no score
+    last = checklist.sections[-1]
+    hc.section(len(checklist.sections), last.title.zh)
+    hc.tap(L("views.run.review_discreet"))
+    hc.see(L("views.review.ready"))
+    hc.see(L("views.review.discreet_vetoes", items=veto_label))
+    expect(hc.region("score-breakdown")).to_have_count(0)
+    ui.shot("review")
+
+    # -- finalise
+    hc.tap(L("views.review.finalise_discreet"))
+    hc.tap(L("views.review.confirm_ok"))
+    hc.see(L("views.review.finalised_discreet"))
+    expect(hc.button(L("views.home.start_discreet"))).to_be_visible(timeout=STEP_TIMEOUT)
+    ui.shot("finalised")
+
+    [(status, sync_state, total_score, veto_count)] = db(
+        data_dir, "select status, sync_state, total_score, veto_count from inspection "
+                  "where uuid=?", uuid)
+    assert (status, sync_state, veto_count) == ("finalized", "queued", 1)
+    assert total_score == pytest.approx(expected_total)
+    assert db(data_dir, "select item_id from veto_flag where inspection_uuid=?", uuid) == [
+        ("uniform_badge",)]
+    # the staff-quality section forfeits its score; the stored snapshot says so
+    with Workspace.open(data_dir) as ws:
+        snapshot = ws.inspections.score_snapshot(uuid)
+    vetoed = [s for s in snapshot["sections"] if s.get("vetoed")]
+    assert [s["id"] for s in vetoed] == ["staff_quality"] and vetoed[0]["score"] == 0
+    assert [v["item"] for v in snapshot["vetoes"]] == ["uniform_badge"]
+
+    # the device tells the truth about what waits
+    expect(hc.sync_indicator()).to_have_attribute(
+        "aria-label", re.compile(re.escape(L("views.sync.not_enrolled", n=1))),
+        timeout=STEP_TIMEOUT)
+    # the result opens discreetly: no score on the shopper's phone
+    hc.card(L("views.home.open_result", name=flagship.name)).click()
+    hc.see(L("views.result.title_discreet"))
+    expect(hc.text(re.compile(rf"^{re.escape(str(round(total_score)))}$"))).to_have_count(0)
+    ui.shot("result")
