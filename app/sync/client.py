@@ -58,6 +58,7 @@ from app.sync.protocol import (
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+PUSH_WINDOW = 50  # inspections prepared, and asked about their photos, at once
 
 
 # --- how failures are told apart ----------------------------------------------------------
@@ -410,38 +411,65 @@ class SyncClient:
     # -- push --
 
     def _push(self, report: SyncReport, limits: Limits) -> None:
+        """The outbox in order, a window at a time: the window's uploads are prepared and
+        the server asked once which of their photos it lacks."""
         items = client_store.outbox(self.store)
         total = len(items)
-        for done, item in enumerate(items):
-            if self.cancel.is_set():
-                break
-            self.progress(Progress("push", done, total, item.uuid))
+        for start in range(0, total, PUSH_WINDOW):
+            window = items[start:start + PUSH_WINDOW]
+            prepared = {item.uuid: self._prepare(item.uuid) for item in window}
+            hashes = list(dict.fromkeys(
+                sha for p in prepared.values() if isinstance(p, client_store.PreparedUpload)
+                for sha in p.upload.photo_hashes()))
             try:
-                self._push_one(item.uuid, limits, report)
-            except Refused as exc:
-                client_store.mark_refused(self.store, item.uuid, exc.state, exc.message())
-                bucket = report.conflicts if exc.state is SyncState.CONFLICT else report.rejected
-                bucket.append((item.uuid, exc.message()))
+                missing = (self.api.missing(hashes, limits.max_hashes_per_query)
+                           if hashes else set())
             except Transient as exc:
-                # keep the order: later inspections wait for this one
-                client_store.note_error(self.store, item.uuid, exc.message())
-                report.failed.append((item.uuid, exc.message()))
+                self._failed(window[0].uuid, exc, report)
                 raise
+            for done, item in enumerate(window, start):
+                if self.cancel.is_set():
+                    return
+                self.progress(Progress("push", done, total, item.uuid))
+                try:
+                    self._push_one(prepared[item.uuid], missing, limits, report)
+                except Refused as exc:
+                    client_store.mark_refused(self.store, item.uuid, exc.state, exc.message())
+                    bucket = (report.conflicts if exc.state is SyncState.CONFLICT
+                              else report.rejected)
+                    bucket.append((item.uuid, exc.message()))
+                except Transient as exc:
+                    self._failed(item.uuid, exc, report)
+                    raise  # keep the order: later inspections wait for this one
         self.progress(Progress("push", total, total))
 
-    def _push_one(self, uuid: str, limits: Limits, report: SyncReport) -> None:
-        prepared = client_store.prepare_upload(self.store, self.photos_dir, uuid, self.device_id)
+    def _failed(self, uuid: str, exc: Transient, report: SyncReport) -> None:
+        client_store.note_error(self.store, uuid, exc.message())
+        report.failed.append((uuid, exc.message()))
+
+    def _prepare(self, uuid: str) -> client_store.PreparedUpload | Refused:
+        try:
+            return client_store.prepare_upload(self.store, self.photos_dir, uuid,
+                                               self.device_id)
+        except ValidationError as exc:  # stored data the protocol does not accept
+            where = "; ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:3])
+            return self._cannot_send(t("sync.client.invalid_record", where=where))
+
+    def _push_one(self, prepared: client_store.PreparedUpload | Refused, missing: set[str],
+                  limits: Limits, report: SyncReport) -> None:
+        if isinstance(prepared, Refused):
+            raise prepared
+        uuid = str(prepared.upload.uuid)
         if len(prepared.body) > limits.max_json_bytes:
             raise self._cannot_send(t("sync.client.too_large", size=len(prepared.body),
                                       limit=limits.max_json_bytes))
         hashes = prepared.upload.photo_hashes()
-        missing = (self.api.missing(hashes, limits.max_hashes_per_query) if hashes else set())
-        report.photos_already += len(hashes) - len(missing)
-        for sha in hashes:
-            if sha not in missing:
-                continue
+        to_send = [sha for sha in hashes if sha in missing]
+        report.photos_already += len(hashes) - len(to_send)
+        for sha in to_send:
             data = self._photo_bytes(prepared.photo_files.get(sha), sha, limits)
             self.api.put_photo(sha, data)
+            missing.discard(sha)
             report.photos_sent += 1
         body_sha = hashlib.sha256(prepared.body).hexdigest()
         try:

@@ -120,20 +120,21 @@ class PreparedUpload:
 
 def prepare_upload(store: Store, photos_dir: Path, uuid: str, device_id: str
                    ) -> PreparedUpload:
-    """The upload for one stored inspection: its kept body if an earlier attempt failed,
-    else built from the store now."""
+    """The upload for one stored inspection, read in one snapshot: its kept body if an
+    earlier attempt got no answer, else built from the store now."""
     from app.sync.protocol import canonical_json
 
     with store.reading() as s:
-        photo_rows = list(s.execute(select(Photo).where(Photo.inspection_uuid == uuid)
-                                    .order_by(Photo.id)).scalars())
-    files = {p.sha256: photos_dir / p.file for p in photo_rows}
-    kept = _get(store, BODY_PREFIX + uuid)
-    if kept is not None:
-        upload = InspectionUpload.model_validate_json(kept)
-        if upload.device_id == device_id:
-            return PreparedUpload(upload, kept.encode(), files)
-    upload = build_upload(store, uuid, device_id)
+        photos = list(s.execute(select(Photo).where(Photo.inspection_uuid == uuid)
+                                .order_by(Photo.id)).scalars())
+        files = {p.sha256: photos_dir / p.file for p in photos}
+        kept = s.execute(select(Setting.value)
+                         .where(Setting.key == BODY_PREFIX + uuid)).scalar()
+        if kept is not None:
+            upload = InspectionUpload.model_validate_json(kept)
+            if upload.device_id == device_id:
+                return PreparedUpload(upload, kept.encode(), files)
+        upload = _build(s, uuid, device_id, photos)
     return PreparedUpload(upload, canonical_json(upload), files)
 
 
@@ -144,25 +145,31 @@ def keep_body(store: Store, prepared: PreparedUpload) -> None:
 
 
 def build_upload(store: Store, uuid: str, device_id: str) -> InspectionUpload:
+    """The upload for one stored inspection as it is now (ValidationError if the stored
+    data does not fit the protocol; LookupError for an unknown uuid)."""
     with store.reading() as s:
-        insp = s.get(Inspection, uuid)
-        if insp is None:
-            raise LookupError(uuid)
-        answers = list(s.execute(select(Answer).where(Answer.inspection_uuid == uuid)
-                                 .order_by(Answer.item_id)).scalars())
         photos = list(s.execute(select(Photo).where(Photo.inspection_uuid == uuid)
                                 .order_by(Photo.id)).scalars())
-        vetoes = list(s.execute(select(VetoFlag).where(VetoFlag.inspection_uuid == uuid)
-                                .order_by(VetoFlag.id)).scalars())
-        raised = list(s.execute(select(CorrectiveAction)
-                                .where(CorrectiveAction.raised_in_uuid == uuid)
-                                .order_by(CorrectiveAction.raised_at,
-                                          CorrectiveAction.id)).scalars())
-        followed = list(s.execute(
-            select(CorrectiveAction)
-            .where(or_(CorrectiveAction.closed_in_uuid == uuid,
-                       CorrectiveAction.carried_in_uuid == uuid))
-            .order_by(CorrectiveAction.id)).scalars())
+        return _build(s, uuid, device_id, photos)
+
+
+def _build(s: Any, uuid: str, device_id: str, photos: list[Photo]) -> InspectionUpload:
+    insp = s.get(Inspection, uuid)
+    if insp is None:
+        raise LookupError(uuid)
+    answers = list(s.execute(select(Answer).where(Answer.inspection_uuid == uuid)
+                             .order_by(Answer.item_id)).scalars())
+    vetoes = list(s.execute(select(VetoFlag).where(VetoFlag.inspection_uuid == uuid)
+                            .order_by(VetoFlag.id)).scalars())
+    raised = list(s.execute(select(CorrectiveAction)
+                            .where(CorrectiveAction.raised_in_uuid == uuid)
+                            .order_by(CorrectiveAction.raised_at,
+                                      CorrectiveAction.id)).scalars())
+    followed = list(s.execute(
+        select(CorrectiveAction)
+        .where(or_(CorrectiveAction.closed_in_uuid == uuid,
+                   CorrectiveAction.carried_in_uuid == uuid))
+        .order_by(CorrectiveAction.id)).scalars())
     start_tz, end_tz = insp.started_tz_offset_min, insp.finished_tz_offset_min
     score = json.loads(insp.score_json) if insp.score_json else None
 

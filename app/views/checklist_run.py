@@ -104,7 +104,8 @@ class ChecklistScreen(ui.Screen):
             ft.Semantics(content=self.chips, identifier="section-chips", container=True),
         ], spacing=6), mood=mood)
 
-        self.items_column = ft.Column(spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.items_column = ft.Column(spacing=12,
+                                      horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.prev_button = ui.secondary_button(app, self.t("views.run.prev"), self.prev,
                                                icon=ft.Icons.CHEVRON_LEFT)
         self.next_button = ui.primary_button(app, self.t("views.run.next"), self.next,

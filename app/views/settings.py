@@ -96,7 +96,8 @@ class SettingsScreen(ui.Screen):
                                 allowed_extensions=["csv", "txt"], with_data=True,
                                 dialog_title=self.t("views.settings.import")),
         )
-        self.import_result = ft.Column(spacing=4, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.import_result = ft.Column(spacing=4,
+                                       horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         sections.append(self._card("views.settings.outlets", [
             ui.muted(app, self.t("views.settings.outlet_count", n=ws.outlets.count())),
             ui.muted(app, self.t("views.settings.import_help")),

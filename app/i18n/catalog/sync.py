@@ -185,6 +185,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "内容 {size} 字节，超过服务器上限 {limit} 字节。",
         "it is {size} bytes, over the server's limit of {limit} bytes.",
     ),
+    "sync.client.invalid_record": ("本机记录不符合上传格式（{where}）。",
+                                   "the record does not fit the upload format ({where})."),
     "sync.client.photo_missing": ("照片 {sha}… 的文件在本机上找不到了。",
                                   "the file of photo {sha}… is no longer on this device."),
     "sync.client.photo_too_large": ("照片 {size} 字节，超过服务器上限 {limit} 字节。",
