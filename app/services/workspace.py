@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from app.checklists import Catalog, default_checklists_path
 from app.config import Paths
+from app.media import remove_stale_temp_files
 from app.services.actions import Actions
 from app.services.assignments import Assignments
 from app.services.demo import load_demo
@@ -60,6 +61,8 @@ class Workspace:
         ws = cls(paths, store, Path(checklists_path) if checklists_path
                  else default_checklists_path())
         ws.settings.device_id  # noqa: B018 - made on first open, kept for life
+        if paths.photos.exists():  # temp files left by a photo intake the OS killed
+            remove_stale_temp_files(paths.photos)
         log.info("workspace open at %s", paths.root)
         return ws
 

@@ -22,6 +22,7 @@ import hashlib
 import logging
 import ssl
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ from app.sync.protocol import (
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 PUSH_WINDOW = 50  # inspections prepared, and asked about their photos, at once
+PHOTO_PARALLEL = 3  # photo uploads in flight at once (one inspection's)
 
 
 # --- how failures are told apart ----------------------------------------------------------
@@ -466,11 +468,11 @@ class SyncClient:
         hashes = prepared.upload.photo_hashes()
         to_send = [sha for sha in hashes if sha in missing]
         report.photos_already += len(hashes) - len(to_send)
-        for sha in to_send:
-            data = self._photo_bytes(prepared.photo_files.get(sha), sha, limits)
-            self.api.put_photo(sha, data)
-            missing.discard(sha)
-            report.photos_sent += 1
+        photos = [(sha, self._photo_bytes(prepared.photo_files.get(sha), sha, limits))
+                  for sha in to_send]
+        self._put_photos(photos)
+        missing.difference_update(to_send)
+        report.photos_sent += len(to_send)
         body_sha = hashlib.sha256(prepared.body).hexdigest()
         try:
             ack = self.api.put_inspection(uuid, prepared.body, body_sha)
@@ -482,6 +484,20 @@ class SyncClient:
             report.already += 1
         else:
             report.sent += 1
+
+    def _put_photos(self, photos: list[tuple[str, bytes]]) -> None:
+        """Upload one inspection's photos, a few at a time (the server stores them in
+        parallel); any failure fails the inspection, an auth failure first."""
+        if len(photos) <= 1:
+            for sha, data in photos:
+                self.api.put_photo(sha, data)
+            return
+        with ThreadPoolExecutor(max_workers=min(PHOTO_PARALLEL, len(photos)),
+                                thread_name_prefix="hallcheck-photo") as pool:
+            futures = [pool.submit(self.api.put_photo, sha, data) for sha, data in photos]
+            errors = [f.exception() for f in futures if f.exception() is not None]
+        if errors:
+            raise next((e for e in errors if isinstance(e, AuthFailed)), errors[0])
 
     @staticmethod
     def _cannot_send(reason: str) -> Refused:
