@@ -1,7 +1,7 @@
 """Sync benchmark: a fresh device to a fresh server over loopback, beside a bare upload.
 
     .venv/bin/python benchmarks/bench_sync.py [--inspections 200] [--photos 3]
-        [--devices 10] [--device-inspections 20] [--database-url URL] [--json FILE]
+        [--devices 10] [--device-inspections 20] [--database-url ADMIN_URL] [--json FILE]
 
 1. One device with N finalised inspections of P photos each (real JPEGs through the app's
    photo intake, about 300 KB each as stored), synced by `SyncClient.run()` to a fresh
@@ -44,11 +44,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def fresh_database(admin_url: str) -> str:
+    """A new empty PostgreSQL database on the server of `admin_url` (each benchmark server
+    gets its own, so the runs cannot see each other's photos)."""
+    import secrets
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(admin_url)
+    name = "hc_bench_" + secrets.token_hex(4)
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 class Server:
-    def __init__(self, root: Path, database_url: str | None) -> None:
+    def __init__(self, root: Path, admin_url: str | None) -> None:
         self.data_dir = root
         self.port = free_port()
-        self.database_url = database_url
+        self.database_url = fresh_database(admin_url) if admin_url else None
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -187,12 +203,15 @@ def main() -> int:
     ap.add_argument("--devices", type=int, default=10)
     ap.add_argument("--device-inspections", type=int, default=20)
     ap.add_argument("--database-url", default=None,
-                    help="run the servers on PostgreSQL (a fresh database each run is best)")
+                    help="run the servers on PostgreSQL: an admin URL "
+                    "(postgresql+psycopg://user@host/postgres); each server gets a new "
+                    "database on it")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="hallcheck-bench-"))
     os.environ["HALLCHECK_DATA_DIR"] = str(root / "default")
-    out: dict[str, Any] = {"inspections": args.inspections, "photos_each": args.photos}
+    out: dict[str, Any] = {"inspections": args.inspections, "photos_each": args.photos,
+                           "database": "postgresql" if args.database_url else "sqlite"}
     try:
         # 1. one device: sync vs bare upload
         with Server(root / "srv-sync", args.database_url) as s_sync, \
@@ -248,6 +267,7 @@ def main() -> int:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print()
+    print(f"server database: {out['database']}")
     print(f"one device, {args.inspections} inspections x {args.photos} photos "
           f"(~{out['photo_kb_mean']} KB each), {out['bytes'] / 1e6:.1f} MB over loopback:")
     print(f"  sync        {out['sync_s']:7.2f} s  ({out['sync_mb_s']} MB/s)")

@@ -52,7 +52,7 @@ Code = Annotated[
 ]
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-Note = Annotated[str, StringConstraints(max_length=4000)]
+Note = Annotated[str, StringConstraints(max_length=20_000)]
 Tier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
 

@@ -68,18 +68,16 @@ class ChecklistScreen(ui.Screen):
         self.badge = sync_indicator.SyncBadge(app, compact=True)
         actions: list[ft.Control] = [self.badge.control]
         if discreet:
-            actions.append(ft.IconButton(
-                icon=ft.Icons.VISIBILITY_OFF, tooltip=self.t("views.discreet.hide"),
-                on_click=self.on(self.toggle_hide)))
+            actions.append(ui.icon_button(app, ft.Icons.VISIBILITY_OFF,
+                                          self.t("views.discreet.hide"), self.toggle_hide))
         else:
             self.score_chip = ft.Text("", size=mood.fs(14), weight=ft.FontWeight.W_600,
                                       color=mood.primary)
             actions.insert(0, ft.Container(self.score_chip,
                                            padding=ft.Padding.only(right=6)))
         if app.kiosk_outlet is not None:
-            leading = ft.IconButton(icon=ft.Icons.HOME_OUTLINED,
-                                    tooltip=self.t("views.kiosk.back_to_start"),
-                                    on_click=self.on(self.leave_kiosk))
+            leading = ui.icon_button(app, ft.Icons.HOME_OUTLINED,
+                                     self.t("views.kiosk.back_to_start"), self.leave_kiosk)
             bar = ui.appbar(app, title, leading=leading, actions=actions)
         else:
             bar = ui.appbar(app, title, back=app.home_route(), actions=actions)
@@ -202,7 +200,9 @@ class ChecklistScreen(ui.Screen):
         if not mood.discreet and hasattr(self, "score_chip"):
             total = getattr(state.score, "total", None)
             vetoes = len(getattr(state.score, "vetoes", []) or [])
-            text = self.t("views.run.score", score=_fmt(total)) if total is not None else ""
+            started = state.answered_count > 0
+            text = self.t("views.run.score", score=_fmt(total)) \
+                if total is not None and started else ""
             if vetoes:
                 text += " · " + self.t("views.run.vetoes", n=vetoes)
             self.score_chip.value = text

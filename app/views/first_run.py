@@ -101,6 +101,8 @@ class FirstRunScreen(ui.Screen):
         if load_demo:
             report = ws.load_demo()
             app.notify(self.t("views.home.demo_loaded", n=len(report.outlets)))
-        if endpoint and (self.code.value or "").strip():
-            sync_indicator.enrol(app, endpoint, (self.code.value or "").strip())
+        code = (self.code.value or "").strip()
         app.go(app.home_route())
+        if endpoint and code:  # over the network: off the UI path
+            app.run_background(lambda: sync_indicator.enrol(app, endpoint, code),
+                               lambda _ok: app.refresh())

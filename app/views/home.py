@@ -98,12 +98,12 @@ class HomeScreen(ui.Screen):
         self.badge = sync_indicator.SyncBadge(app)
         actions: list[ft.Control] = [self.badge.control]
         if discreet:
-            actions.append(ft.IconButton(icon=ft.Icons.VISIBILITY_OFF,
-                                         tooltip=self.t("views.discreet.hide"),
-                                         on_click=self.on(lambda: hide_screen(app))))
-        actions.append(ft.IconButton(icon=ft.Icons.SETTINGS_OUTLINED,
-                                     tooltip=self.t("views.settings.title"),
-                                     on_click=self.go("/settings")))
+            actions.append(ui.icon_button(app, ft.Icons.VISIBILITY_OFF,
+                                          self.t("views.discreet.hide"),
+                                          lambda: hide_screen(app)))
+        actions.append(ui.icon_button(app, ft.Icons.SETTINGS_OUTLINED,
+                                      self.t("views.settings.title"),
+                                      lambda: app.go("/settings")))
         title = self.t("views.discreet.title") if discreet else self.t("app.name")
         who = self.t("views.home.who", role=self.t(f"role.{ws.settings.role}"),
                      id=inspector or "")

@@ -461,11 +461,9 @@ class ItemCard:
                                      content=ft.Icon(ft.Icons.IMAGE, color=theme.MUTED))
             parts: list[ft.Control] = [image]
             if not self.readonly:
-                parts.append(ft.IconButton(
-                    icon=ft.Icons.DELETE_OUTLINE, icon_size=20,
-                    tooltip=self.t("views.item.remove_photo", n=n),
-                    on_click=self.app.guard(self._remove(photo.sha256)),
-                ))
+                parts.append(ui.icon_button(self.app, ft.Icons.DELETE_OUTLINE,
+                                            self.t("views.item.remove_photo", n=n),
+                                            self._remove(photo.sha256), size=20))
             source = self.t("views.item.from_camera") if photo.source == "camera" else \
                 self.t("views.item.from_gallery")
             controls.append(ft.Column([ft.Stack(parts[:1]), ui.muted(self.app, source,

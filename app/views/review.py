@@ -192,6 +192,7 @@ class ReviewScreen(ui.Screen):
             except Exception:
                 app.refresh()  # show what is missing now
                 raise
+            sync_indicator.wake(app)  # send it now if the central server is reachable
             with contextlib.suppress(Exception):
                 app.ws.settings.set("ui_resume_route", None)
             if app.kiosk_outlet is not None:

@@ -67,6 +67,7 @@ KIOSK_ROUTES = ("kiosk", "checklist_run", "review")
 
 _ws_lock = threading.Lock()
 _workspace: Any = None
+_runner: Any = None
 
 
 def workspace() -> Any:
@@ -80,11 +81,27 @@ def workspace() -> Any:
         return _workspace
 
 
+def sync_runner(ws: Any) -> Any:
+    """The process's one background SyncRunner (app.sync.runner), started on first use."""
+    global _runner
+    with _ws_lock:
+        if _runner is None:
+            from app.sync.runner import SyncRunner
+
+            _runner = SyncRunner(ws).start()
+        return _runner
+
+
 def reset_workspace() -> None:
-    """Forget the shared Workspace (tests open a fresh data directory each time)."""
-    global _workspace
+    """Forget the shared Workspace and stop its sync runner (tests open a fresh data
+    directory each time)."""
+    global _workspace, _runner
     with _ws_lock:
         ws, _workspace = _workspace, None
+        runner, _runner = _runner, None
+    if runner is not None:
+        with contextlib.suppress(Exception):
+            runner.stop(timeout=5)
     if ws is not None:
         with contextlib.suppress(Exception):
             ws.close()

@@ -34,20 +34,22 @@ class SyncStatus:
 
 
 def attach_runner(app: Any) -> Any:
-    """The process's background sync runner, started if the sync package provides one."""
+    """The process's background sync runner (app.sync.runner), started on first use."""
     try:
-        from app.sync import client  # type: ignore[attr-defined]
-    except ImportError:
+        from app.views.shell import sync_runner
+
+        return sync_runner(app.ws)
+    except Exception:
+        log.warning("the background sync could not start", exc_info=True)
         return None
-    for name in ("shared_runner", "get_runner", "runner_for"):
-        factory = getattr(client, name, None)
-        if callable(factory):
-            try:
-                return factory(app.ws)
-            except Exception:
-                log.warning("the sync runner could not start", exc_info=True)
-                return None
-    return None
+
+
+def wake(app: Any) -> None:
+    """Ask the runner to try now (after a finalise, an enrolment, "sync now")."""
+    runner = getattr(app, "sync_runner", None)
+    if runner is not None:
+        with contextlib.suppress(Exception):
+            runner.wake()
 
 
 def status(app: Any) -> SyncStatus:
@@ -57,7 +59,7 @@ def status(app: Any) -> SyncStatus:
         with contextlib.suppress(Exception):
             raw = runner.status() if callable(getattr(runner, "status", None)) \
                 else runner.status
-            return _from_runner(raw)
+            return _from_runner(raw, app)
     ws = app.ws
     waiting = len(ws.inspections.outbox())
     attention = len(ws.inspections.needs_attention())
@@ -69,24 +71,21 @@ def status(app: Any) -> SyncStatus:
     return SyncStatus("waiting" if waiting else "idle", waiting, attention)
 
 
-def _from_runner(raw: Any) -> SyncStatus:
+def _from_runner(raw: Any, app: Any) -> SyncStatus:
     if isinstance(raw, SyncStatus):
         return raw
-
-    def get(name: str, default: Any = None) -> Any:
-        if isinstance(raw, dict):
-            return raw.get(name, default)
-        return getattr(raw, name, default)
-
-    state = str(get("state", get("kind", "idle")) or "idle")
-    state = getattr(state, "value", state)
-    return SyncStatus(
-        state=str(state),
-        waiting=int(get("waiting", get("pending", 0)) or 0),
-        attention=int(get("attention", get("needs_attention", 0)) or 0),
-        last_synced=get("last_synced", get("last_synced_at")),
-        detail=get("detail", get("last_error")),
-    )
+    attention = getattr(raw, "attention", ()) or ()
+    count = len(attention) if isinstance(attention, (tuple, list)) else int(attention or 0)
+    message = getattr(raw, "message", None)
+    state = str(getattr(raw, "state", "idle") or "idle")
+    waiting = int(getattr(raw, "waiting", 0) or 0)
+    if state == "not_enrolled":
+        message = None  # the indicator's own sentence says it, with what to do
+    if state == "offline" and getattr(raw, "probes", 1) == 0:
+        # not probed yet: say what we know from the device itself
+        waiting = len(app.ws.inspections.outbox())
+    return SyncStatus(state=state, waiting=waiting, attention=count,
+                      last_synced=getattr(raw, "last_synced_at", None), detail=message)
 
 
 def describe(app: Any, st: SyncStatus) -> tuple[str, str, Any, str]:
@@ -187,7 +186,7 @@ class SyncScreen(ui.Screen):
                                                              detail=st.detail)),
                                    mood=app.mood))
         runner = getattr(app, "sync_runner", None)
-        if runner is not None and callable(getattr(runner, "sync_now", None)):
+        if runner is not None and st.state != "not_enrolled":
             body.append(ui.primary_button(app, self.t("views.sync.now"), self.sync_now,
                                           icon=ft.Icons.SYNC))
         if st.state == "not_enrolled":
@@ -233,12 +232,15 @@ class SyncScreen(ui.Screen):
                            label=self.t("views.sync.open_row", name=outlet))
 
     def sync_now(self) -> None:
-        runner = self.app.sync_runner
+        wake(self.app)
         self.app.notify(self.t("views.sync.started"))
-        self.app.run_background(runner.sync_now, lambda _r: self.app.refresh())
 
     def refresh_sync(self) -> None:
-        pass
+        st = status(self.app)
+        key = (st.state, st.waiting, st.attention, st.last_synced)
+        if getattr(self, "_seen", key) != key:
+            self.app.refresh()
+        self._seen = key
 
 
 def _plain_error(app: Any, error: str) -> str:
@@ -251,19 +253,12 @@ def _plain_error(app: Any, error: str) -> str:
 
 
 def enrol(app: Any, endpoint: str, code: str) -> bool:
-    """Enrol this device with the central endpoint using a one-time code.
+    """Enrol this device with the central endpoint using a one-time code (app.sync.client);
+    then wake the background sync. Raises UserError with what to do when it fails."""
+    from app.sync.client import enrol as client_enrol
 
-    Uses the sync client's `enrol` when the sync package provides one; without it the
-    address is kept and the user is told enrolment will be possible from Settings.
-    """
-    try:
-        from app.sync import client  # type: ignore[attr-defined]
-    except ImportError:
-        client = None
-    fn = getattr(client, "enrol", None) if client is not None else None
-    if not callable(fn):
-        app.notify(app.t("views.setup.enrol_later"))
-        return False
-    fn(app.ws, endpoint, code)
+    name = f"hallcheck {app.ws.settings.device_id[:8]}"
+    client_enrol(app.ws, endpoint, code, name)
     app.notify(app.t("views.setup.enrolled"))
+    wake(app)
     return True

@@ -85,7 +85,8 @@ def frame(app: AppShell, route: str, body: list[ft.Control], *,
     content: list[ft.Control] = [scroller]
     if bottom is not None:
         content.append(ft.Container(
-            content=_centre(ft.Container(content=bottom, width=width), width),
+            content=_centre(ft.Container(content=bottom,
+                                         width=width - 24 if width else None), width),
             bgcolor=ft.Colors.WHITE,
             padding=ft.Padding.symmetric(horizontal=12, vertical=8),
             border=ft.Border.only(top=ft.BorderSide(1, "#E0E0E0")),
@@ -123,10 +124,8 @@ def appbar(app: AppShell, title: str, *, back: str | None = None,
     """The top bar; `back` is the route the back arrow goes to (None: no back arrow)."""
     mood = app.mood
     if leading is None and back is not None:
-        leading = ft.IconButton(
-            icon=ft.Icons.ARROW_BACK, tooltip=app.t("views.back"),
-            on_click=app.guard(lambda: app.go(back)),
-        )
+        leading = icon_button(app, ft.Icons.ARROW_BACK, app.t("views.back"),
+                              lambda: app.go(back))
     return ft.AppBar(
         leading=leading,
         automatically_imply_leading=False,
@@ -138,6 +137,16 @@ def appbar(app: AppShell, title: str, *, back: str | None = None,
         elevation=0,
         toolbar_height=56 if not mood.kiosk else 72,
     )
+
+
+def icon_button(app: AppShell, icon: Any, label: str, on_click: Callable[..., Any], *,
+                size: float | None = None) -> ft.Control:
+    """An icon-only button named `label` (its tooltip). Wrapped in a Semantics button so
+    that in the browser the tooltip's name lands on a node with the role "button"
+    (a bare IconButton's tooltip is a separate, role-less node)."""
+    button = ft.IconButton(icon=icon, tooltip=label, on_click=app.guard(on_click),
+                           icon_size=size)
+    return ft.Semantics(content=button, button=True)
 
 
 def heading(app: AppShell, text: str, *, size: float = 17, color: str | None = None

@@ -217,6 +217,11 @@ class FletPage:
 
     def open(self, url: str, timeout: float = 60.0) -> FletPage:
         self.page.goto(url)
+        return self.enable_semantics(timeout)
+
+    def enable_semantics(self, timeout: float = 60.0) -> FletPage:
+        """After any page load (goto, reload, back/forward to another document): wait for
+        Flutter, switch its accessibility tree on, wait for the app's font."""
         ph = self.page.locator("flt-semantics-placeholder")
         ph.wait_for(state="attached", timeout=timeout * 1000)
         # Turn the semantics tree on; until the first frame is up the click can be lost,

@@ -8,8 +8,8 @@ What Flutter web exposes, measured here (Chromium, flet 1.0.5):
 * buttons by their text (``get_by_role("button", name=...)``), radios, checkboxes,
   text boxes by their label;
 * a Chip is a ``checkbox`` named by its own text (its tooltip is on a wrapper without a
-  role), an IconButton has no name of its own (its tooltip is on a wrapper: use
-  ``by_tooltip``);
+  role); an IconButton has no name of its own: its tooltip names a wrapper ``button``
+  (twice: "设置\n设置") - use ``by_tooltip``;
 * texts inside a card are merged into the card's ``aria-label``.
 """
 
@@ -85,8 +85,11 @@ class Hallcheck:
         return self.page.get_by_role("button", name=re.compile("^" + re.escape(label)))
 
     def by_tooltip(self, tooltip: str) -> Any:
-        """An IconButton: its tooltip labels a wrapper around the button."""
-        return self.page.get_by_label(tooltip, exact=True)
+        """An IconButton: its tooltip names a wrapper 'button' around the real (unnamed)
+        button, and Flutter repeats it ('设置\n设置')."""
+        return self.page.get_by_role(
+            "button", name=re.compile(rf"^{re.escape(tooltip)}(\s+{re.escape(tooltip)})?$")
+        ).first
 
     def item(self, item_id: str) -> Any:
         return self.page.locator(f'[flt-semantics-identifier="item-{item_id}"]')

@@ -274,3 +274,18 @@ def test_https_is_verified_against_the_system_ca_store(make_server, tmp_path: Pa
     report = sync(ws)
     assert report.ok and report.sent == 1 and server.url.startswith("https://")
     ws.close()
+
+
+def test_a_record_the_protocol_cannot_carry_is_reported_and_the_rest_goes(
+        device, sqlite_server: ServerProcess) -> None:
+    odd = device.inspections.start("mystery_shop", "HALL-001")
+    device.inspections.answer(odd, "uniform", True)
+    device.inspections.answer(odd, "greet_seconds", 5)
+    device.inspections.note(odd, "greet_seconds", "很长的备注" * 5000)  # 25,000 characters
+    device.inspections.finalise(odd)
+    fine = finished_inspection(device, "HALL-002")
+    report = sync(device)
+    assert [u for u, _ in report.rejected] == [odd] and report.sent == 1
+    summary = device.inspections.summary(odd)
+    assert summary.sync_state == "rejected" and "answers" in summary.sync_error
+    assert device.inspections.summary(fine).sync_state == "sent"

@@ -58,11 +58,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请填写您的工号（或勾选“载入演示数据”先试用）。",
         "Please enter your staff ID (or tick “Load the demo set” to try it first).",
     ),
-    "views.setup.enrol_later": (
-        "地址已保存。本版本还不能在此完成注册，请稍后在设置中重试。",
-        "Address saved. Enrolment is not available here yet; please try again later "
-        "from Settings.",
-    ),
     "views.setup.enrolled": ("已连接中心。", "Connected to the central server."),
     # -- home ------------------------------------------------------------------------------
     "views.home.who": ("{role} · 工号 {id}", "{role} · ID {id}"),
@@ -175,7 +170,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "views.review.section_vetoed": ("一票否决，本项指标清零（原得分 {raw}）",
                                     "vetoed: the section scores 0 (was {raw})"),
     "views.review.vetoes": ("一票否决 {n} 项", "{n} veto(es)"),
-    "views.review.veto_line": ("{label}：{reason}（{scope}，一票否决）", "{label}: {reason} ({scope})"),
+    "views.review.veto_line": ("{label}：{reason}（{scope}，一票否决）",
+                               "{label}: {reason} ({scope})"),
     "views.review.discreet_vetoes": ("要点问题：{items}", "Key issues: {items}"),
     "views.review.back_to_items": ("返回修改", "Back to the items"),
     "views.review.delete": ("放弃这条记录", "Discard this entry"),
