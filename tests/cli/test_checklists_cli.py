@@ -142,7 +142,6 @@ def test_validate_a_file_with_a_yaml_error(capsys: pytest.CaptureFixture[str],
     no_traceback(out)
 
 
-@pytest.mark.skipif(not default_checklists_path().exists(), reason="no shipped checklists.yaml")
 def test_validate_the_shipped_file_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["checklists", "validate"]) == 0
     assert str(default_checklists_path()) in capsys.readouterr().out

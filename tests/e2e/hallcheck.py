@@ -28,7 +28,7 @@ from .browser import FletPage
 STEP_TIMEOUT = 20_000  # ms: a screen change on a loaded 2-core machine
 
 
-def L(key: str, lang: str = "zh", /, **params: Any) -> str:  # noqa: N802
+def L(key: str, lang: str = "zh", /, **params: Any) -> str:
     from app.i18n import messages, t
 
     assert key in messages(), f"message key {key!r} is not in the catalogue"

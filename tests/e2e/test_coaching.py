@@ -19,8 +19,9 @@ OUTLET = "DEMO-LEVEL2-01"
 def _finish_visit(hc: Hallcheck, data_dir, uuid: str) -> None:
     """The checklist answered through the services (on the same data directory), then
     reviewed and finalised on screen."""
-    from app.services import Workspace
     from views.flows import fill_passing
+
+    from app.services import Workspace
 
     with Workspace.open(data_dir) as ws:
         fill_passing(ws, uuid)

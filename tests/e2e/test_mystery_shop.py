@@ -40,8 +40,9 @@ def fresh_app(servers, tmp_path: Path) -> Iterator[tuple[Served, Path]]:
 @pytest.mark.parametrize("viewport", ["phone", "tablet"], indirect=True)
 def test_mystery_shop_with_a_failed_veto_and_a_photo(fresh_app, open_page, viewport,
                                                      artifacts: Path) -> None:
-    from app.services import Workspace
     from views.flows import fill_passing  # tests/views/flows.py
+
+    from app.services import Workspace
 
     server, data_dir = fresh_app
     ui = open_page(f"http://127.0.0.1:{server.port}/", viewport=viewport)

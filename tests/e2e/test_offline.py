@@ -75,8 +75,9 @@ class Indicator:
 
 
 def _finish(hc: Hallcheck, data_dir: Path, name: str) -> str:
-    from app.services import Workspace
     from views.flows import fill_passing
+
+    from app.services import Workspace
 
     hc.start_visit(name, OUTLET, discreet=False)
     [(uuid,)] = wait_db(data_dir, "select uuid from inspection where status='draft'")

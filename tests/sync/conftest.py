@@ -2,7 +2,7 @@
 
 * ``pg_admin_url`` (session): $HALLCHECK_TEST_PG_URL if CI provides a server, else a
   throwaway cluster started with initdb/pg_ctl (as the `postgres` user when running as
-  root). Without PostgreSQL binaries the tests fail, unless HALLCHECK_TEST_PG=skip.
+  root). Without PostgreSQL binaries the tests fail.
 * ``server`` (module, parametrised sqlite / postgresql): one endpoint per backend per module.
 * ``sqlite_server`` (module): one endpoint on SQLite.
 * ``make_server`` (function): a factory for endpoints a test kills and restarts.
@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from .helpers import (
-    PG_SKIP_ENV,
     PG_URL_ENV,
     PgCluster,
     ServerProcess,
@@ -36,8 +35,6 @@ def pg_admin_url() -> Iterator[str]:
         return
     bin_dir = pg_bin_dir()
     if bin_dir is None:
-        if os.environ.get(PG_SKIP_ENV) == "skip":
-            pytest.skip(f"no PostgreSQL binaries and {PG_SKIP_ENV}=skip")
         pytest.fail("PostgreSQL is needed for the server tests: install Debian's "
                     "`postgresql` package (or set HALLCHECK_TEST_PG_URL)")
     cluster = PgCluster(bin_dir)

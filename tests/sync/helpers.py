@@ -31,7 +31,6 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHECKLISTS = FIXTURES / "checklists.yaml"
 PG_URL_ENV = "HALLCHECK_TEST_PG_URL"  # an admin URL of a server CI started (optional)
-PG_SKIP_ENV = "HALLCHECK_TEST_PG"  # "skip": run without PostgreSQL (never in CI)
 TZ_CN = timezone(timedelta(hours=8))
 
 

@@ -249,7 +249,6 @@ def test_tokens_and_codes_never_reach_a_log(tmp_path: Path, make_server,
     ws.close()
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl tool")
 def test_https_is_verified_against_the_system_ca_store(make_server, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from app.errors import UserError
