@@ -54,6 +54,7 @@ from app.store import (
     SyncState,
     VetoFlag,
 )
+from app.store.issued import current_definition
 from app.store.types import utc_text
 
 log = logging.getLogger(__name__)
@@ -246,17 +247,25 @@ class Inspections:
         self._photos_dir = photos_dir
         self._definitions: dict[str, _Definition] = {}
         self._hash_of: dict[str, str] = {}  # inspection uuid -> checklist hash (immutable)
-        self._issued: IssuedChecklists | None = None
+        self._issued: IssuedChecklists = self._server_issued
 
-    def use_issued_checklists(self, source: IssuedChecklists | None) -> None:
-        """Prefer checklists issued by the server for new visits.
+    def use_issued_checklists(self, source: IssuedChecklists) -> None:
+        """Replace where server-issued checklists come from (default: the ones the sync
+        client stored on this device).
 
         `source(kind, tier, phase)` returns the definition the server issues now for that
-        combination, or None to fall back to the local checklists.yaml. The sync client
-        keeps those definitions; the app's entry point wires it here (services do not
-        import the sync package).
+        combination, or None to fall back to the local checklists.yaml.
         """
         self._issued = source
+
+    def _server_issued(self, kind: Kind, tier: str,
+                       phase: str | None) -> ResolvedChecklist | None:
+        """The endpoint's current definition, when it was resolved for this outlet's phase
+        (the endpoint issues one per kind and tier, for the programme's default phase)."""
+        issued = current_definition(self._store, kind.value, tier)
+        if issued is None:
+            return None
+        return issued if phase is None or issued.phase == phase else None
 
     # -- starting --------------------------------------------------------------------------
 
@@ -282,7 +291,7 @@ class Inspections:
             outlet = s.get(Outlet, outlet_code)
         if outlet is None:
             raise UserError("services.outlet_unknown", code=outlet_code)
-        issued = self._issued(kind, outlet.tier, outlet.phase) if self._issued else None
+        issued = self._issued(kind, outlet.tier, outlet.phase)
         try:
             checklist = issued or self._catalog().resolve(kind, outlet.tier, outlet.phase)
         except UnknownChecklist:

@@ -43,6 +43,12 @@ from app.store import (
     SyncState,
     VetoFlag,
 )
+from app.store.issued import (  # noqa: F401 - part of this module's API
+    KEY_CHECKLISTS,
+    checklists_etag,
+    current_checklists,
+    current_definition,
+)
 from app.sync.protocol import (
     AssignmentOut,
     InspectionAck,
@@ -51,7 +57,6 @@ from app.sync.protocol import (
 )
 
 KEY_DEVICE_ID = "server_device_id"
-KEY_CHECKLISTS = "server_checklists"
 KEY_LAST_SYNCED = "last_synced_at"
 BODY_PREFIX = "sync_body."
 ASSIGNMENT_PREFIX = "srv-"
@@ -305,28 +310,6 @@ def save_enrolment(store: Store, *, endpoint: str, token: str, device_id: str,
 
 
 # --- pulled data -----------------------------------------------------------------------------
-
-
-def checklists_etag(store: Store) -> str | None:
-    raw = _get(store, KEY_CHECKLISTS)
-    return json.loads(raw).get("etag") if raw else None
-
-
-def current_checklists(store: Store) -> dict[str, str]:
-    """"<kind>/<tier>" -> content hash of the definition the server issues now."""
-    raw = _get(store, KEY_CHECKLISTS)
-    return dict(json.loads(raw).get("current", {})) if raw else {}
-
-
-def current_definition(store: Store, kind: str, tier: str) -> ResolvedChecklist | None:
-    """The server's current definition for a new inspection of this kind and tier."""
-    content_hash = current_checklists(store).get(f"{kind}/{tier}")
-    if content_hash is None:
-        return None
-    with store.reading() as s:
-        body = s.execute(select(ChecklistDefinition.body)
-                         .where(ChecklistDefinition.content_hash == content_hash)).scalar()
-    return ResolvedChecklist.model_validate_json(body) if body else None
 
 
 def apply_checklists(store: Store, etag: str, documents: list[dict[str, Any]],

@@ -123,6 +123,8 @@ def test_a_draft_keeps_its_checklist_when_the_server_issues_a_new_one(
     assert new is not None and new.version == 2
     kept = ws.inspections.checklist(draft)
     assert kept.content_hash == v1 and kept.version == 1
+    fresh = ws.inspections.start("mystery_shop", "HALL-001")  # new visits take the new one
+    assert ws.inspections.checklist(fresh).content_hash == v2
     assert sync(ws).checklists_new is None  # unchanged now: a 304, nothing stored
     ws.close()
 
