@@ -126,7 +126,8 @@ class ItemCard:
         parts += [self.answer_area, self.hint, self.note_field, self.photo_row,
                   self.photo_status, tools]
         self.box = ft.Container(
-            content=ft.Column(parts, spacing=8),
+            content=ft.Column(parts, spacing=8,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
             bgcolor=theme.CARD_BG,
             border_radius=ft.BorderRadius.all(12),
             border=ft.Border.all(1, "#E0E0E0"),
