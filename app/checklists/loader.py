@@ -323,7 +323,7 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                 yield Problem(name, (*spath, "id"), f"duplicate section id '{sec.id}'")
             section_ids.add(sec.id)
             yield from _check_tier_refs(name, spath, sec.tiers, sec.tier_weights, tier_names,
-                                        bad_tier)
+                                        bad_tier, model.tier_groups)
             for key in sec.phase_factors:
                 if key not in phases:
                     yield Problem(
@@ -342,7 +342,7 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                         name, (*ipath, "id"), f"duplicate item id '{it.id}' in checklist '{cl.id}'"
                     )
                 yield from _check_tier_refs(name, ipath, it.tiers, it.tier_weights, tier_names,
-                                            bad_tier)
+                                            bad_tier, model.tier_groups)
                 it_tiers = model.expand_tiers(it.tiers) & sec_tiers
                 item_tiers[it.id] = it_tiers
                 for ki, cond in enumerate(it.conditions):
@@ -398,13 +398,25 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
             yield from _check_cycles(name, cpath, cl)
 
 
-def _check_tier_refs(name, path, tier_list, tier_weights, tier_names, bad_tier):  # type: ignore[no-untyped-def]
+def _check_tier_refs(name, path, tier_list, tier_weights, tier_names, bad_tier,  # type: ignore[no-untyped-def]
+                     groups):
     for ti, t in enumerate(tier_list or []):
         if t not in tier_names:
             yield bad_tier((*path, "tiers", ti), t)
     for t in tier_weights:
         if t not in tier_names:
             yield bad_tier((*path, "tier_weights", t), t)
+    # A tier's own weight wins over its group's; two groups claiming one tier is ambiguous.
+    claimed: dict[str, str] = {}
+    for key in tier_weights:
+        for tier in groups.get(key, ()):
+            if tier in claimed and tier not in tier_weights:
+                yield Problem(
+                    name, (*path, "tier_weights", key),
+                    f"tier '{tier}' gets a weight from both '{claimed[tier]}' and '{key}'",
+                    expected=f"groups that do not overlap, or a weight for '{tier}' itself",
+                )
+            claimed.setdefault(tier, key)
 
 
 def _check_condition_value(name: str, path: tuple[PathPart, ...], cond: Any, target: Any):  # type: ignore[no-untyped-def]
@@ -584,6 +596,9 @@ def _pydantic_problem(name: str, err: Any) -> Problem:
         msg = f"'{given}' is not allowed here"
     elif kind == "value_error":
         msg = str(ctx.get("error", msg))
+    elif kind == "string_pattern_mismatch" and loc and loc[-1] in ("zh", "en"):
+        msg = "the text is blank"
+        expected = "words a user can read"
     elif kind == "string_pattern_mismatch":
         msg = f"'{err.get('input')}' is not a valid id"
         expected = "lower-case letters, digits and _ , starting with a letter"

@@ -26,8 +26,8 @@ class Strict(BaseModel):
 class Text(Strict):
     """A user-visible text in both languages the app ships (Simplified Chinese first)."""
 
-    zh: Annotated[str, Field(min_length=1)]
-    en: Annotated[str, Field(min_length=1)]
+    zh: Annotated[str, Field(min_length=1, pattern=r"\S")]  # not blank
+    en: Annotated[str, Field(min_length=1, pattern=r"\S")]
 
     def get(self, lang: str) -> str:
         return self.en if lang.startswith("en") else self.zh

@@ -166,6 +166,16 @@ CASES: dict[str, tuple[str, list[Want]]] = {
     "empty-text": ("", [Want(1, 1, "(top level)", "must be a mapping")]),
     "only-a-comment": ("# nothing yet\n", [Want(1, 1, "(top level)", "must be a mapping")]),
     # --- top level -------------------------------------------------------------------------
+    "blank-label-text": (
+        edit({22: '            label: {zh: 着装, en: "  "}'}),
+        [Want(22, 29, f"{ITEM0}.label.en", "the text is blank")],
+    ),
+    "tier-weight-groups-overlap": (
+        edit(insert={6: "  big: [flagship]", 18: "        tier_weights: {halls: 20, big: 30}"}),
+        [Want(20, 35, "checklists[0].sections[0].tier_weights.big",
+              "tier 'flagship' gets a weight from both 'halls' and 'big'",
+              expected="or a weight for 'flagship' itself")],
+    ),
     "missing-schema-version": (
         edit({1: "# no version"}),
         [Want(2, 1, "schema_version", "'schema_version' is required here")],
