@@ -104,8 +104,7 @@ class ChecklistScreen(ui.Screen):
 
         self.items_column = ft.Column(spacing=12,
                                       horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
-        self.prev_button = ui.secondary_button(app, self.t("views.run.prev"), self.prev,
-                                               icon=ft.Icons.CHEVRON_LEFT)
+        self.prev_button = ui.secondary_button(app, self.t("views.run.prev"), self.prev)
         self.next_button = ui.primary_button(app, self.t("views.run.next"), self.next,
                                              icon=ft.Icons.CHEVRON_RIGHT)
         self.review_button = ui.primary_button(
@@ -186,15 +185,27 @@ class ChecklistScreen(ui.Screen):
             label = f"{i + 1}. {sec.title.get(app.lang)}"
             if p is not None:
                 label += f" {p.answered}/{p.visible}"
-            chips.append(ft.Chip(
-                label=ft.Text(label, size=mood.fs(13)),
-                selected=sec.id == self.section_id,
-                show_checkmark=False,
-                leading=ft.Icon(ft.Icons.CHECK_CIRCLE, size=16, color=theme.OK
-                                if not mood.discreet else theme.MUTED) if done else None,
+            current = sec.id == self.section_id
+            tick = [ft.Icon(ft.Icons.CHECK_CIRCLE, size=16,
+                            color=theme.OK if not mood.discreet else theme.MUTED)] if done else []
+            chip = ft.Container(
+                content=ft.Row([*tick, ft.Text(label, size=mood.fs(13), no_wrap=True,
+                                               weight=ft.FontWeight.W_600 if current
+                                               else None)],
+                               spacing=4, tight=True),
+                padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                border_radius=ft.BorderRadius.all(8),
+                border=ft.Border.all(1, mood.primary if current else "#CFD8DC"),
+                bgcolor="#E0F2F1" if current and not mood.discreet else
+                ("#ECEFF1" if current else ft.Colors.WHITE),
                 on_click=self.on(self._goto_section(sec.id)),
-                tooltip=self.t("views.run.goto_section", title=sec.title.get(app.lang)),
-            ))
+                ink=True,
+            )
+            # announced like a selectable chip ("n. title a/b", checked when current), with
+            # what a tap does as the hint
+            chips.append(ft.Semantics(
+                content=chip, checked=current, label=label,
+                hint_text=self.t("views.run.goto_section", title=sec.title.get(app.lang))))
         self.chips.controls = chips
         # score for managers only
         if not mood.discreet and hasattr(self, "score_chip"):
@@ -214,8 +225,8 @@ class ChecklistScreen(ui.Screen):
         first = index == 0
         nav: list[ft.Control] = []
         if not first:
-            nav.append(ft.Container(self.prev_button, expand=1))
-        nav.append(ft.Container(self.review_button if last else self.next_button, expand=2))
+            nav.append(ft.Container(self.prev_button, expand=2))
+        nav.append(ft.Container(self.review_button if last else self.next_button, expand=3))
         self.nav.controls = nav
         if update:
             with contextlib.suppress(Exception):

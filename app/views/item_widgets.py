@@ -56,6 +56,11 @@ class ItemCallbacks:
         self.remove_photo = remove_photo
 
 
+def _text_width(text: str, size: float) -> float:
+    """Rough width of a one-line text in pixels (CJK ~1 em, Latin ~0.55 em)."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.55 for ch in text)
+
+
 def _failed(item: Item, value: Any) -> bool:
     """Whether the current answer is a failure, for colouring only (the services decide
     what that means for the score and for what is missing)."""
@@ -171,7 +176,9 @@ class ItemCard:
         elif kind is ItemType.SCALE:
             lo, hi = item.min or 0, item.max or 5
             options = [(v, str(v)) for v in range(lo, hi + 1)]
-            row = self._button_row(options, wrap=True, square=True)
+            # up to 7 points share one row (0-5 fits a 360-px phone); more wrap
+            row = self._button_row(options, wrap=len(options) > 7, square=len(options) > 7,
+                                   spacing=4)
             self.answer_area.controls = [
                 ft.Row([ui.muted(self.app, self.t("views.item.scale_low")),
                         ui.muted(self.app, self.t("views.item.scale_high"))],
@@ -194,19 +201,13 @@ class ItemCard:
             if item.allow_na:
                 self.answer_area.controls.append(self._button_row([(NA, self.t("answer.na"))]))
         elif kind is ItemType.CHOICE:
-            radios = [
-                ft.Radio(value=o.id, label=o.label.get(self.app.lang),
-                         label_style=theme.text_style(size=self.app.mood.fs(15)),
-                         disabled=self.readonly)
-                for o in item.options or []
-            ]
+            options = [(o.id, o.label.get(self.app.lang)) for o in item.options or []]
             if item.allow_na:
-                radios.append(ft.Radio(value=NA, label=self.t("answer.na"),
-                                       disabled=self.readonly))
+                options.append((NA, self.t("answer.na")))
             self.radio = ft.RadioGroup(
-                content=ft.Column([ft.Container(r, height=self.app.mood.touch,
-                                                alignment=ft.Alignment.CENTER_LEFT)
-                                   for r in radios], spacing=0),
+                content=ft.Column([self._radio(value, label) for value, label in options],
+                                  spacing=0,
+                                  horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
                 on_change=self.app.guard(self._radio_changed),
             )
             self.answer_area.controls = [self.radio]
@@ -223,8 +224,25 @@ class ItemCard:
             self.answer_area.visible = False
             self.note_toggle.visible = not self.readonly
 
+    def _radio(self, value: str, label: str) -> ft.Control:
+        """One option: a radio with its label; a label too long for a phone's width (a
+        Radio's own label never wraps) is a wrapping text beside the radio, tappable too."""
+        mood = self.app.mood
+        if _text_width(label, mood.fs(15)) <= 230:
+            return ft.Container(
+                ft.Radio(value=value, label=label, disabled=self.readonly,
+                         label_style=theme.text_style(size=mood.fs(15))),
+                height=mood.touch, alignment=ft.Alignment.CENTER_LEFT)
+        return ft.Container(
+            ft.Row([ft.Radio(value=value, disabled=self.readonly),
+                    ft.Text(label, size=mood.fs(15), expand=True)],
+                   vertical_alignment=ft.CrossAxisAlignment.CENTER, spacing=0),
+            on_click=None if self.readonly else self.app.guard(self._pick(value)),
+            padding=ft.Padding.symmetric(vertical=4),
+        )
+
     def _button_row(self, options: list[tuple[Any, str]], *, wrap: bool = False,
-                    square: bool = False) -> ft.Control:
+                    square: bool = False, spacing: int = 8) -> ft.Control:
         controls = []
         for value, label in options:
             button = ft.OutlinedButton(
@@ -237,7 +255,7 @@ class ItemCard:
             controls.append(button if square else ft.Container(button, expand=True))
         if wrap:
             return ft.Row(controls, wrap=True, spacing=6, run_spacing=6)
-        return ft.Row(controls, spacing=8)
+        return ft.Row(controls, spacing=spacing)
 
     def _build_photo_buttons(self) -> None:
         item = self.item
@@ -278,6 +296,13 @@ class ItemCard:
                 self.cb.answer(self.item.id, value)
 
         return choose
+
+    def _pick(self, value: str) -> Callable[[], None]:
+        def pick() -> None:
+            if value != self.value:
+                self.cb.answer(self.item.id, value)
+
+        return pick
 
     def _radio_changed(self, e: Any) -> None:
         value = e.control.value

@@ -7,8 +7,8 @@ the views mark with a Semantics ``identifier`` (app/views/README.md) show up in 
 What Flutter web exposes, measured here (Chromium, flet 1.0.5):
 * buttons by their text (``get_by_role("button", name=...)``), radios, checkboxes,
   text boxes by their label;
-* a Chip is a ``checkbox`` named by its own text (its tooltip is on a wrapper without a
-  role); an IconButton has no name of its own: its tooltip names a wrapper ``button``
+* a section chip is a ``checkbox`` whose name contains "n. title a/b" (checked: the
+  section on screen); an IconButton has no name of its own: its tooltip names a wrapper ``button``
   (twice: "设置\n设置") - use ``by_tooltip``;
 * texts inside a card are merged into the card's ``aria-label``.
 """
@@ -134,7 +134,7 @@ class Hallcheck:
     def section(self, n: int, title: str) -> None:
         """Tap the section chip 'n. title a/b'."""
         chip = self.page.get_by_role("checkbox", name=re.compile(
-            rf"^{n}\. {re.escape(title)} "))
+            rf"(^|\s){n}\. {re.escape(title)} \d+/\d+")).first
         chip.click(timeout=STEP_TIMEOUT)
         expect(self.text(re.compile(rf"第 {n}/\d+ 部分"))).to_be_visible(timeout=STEP_TIMEOUT)
 

@@ -86,9 +86,8 @@ def test_mystery_shop_with_a_failed_veto_and_a_photo(fresh_app, open_page, viewp
     ui.page.keyboard.type("接待员工牌翻面别在腰间")
     ui.page.keyboard.press("Tab")
     hc.take_photo("uniform_badge", jpeg_file(artifacts / "badge.jpg"))
-    expect(hc.item("uniform_badge")).to_have_attribute(
-        "aria-label", re.compile(re.escape(L("views.item.remove_photo", n=1))),
-        timeout=STEP_TIMEOUT)
+    expect(hc.item("uniform_badge").get_by_role(
+        "button", name=L("views.item.remove_photo", n=1))).to_be_attached(timeout=STEP_TIMEOUT)
     [(source, width)] = wait_db(data_dir, "select source, width from photo where "
                                           "inspection_uuid=? and item_id='uniform_badge'",
                                 uuid)
