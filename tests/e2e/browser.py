@@ -261,14 +261,40 @@ class FletPage:
         loc.first.click(timeout=timeout * 1000)
 
     def type_into(self, label: str | re.Pattern[str], text: str, timeout: float = 15.0) -> None:
-        """Focus the field, clear it and type like a user: Flutter only notices real keys
-        (Playwright's fill() on the semantics <input> is not reliably seen)."""
-        box = self.textbox(label)
+        """Focus the field labelled ``label``, clear it and type like a user."""
+        self.type_in(self.textbox(label), text, timeout)
+
+    def type_in(self, box: Any, text: str, timeout: float = 15.0) -> None:
+        """Type into a text box locator. Flutter only notices real keys (Playwright's
+        fill() on the semantics <input> is not reliably seen), and only once its editing
+        element has focus - keys sent before that are lost."""
+        self.settle()
         box.click(timeout=timeout * 1000)
+        self.page.wait_for_function(
+            "() => { const e = document.activeElement;"
+            " return !!e && (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA'); }",
+            timeout=timeout * 1000)
         self.page.keyboard.press("Control+A")
         self.page.keyboard.press("Delete")
         if text:
             self.page.keyboard.type(text)
+        self.settle()
+
+    def settle(self, quiet_ms: int = 250, timeout_ms: int = 5000) -> None:
+        """Wait until the accessibility tree has not changed for ``quiet_ms`` (a frame that
+        moves things - a counter appearing under a field, a SnackBar - has landed), so a
+        tap goes where the element now is."""
+        with contextlib.suppress(Exception):
+            self.page.evaluate(
+                """([quiet, limit]) => new Promise(resolve => {
+                    let timer = setTimeout(done, quiet);
+                    const obs = new MutationObserver(() => {
+                        clearTimeout(timer); timer = setTimeout(done, quiet); });
+                    const cap = setTimeout(done, limit);
+                    function done() { obs.disconnect(); clearTimeout(cap); resolve(); }
+                    obs.observe(document.body, {subtree: true, childList: true,
+                                                attributes: true, characterData: true});
+                })""", [quiet_ms, timeout_ms])
 
     # -- seeing
     def stable_screenshot(self, path: Path, timeout: float = 5.0) -> Path:

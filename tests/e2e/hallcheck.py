@@ -107,6 +107,7 @@ class Hallcheck:
         expect(loc.first).to_be_attached(timeout=timeout)
 
     def tap(self, name: str | re.Pattern[str], timeout: int = STEP_TIMEOUT) -> None:
+        self.ui.settle()
         self.button(name).first.click(timeout=timeout)
 
     # -- first run
@@ -128,17 +129,20 @@ class Hallcheck:
     # -- visits
     def start_visit(self, outlet_name: str, code: str, *, discreet: bool) -> None:
         self.tap(L("views.home.start_discreet" if discreet else "views.home.start"))
+        self.ui.settle()
         self.card(L("views.outlets.pick", name=outlet_name, code=code)).click(
             timeout=STEP_TIMEOUT)
 
     def section(self, n: int, title: str) -> None:
         """Tap the section chip 'n. title a/b'."""
+        self.ui.settle()
         chip = self.page.get_by_role("checkbox", name=re.compile(
-            rf"(^|\s){n}\. {re.escape(title)} \d+/\d+")).first
+            rf"(^|\s){n}\. {re.escape(title)} \d+\/\d+")).first
         chip.click(timeout=STEP_TIMEOUT)
         expect(self.text(re.compile(rf"第 {n}/\d+ 部分"))).to_be_visible(timeout=STEP_TIMEOUT)
 
     def answer(self, item_id: str, label: str) -> None:
+        self.ui.settle()
         self.item(item_id).get_by_role("button", name=label, exact=True).click(
             timeout=STEP_TIMEOUT)
 
@@ -146,6 +150,7 @@ class Hallcheck:
         """Tap the item's photo button and choose ``photo`` in the file chooser the
         browser opens (a phone offers its camera there)."""
         label = L("views.item.camera" if source == "camera" else "views.item.gallery")
+        self.ui.settle()
         with self.page.expect_file_chooser(timeout=STEP_TIMEOUT) as chooser:
             self.item(item_id).get_by_role("button", name=label, exact=True).click()
         chooser.value.set_files(str(photo))

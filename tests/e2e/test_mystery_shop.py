@@ -65,8 +65,7 @@ def test_mystery_shop_with_a_failed_veto_and_a_photo(fresh_app, open_page, viewp
     hc.answer("greeted", L("answer.yes"))
     seconds = hc.item("greet_seconds").get_by_role("textbox")
     expect(seconds).to_be_visible(timeout=STEP_TIMEOUT)  # show_if: revealed by "yes"
-    seconds.click()
-    ui.page.keyboard.type("5")
+    ui.type_in(seconds, "5")
     ui.page.keyboard.press("Tab")
     for item_id in ("need_asked", "stand_receive", "first_ask", "farewell"):
         hc.answer(item_id, L("answer.yes"))
@@ -82,8 +81,7 @@ def test_mystery_shop_with_a_failed_veto_and_a_photo(fresh_app, open_page, viewp
     hc.section(*sections["staff_quality"])
     hc.answer("uniform_badge", L("answer.no"))
     note = hc.item("uniform_badge").get_by_role("textbox", name=L("views.item.note_required"))
-    note.click(timeout=STEP_TIMEOUT)
-    ui.page.keyboard.type("接待员工牌翻面别在腰间")
+    ui.type_in(note, "接待员工牌翻面别在腰间")
     ui.page.keyboard.press("Tab")
     hc.take_photo("uniform_badge", jpeg_file(artifacts / "badge.jpg"))
     expect(hc.item("uniform_badge").get_by_role(
