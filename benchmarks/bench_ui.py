@@ -43,8 +43,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 import yaml  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
 from e2e.browser import (  # noqa: E402
     PHONE,
     FletPage,
@@ -54,6 +52,7 @@ from e2e.browser import (  # noqa: E402
     launch_chromium,
     trivial_app,
 )
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 TARGET_A_MS = 1000.0
 TARGET_B_MS = 100.0

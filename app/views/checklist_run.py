@@ -9,7 +9,9 @@ and a quick-hide button that covers the screen with a blank note until tapped.
 
 The route is `/visit/<uuid>?s=<section>&item=<item>`; the shell stores it, so leaving the
 app (or the app being killed) comes back to the same section. Photos are taken in on a
-worker thread (`app.run_background`) so the screen never freezes.
+worker thread (`app.run_background`) so the screen never freezes; the card shows a
+progress ring meanwhile. A photo's source is what the card says: "camera" only for a
+picture from the camera view (app/views/camera.py), "gallery" for a picked file.
 """
 
 from __future__ import annotations
@@ -254,6 +256,8 @@ class ChecklistScreen(ui.Screen):
         self.reload()
 
     def photo(self, item_id: str, data: bytes, source: str, name: str) -> None:
+        if source not in ("camera", "gallery"):
+            raise ValueError(f"unknown photo source {source!r}")
         card = self.cards.get(item_id)
         if card is not None:
             card.set_busy(True)

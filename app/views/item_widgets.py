@@ -12,10 +12,13 @@ tap to the screen's callbacks, which call the services at once (autosave). Widge
 - text: a multi-line field, saved like the number;
 - photo: only the photo buttons.
 
-Photos: "拍照" (camera) and "从相册选择" (gallery; hidden when the item needs fresh
-evidence, photo_source: camera). In the browser both open the device's picker for images
-(`ft.PickFiles` runs inside the tap, which mobile browsers require); on a phone the picker
-offers the camera. The button pressed is recorded as the photo's source.
+Photos: "拍照" opens the camera view (app/views/camera.py: live preview, shutter); only a
+picture taken there is stored as source "camera". "从相册选择" opens the device's picker
+for existing images (`ft.PickFiles` runs inside the tap, which mobile browsers require)
+and is stored as source "gallery"; it is not offered where the item needs fresh evidence
+(photo_source: camera). A picked file is never recorded as "camera". When the camera
+cannot be opened, the card says so in a plain sentence under the photo buttons: for other
+items it points to the gallery; a camera-only item stays without a photo (missing).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from app.checklists import Item, ItemType
-from app.views import theme, ui
+from app.views import camera, theme, ui
 
 if TYPE_CHECKING:
     from app.views.shell import AppShell
@@ -115,7 +118,14 @@ class ItemCard:
             on_click=app.guard(self._open_note), visible=not readonly,
         )
         self.photo_row = ft.Row(wrap=True, spacing=8, run_spacing=8)
-        self.photo_status = ft.Text("", size=mood.fs(13), color=theme.MUTED, visible=False)
+        self.photo_status = ft.Text("", size=mood.fs(13), color=theme.MUTED)
+        # shown while a photo is taken in (normalised and stored) on a worker thread
+        self.photo_progress = ft.Row(
+            [ft.ProgressRing(width=16, height=16, stroke_width=2, color=mood.primary),
+             self.photo_status], spacing=8, visible=False,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER)
+        # why the camera did not open (stays until the next photo is taken in)
+        self.camera_note = ft.Text("", size=mood.fs(13), color=theme.FAIL, visible=False)
         self.photo_buttons = ft.Row(wrap=True, spacing=8, run_spacing=8)
         self._pickers: list[ft.FilePicker] = []
         self._build_answer_widget()
@@ -129,7 +139,7 @@ class ItemCard:
         if self.help is not None:
             parts.append(self.help)
         parts += [self.answer_area, self.hint, self.note_field, self.photo_row,
-                  self.photo_status, tools]
+                  self.photo_progress, self.camera_note, tools]
         self.box = ft.Container(
             content=ft.Column(parts, spacing=8,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
@@ -262,26 +272,33 @@ class ItemCard:
         rule = item.photo.value
         wants_photo = item.type is ItemType.PHOTO or rule != "none"
         self.wants_photo = wants_photo
+        self.camera_only = item.photo_source.value == "camera"
         if not wants_photo or self.readonly:
             self.photo_buttons.visible = False
             return
-        camera_only = item.photo_source.value == "camera"
-        self.photo_buttons.controls.append(self._photo_button("camera"))
-        if not camera_only:
-            self.photo_buttons.controls.append(self._photo_button("gallery"))
+        self.photo_buttons.controls.append(self._camera_button())
+        if not self.camera_only:
+            self.photo_buttons.controls.append(self._gallery_button())
 
-    def _photo_button(self, source: str) -> ft.Control:
-        picker = ft.FilePicker(on_result=self.app.guard(self._picked(source)))
+    def _button_style(self) -> ft.ButtonStyle:
+        return ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=10, vertical=12))
+
+    def _camera_button(self) -> ft.Control:
+        """"拍照": the camera view, never a file picker (what it returns is fresh)."""
+        return ft.TextButton(self.t("views.item.camera"), icon=ft.Icons.PHOTO_CAMERA,
+                             on_click=self.app.guard(self._open_camera),
+                             style=self._button_style())
+
+    def _gallery_button(self) -> ft.Control:
+        """"从相册选择": the device's picker for existing images, stored as "gallery"."""
+        picker = ft.FilePicker(on_result=self.app.guard(self._gallery_picked))
         self._pickers.append(picker)
-        label = self.t("views.item.camera") if source == "camera" else \
-            self.t("views.item.gallery")
-        icon = ft.Icons.PHOTO_CAMERA if source == "camera" else ft.Icons.PHOTO_LIBRARY
+        label = self.t("views.item.gallery")
         return ft.TextButton(
-            label, icon=icon,
+            label, icon=ft.Icons.PHOTO_LIBRARY,
             action=ft.PickFiles(picker, file_type=ft.FilePickerFileType.IMAGE,
-                                with_data=True, allow_multiple=source == "gallery",
-                                dialog_title=label),
-            style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=10, vertical=12)),
+                                with_data=True, allow_multiple=True, dialog_title=label),
+            style=self._button_style(),
         )
 
     # -- events ----------------------------------------------------------------------------
@@ -384,26 +401,49 @@ class ItemCard:
         except Exception:
             app.guard(save)()
 
-    def _picked(self, source: str) -> Callable[[Any], None]:
-        def picked(e: Any) -> None:
-            files = [f for f in (getattr(e, "files", None) or []) if f is not None]
-            if not files:
-                return
-            for f in files:
-                data = getattr(f, "bytes", None)
-                if data is None and getattr(f, "path", None):
-                    data = Path(f.path).read_bytes()
-                if data:
-                    self.cb.photo(self.item.id, bytes(data), source, f.name or "")
+    def _open_camera(self) -> None:
+        if self.readonly:
+            return
+        # discreet mode: a full-screen title naming the item would be read across the
+        # counter, so the view only says "拍照"
+        title = self.t("views.item.camera") if self.app.mood.discreet else \
+            self.t("views.camera.title", label=self.item.label.get(self.app.lang))
+        camera.CaptureView(self.app, title=title, on_captured=self._captured,
+                           on_unavailable=self._camera_unavailable).open()
 
-        return picked
+    def _captured(self, data: bytes) -> None:
+        """A picture from the camera view: the one way a photo is stored as "camera"."""
+        self._show_camera_note("")
+        self.cb.photo(self.item.id, data, "camera", "camera.jpg")
+
+    def _camera_unavailable(self, reason: str) -> None:
+        text = camera.unavailable_message(self.app, reason, camera_only=self.camera_only)
+        self._show_camera_note(text)
+        self.app.notify(text, error=True)
+
+    def _show_camera_note(self, text: str) -> None:
+        self.camera_note.value = text
+        self.camera_note.visible = bool(text)
+        with contextlib.suppress(Exception):
+            self.camera_note.update()
+
+    def _gallery_picked(self, e: Any) -> None:
+        files = [f for f in (getattr(e, "files", None) or []) if f is not None]
+        for f in files:
+            data = getattr(f, "bytes", None)
+            if data is None and getattr(f, "path", None):
+                data = Path(f.path).read_bytes()
+            if data:
+                self.cb.photo(self.item.id, bytes(data), "gallery", f.name or "")
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.photo_status.value = self.t("views.item.photo_working") if busy else ""
-        self.photo_status.visible = busy
+        self.photo_progress.visible = busy
         with contextlib.suppress(Exception):
-            self.photo_status.update()
+            self.photo_progress.update()
+        if busy and self.camera_note.visible:
+            self._show_camera_note("")
 
     # -- state -----------------------------------------------------------------------------
 

@@ -3,17 +3,18 @@
 Each outlet shows its tier; competitors' outlets are marked (they are inspected with the
 same checklist so results compare). Tapping one resumes its draft or starts the visit
 (with the mystery-shopper rotation warning and, for a coaching visit, the open actions
-first).
+first). A new visit checks in with the device's location when it gives one within a few
+seconds (app/views/location.py); a line says so meanwhile, except in discreet mode.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import flet as ft
 
-from app.views import theme, ui
-from app.views.home import start_visit
+from app.views import location, theme, ui
 
 LIMIT = 50
 
@@ -26,6 +27,7 @@ class OutletPickerScreen(ui.Screen):
         super().__init__(app)
         self.query = q or ""
         self.kind = kind or app.kind
+        self.starting = False
 
     def build(self) -> ft.View:
         app = self.app
@@ -37,12 +39,18 @@ class OutletPickerScreen(ui.Screen):
         )
         self.results = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.count = ui.muted(app, "")
+        # "checking in…" while the location is asked for (never in discreet mode)
+        self.locating = ft.Row(
+            [ft.ProgressRing(width=16, height=16, stroke_width=2, color=mood.primary),
+             ui.muted(app, self.t("views.location.checkin"), size=14)],
+            spacing=8, visible=False, vertical_alignment=ft.CrossAxisAlignment.CENTER)
         self._fill()
         title = self.t("views.outlets.title_discreet") if mood.discreet else \
             self.t("views.outlets.title", kind=self.t(f"kind.{self.kind}"))
         return ui.frame(app, "/outlets",
                         [ft.Semantics(content=self.search, identifier="outlet-search",
-                                      container=True), self.count, self.results],
+                                      container=True), self.locating, self.count,
+                         self.results],
                         appbar=ui.appbar(app, title, back=app.home_route()),
                         identifier="screen-outlets")
 
@@ -95,4 +103,15 @@ class OutletPickerScreen(ui.Screen):
             return True
 
     def _pick(self, code: str) -> Any:
-        return lambda: start_visit(self.app, code, self.kind)
+        def pick() -> None:
+            if self.starting:  # one check-in at a time (a second tap while locating)
+                return
+            location.start_visit(self.app, code, self.kind, busy=self._busy)
+
+        return pick
+
+    def _busy(self, busy: bool) -> None:
+        self.starting = busy
+        self.locating.visible = busy and not self.app.mood.discreet
+        with contextlib.suppress(Exception):  # the screen may have been left meanwhile
+            self.locating.update()

@@ -2,8 +2,9 @@
 
 Review (`/visit/<uuid>/review`): everything still missing at once, each line tappable to
 jump to its item; the score breakdown with every veto (一票否决) spelt out (not in discreet
-mode); corrective actions for a coaching visit; then check-out and finalise. A finalised
-visit joins the sync queue.
+mode); corrective actions for a coaching visit; then check-out and finalise. Check-out
+records the device's location when it gives one within a few seconds (optional, asked
+off the UI path: app/views/location.py). A finalised visit joins the sync queue.
 
 Result (`/result/<uuid>`): a finished visit as it was recorded (the score snapshot stored
 at finalisation), its sync state, and amendments (a correction is a new record with who,
@@ -17,7 +18,7 @@ from typing import Any
 
 import flet as ft
 
-from app.views import sync_indicator, theme, ui
+from app.views import location, sync_indicator, theme, ui
 
 
 def _fmt(value: float | None) -> str:
@@ -94,6 +95,7 @@ class ReviewScreen(ui.Screen):
         app.visit_kind = self.state.summary.kind
         if app.kiosk_locked and self.state.summary.outlet_code != app.kiosk_outlet:
             raise ui.Redirect("/kiosk")
+        self.finishing = False
 
     def build(self) -> ft.View:
         app = self.app
@@ -169,14 +171,20 @@ class ReviewScreen(ui.Screen):
             app, self.t("views.review.finalise_discreet" if discreet
                         else "views.review.finalise"),
             self.finalise, icon=ft.Icons.LOGOUT, disabled=bool(state.problems))
+        self.finalise_button = finalise
+        self.locating = ft.Row(
+            [ft.ProgressRing(width=16, height=16, stroke_width=2, color=mood.primary),
+             ui.muted(app, self.t("views.location.checkout"), size=13)],
+            spacing=8, visible=False, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+        self.bottom = ft.Column([
+            ui.muted(app, self.t("views.review.finalise_hint"), size=12),
+            self.locating, finalise], spacing=4, tight=True)
         self.badge = sync_indicator.SyncBadge(app, compact=True)
         bar = ui.appbar(app, self.t("views.review.title_discreet" if discreet
                                     else "views.review.title"),
                         back=f"/visit/{self.uuid}", actions=[self.badge.control])
         return ui.frame(app, f"/visit/{self.uuid}/review", body, appbar=bar,
-                        bottom=ft.Column([
-                            ui.muted(app, self.t("views.review.finalise_hint"), size=12),
-                            finalise], spacing=4, tight=True),
+                        bottom=self.bottom,
                         identifier="screen-review")
 
     def _jump(self, item_id: str) -> Any:
@@ -185,10 +193,15 @@ class ReviewScreen(ui.Screen):
     def finalise(self) -> None:
         app = self.app
         discreet = app.mood.discreet
+        if self.finishing:  # already checking out (waiting for the location)
+            return
 
         def do() -> None:
+            location.locate_then(app, "check-out", finish, busy=self._busy)
+
+        def finish(found: Any) -> None:
             try:
-                app.ws.inspections.finalise(self.uuid)
+                app.ws.inspections.finalise(self.uuid, checkout_location=found)
             except Exception:
                 app.refresh()  # show what is missing now
                 raise
@@ -205,6 +218,15 @@ class ReviewScreen(ui.Screen):
         app.confirm(self.t("views.review.confirm_title"),
                     self.t("views.review.confirm_body"),
                     self.t("views.review.confirm_ok"), do)
+
+    def _busy(self, busy: bool) -> None:
+        """While the check-out location is asked for: the button waits; outside discreet
+        mode a line says what is happening."""
+        self.finishing = busy
+        self.finalise_button.disabled = busy  # (the button itself stays as it was)
+        self.locating.visible = busy and not self.app.mood.discreet
+        with contextlib.suppress(Exception):
+            self.bottom.update()
 
     def delete(self) -> None:
         app = self.app

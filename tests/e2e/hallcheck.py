@@ -146,14 +146,28 @@ class Hallcheck:
         self.item(item_id).get_by_role("button", name=label, exact=True).click(
             timeout=STEP_TIMEOUT)
 
-    def take_photo(self, item_id: str, photo: Path, source: str = "camera") -> None:
-        """Tap the item's photo button and choose ``photo`` in the file chooser the
-        browser opens (a phone offers its camera there)."""
-        label = L("views.item.camera" if source == "camera" else "views.item.gallery")
+    def pick_photo(self, item_id: str, photo: Path) -> None:
+        """"从相册选择": choose ``photo`` in the file chooser the browser opens."""
         self.ui.settle()
         with self.page.expect_file_chooser(timeout=STEP_TIMEOUT) as chooser:
-            self.item(item_id).get_by_role("button", name=label, exact=True).click()
+            self.item(item_id).get_by_role("button", name=L("views.item.gallery"),
+                                           exact=True).click()
         chooser.value.set_files(str(photo))
+
+    def take_photo(self, item_id: str, photo: Path | None = None,
+                   source: str = "camera") -> None:
+        """"拍照" opens the camera view (Chromium's fake camera); press the shutter.
+        With ``source="gallery"``, pick ``photo`` instead."""
+        if source == "gallery":
+            assert photo is not None
+            self.pick_photo(item_id, photo)
+            return
+        self.ui.settle()
+        self.item(item_id).get_by_role("button", name=L("views.item.camera"),
+                                       exact=True).click()
+        shutter = self.page.get_by_role("button", name=L("views.camera.shutter"))
+        expect(shutter).to_be_enabled(timeout=60_000)
+        shutter.click()
 
     def sync_indicator(self) -> Any:
         return self.region("sync-indicator")

@@ -86,9 +86,11 @@ def test_raise_an_action_then_close_it_at_the_next_visit(app_server, app_data_di
     ui.shot("closing")
     dialog = hc.page.get_by_role("alertdialog")
     dialog.get_by_role("button", name=L("views.actions.close"), exact=True).click()
-    hc.see(L("views.actions.closed"))
-    hc.see(L("views.actions.none_open"))
-    ui.shot("action-closed")
     assert wait_db(app_data_dir, "select status, closed_in_uuid, closing_note from "
                                  "corrective_action where id=?", action_id,
                    expect_rows=[("closed", second, "已更换叫号屏主板")])
+    # the dialog goes away and the list says nothing is open any more
+    # (NEEDS.md #1: in Chromium this dialog can stay on screen after closing)
+    expect(dialog).to_have_count(0, timeout=STEP_TIMEOUT)
+    hc.see(L("views.actions.none_open"))
+    ui.shot("action-closed")

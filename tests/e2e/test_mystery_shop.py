@@ -1,10 +1,12 @@
 """Journey: a mystery shopper's covert visit to a flagship hall, in a real browser.
 
 First run (shopper, demo set) -> pick the demo flagship hall -> the first section answered
-by tapping -> the uniform/badge veto item failed, with a note and a photo chosen in the
-browser's file chooser -> the rest of the checklist answered through the services on the
-same data directory (a second process on the same SQLite file; 40 more taps would only
-make the test slow) -> review shows the key issue -> finalise -> queued for sync.
+by tapping -> a transaction whose result was not as agreed (a veto that voids the visit)
+failed, with a note and a photo chosen in the browser's file chooser ("从相册选择"; items
+that need fresh evidence offer only the camera, checked on the way) -> the rest of the
+checklist answered through the services on the same data directory (a second process on
+the same SQLite file; 40 more taps would only make the test slow) -> review shows the key
+issue -> finalise -> queued for sync.
 
 Discreet mode never shows a mystery shop's score on the device (not on review, result or
 home), so the score and the veto are checked where they are recorded: the database.
@@ -25,6 +27,7 @@ from .hallcheck import STEP_TIMEOUT, Hallcheck, L, db, jpeg_file, wait_db
 pytestmark = pytest.mark.e2e
 
 FLAGSHIP = "DEMO-FLAGSHIP-01"
+VETO = "as_agreed"  # 办理结果与营业员说的一致: a visit veto; evidence from camera or gallery
 
 
 @pytest.fixture
@@ -77,22 +80,32 @@ def test_mystery_shop_with_a_failed_veto_and_a_photo(fresh_app, open_page, viewp
                       "item_id='greet_seconds'", uuid, expect_rows=[("5",)])
     ui.shot("section-1-done")
 
-    # -- the veto item fails: note and photo as evidence
+    # -- fresh-evidence items offer only the camera, never a file
     hc.section(*sections["staff_quality"])
-    hc.answer("uniform_badge", L("answer.no"))
-    note = hc.item("uniform_badge").get_by_role("textbox", name=L("views.item.note_required"))
-    ui.type_in(note, "接待员工牌翻面别在腰间")
-    ui.page.keyboard.press("Tab")
-    hc.take_photo("uniform_badge", jpeg_file(artifacts / "badge.jpg"))
     expect(hc.item("uniform_badge").get_by_role(
+        "button", name=L("views.item.camera"), exact=True)).to_be_visible()
+    expect(hc.item("uniform_badge").get_by_role(
+        "button", name=L("views.item.gallery"), exact=True)).to_have_count(0)
+
+    # -- the veto item fails: a note, and a photo chosen in the browser's file chooser
+    hc.section(*sections["result"])
+    hc.answer("transaction_done", L("answer.yes"))
+    expect(hc.item(VETO)).to_be_attached(timeout=STEP_TIMEOUT)  # show_if: a transaction
+    hc.answer(VETO, L("answer.no"))
+    note = hc.item(VETO).get_by_role("textbox", name=L("views.item.note_required"))
+    ui.type_in(note, "说好月租 39 元，受理单上是 59 元")
+    ui.page.keyboard.press("Tab")
+    hc.take_photo(VETO, jpeg_file(artifacts / "receipt.jpg"), source="gallery")
+    expect(hc.item(VETO).get_by_role(
         "button", name=L("views.item.remove_photo", n=1))).to_be_attached(timeout=STEP_TIMEOUT)
     [(source, width)] = wait_db(data_dir, "select source, width from photo where "
-                                          "inspection_uuid=? and item_id='uniform_badge'",
-                                uuid)
-    assert source == "camera" and width > 0
+                                          "inspection_uuid=? and item_id=?", uuid, VETO)
+    assert source == "gallery" and width == 640  # the very file chosen, normalised
     wait_db(data_dir, "select value_json, note from answer where inspection_uuid=? and "
-                      "item_id='uniform_badge'", uuid,
-            expect_rows=[("false", "接待员工牌翻面别在腰间")])
+                      "item_id=?", uuid, VETO,
+            expect_rows=[("false", "说好月租 39 元，受理单上是 59 元")])
+    assert db(data_dir, "select item_id from veto_flag where inspection_uuid=?", uuid) == [
+        (VETO,)]
     ui.shot("veto-with-photo")
 
     # -- everything else through the services on the same data directory
@@ -101,7 +114,7 @@ def test_mystery_shop_with_a_failed_veto_and_a_photo(fresh_app, open_page, viewp
         state = ws.inspections.state(uuid)
         assert state.ready, state.problems
         expected_total = state.score.total
-        veto_label = checklist.items["uniform_badge"].label.zh
+        veto_label = checklist.items[VETO].label.zh
 
     # -- review: ready, the key issue named, no score
     last = checklist.sections[-1]
@@ -125,13 +138,13 @@ def test_mystery_shop_with_a_failed_veto_and_a_photo(fresh_app, open_page, viewp
     assert (status, sync_state, veto_count) == ("finalized", "queued", 1)
     assert total_score == pytest.approx(expected_total)
     assert db(data_dir, "select item_id from veto_flag where inspection_uuid=?", uuid) == [
-        ("uniform_badge",)]
-    # the staff-quality section forfeits its score; the stored snapshot says so
+        (VETO,)]
+    # this veto voids the whole visit: the recorded score is 0 and says why
+    assert total_score == 0
     with Workspace.open(data_dir) as ws:
         snapshot = ws.inspections.score_snapshot(uuid)
-    vetoed = [s for s in snapshot["sections"] if s.get("vetoed")]
-    assert [s["id"] for s in vetoed] == ["staff_quality"] and vetoed[0]["score"] == 0
-    assert [v["item"] for v in snapshot["vetoes"]] == ["uniform_badge"]
+    assert [(v["item"], v["scope"]) for v in snapshot["vetoes"]] == [(VETO, "visit")]
+    assert snapshot["total"] == 0
 
     # the device tells the truth about what waits
     expect(hc.sync_indicator()).to_have_attribute(

@@ -146,10 +146,19 @@ def tap_answer(app: App, item_id: str, label: str) -> None:
 
 def take_photo(app: App, L: Callable[..., str], item_id: str, data: bytes | None = None,
                *, source: str = "camera", name: str = "IMG_0001.jpg") -> None:
-    """Tap the item's photo button; the device's picker hands back ``data``."""
-    app.client.pick(PickedFile(name, data or jpeg()))
-    key = "views.item.camera" if source == "camera" else "views.item.gallery"
-    app.click(on_item(app, item_id, L(key)))
+    """Add a photo to an item as a user does: "拍照" opens the camera view and the
+    shutter takes ``data``; "从相册选择" hands ``data`` back from the device's picker."""
+    if source == "camera":
+        if data is not None:
+            app.client.picture = data
+        app.click(on_item(app, item_id, L("views.item.camera")))
+        shutter = L("views.camera.shutter")
+        app.wait_until(lambda: app.find_all(shutter, in_dialog=True, enabled_only=True),
+                       message="the camera to be ready")
+        app.click(shutter, in_dialog=True)
+    else:
+        app.client.pick(PickedFile(name, data or jpeg()))
+        app.click(on_item(app, item_id, L("views.item.gallery")))
 
 
 def current_uuid(app: App) -> str:

@@ -177,6 +177,14 @@ class FakeClient:
         self.calls: list[tuple[str, str, Any]] = []
         self.launched_urls: list[str] = []
         self.handlers: dict[tuple[str, str], Callable[[Any], Any]] = {}
+        # the device's cameras (flet-camera); [] = none; camera_error = what opening
+        # one reports (e.g. "NotAllowedError: Permission denied")
+        self.cameras: list[dict[str, Any]] = [
+            {"name": "back camera", "lens_direction": "back", "sensor_orientation": 90},
+            {"name": "front camera", "lens_direction": "front", "sensor_orientation": 270},
+        ]
+        self.camera_error: str | None = None
+        self.picture: bytes | None = None  # what the next take_picture returns
 
     def pick(self, *files: PickedFile) -> None:
         """The next file dialog returns these files (empty = the user cancels)."""
@@ -186,6 +194,17 @@ class FakeClient:
         files, self.next_files = self.next_files, []
         with_data = bool((args or {}).get("with_data"))
         return [f.as_client_dict(i, with_data) for i, f in enumerate(files)]
+
+    def _camera(self, method: str, args: dict[str, Any]) -> Any:
+        if method == "get_available_cameras":
+            return [dict(c) for c in self.cameras]
+        if method in ("initialize", "set_description") and self.camera_error:
+            raise RuntimeError(self.camera_error)
+        if method == "take_picture":
+            if self.picture is None:
+                self.picture = _camera_jpeg()
+            return self.picture
+        return None
 
     def answer(self, ctype: str, method: str, args: Any) -> Any:
         self.calls.append((ctype, method, args))
@@ -209,6 +228,8 @@ class FakeClient:
                 return True
         if ctype == "FilePicker" and method == "pick_files":
             return self._take_files(a)
+        if ctype == "Camera":
+            return self._camera(method, a)
         if ctype == "Connectivity" and method == "get_connectivity":
             return list(self.connectivity)
         if ctype == "StoragePaths" and self.storage_dir is not None:
@@ -223,6 +244,19 @@ class FakeClient:
             self.launched_urls.append(a.get("url"))
             return None
         return None
+
+
+def _camera_jpeg() -> bytes:
+    """A 640x480 JPEG like a phone camera's, made on demand (Pillow)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (640, 480), (30, 120, 60))
+    ImageDraw.Draw(img).ellipse((200, 120, 440, 360), fill=(230, 230, 40))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=85)
+    return buf.getvalue()
 
 
 class _TrackingExecutor(ThreadPoolExecutor):

@@ -146,6 +146,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "views.item.photo_working": ("正在处理照片…", "Processing the photo…"),
     "views.item.photo_saved": ("照片已保存", "Photo saved"),
     "views.item.veto_discreet": ("要点", "Key"),
+    # -- camera view (app/views/camera.py) -------------------------------------------------
+    "views.camera.title": ("拍照：{label}", "Photo: {label}"),
+    "views.camera.label": ("相机取景", "Camera viewfinder"),
+    "views.camera.opening": ("正在打开相机…", "Opening the camera…"),
+    "views.camera.shutter": ("拍摄这张照片", "Take the picture"),
+    "views.camera.switch": ("切换摄像头", "Switch camera"),
+    "views.camera.taking": ("正在拍摄…", "Taking the picture…"),
+    "views.camera.no_camera": (
+        "无法打开相机：这台设备上没有找到相机。",
+        "The camera could not be opened: no camera was found on this device.",
+    ),
+    "views.camera.denied": (
+        "无法打开相机：本应用没有使用相机的权限。请在浏览器或手机设置里允许使用相机，"
+        "然后再点「拍照」。",
+        "The camera could not be opened: this app is not allowed to use it. Allow camera "
+        "access in the browser or phone settings, then tap “Take photo” again.",
+    ),
+    "views.camera.failed": (
+        "无法打开相机（可能正被其他应用占用）。请关闭其他正在用相机的应用，然后再点「拍照」。",
+        "The camera could not be opened (another app may be using it). Close other apps "
+        "that use the camera, then tap “Take photo” again.",
+    ),
+    "views.camera.use_gallery": (
+        "也可以点「从相册选择」添加照片。",
+        "You can also add a photo with “From gallery”.",
+    ),
+    "views.camera.camera_only": (
+        "这一项必须现场拍摄，不能用相册里的照片代替；拍到之前，这一项会一直显示为缺少照片。",
+        "This item needs a photo taken now: a gallery photo cannot replace it. Until one "
+        "is taken, the item stays on the list of what is missing.",
+    ),
+    "views.camera.shot_failed": (
+        "没有拍成，请再按一次快门。",
+        "The picture was not taken. Press the shutter again.",
+    ),
+    # -- check-in / check-out location (app/views/location.py) -----------------------------
+    "views.location.checkin": ("正在签到（记录位置）…", "Checking in (recording the location)…"),
+    "views.location.checkout": ("正在签退（记录位置）…",
+                                "Checking out (recording the location)…"),
     "views.missing.answer_required": ("还没有回答", "not answered yet"),
     "views.missing.photo_required": ("需要照片", "needs a photo"),
     "views.missing.camera_photo_required": ("需要现场拍摄的照片", "needs a photo taken now"),
