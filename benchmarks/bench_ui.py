@@ -182,11 +182,24 @@ def open_ui(browser: Any, url: str) -> FletPage:
     return ui
 
 
+def _scroll_to(ui: FletPage, locator: Any) -> None:
+    """Bring the target on screen once the screen has stopped changing (a list being
+    redrawn replaces its nodes under a locator)."""
+    for attempt in range(3):
+        ui.settle()
+        try:
+            locator.scroll_into_view_if_needed(timeout=10_000)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+
+
 def timed_tap(ui: FletPage, locator: Any, selector: str, text: str | None,
               timeout_ms: int = 30_000) -> float:
     """ms from the pointerdown on `locator` to `selector` (with `text`) in the DOM."""
     page = ui.page
-    locator.scroll_into_view_if_needed()
+    _scroll_to(ui, locator)
     page.evaluate("([s, t]) => window.__benchWait(s, t)", [selector, text])
     page.evaluate("() => { window.__bench.down = null; }")
     locator.click()
@@ -300,7 +313,7 @@ def answer_to_disk(ui: FletPage, data_dir: Path, v: dict[str, Any], reps: int
     for k, item_id in enumerate(items[: reps + 1]):
         button = page.locator(f'[flt-semantics-identifier="item-{item_id}"]').get_by_role(
             "button", name="是", exact=True)
-        button.scroll_into_view_if_needed()
+        _scroll_to(ui, button)
         offset = page_clock_offset_ms(ui)
         watcher = RowWatcher(db, v["uuid"], item_id)
         watcher.start()

@@ -291,6 +291,8 @@ class Inspections:
             outlet = s.get(Outlet, outlet_code)
         if outlet is None:
             raise UserError("services.outlet_unknown", code=outlet_code)
+        if kind is Kind.MYSTERY_SHOP:
+            self.check_rotation(outlet_code, inspector_id, now=now)
         issued = self._issued(kind, outlet.tier, outlet.phase)
         try:
             checklist = issued or self._catalog().resolve(kind, outlet.tier, outlet.phase)
@@ -343,7 +345,7 @@ class Inspections:
         """This inspector's latest visit of this kind to this outlet within `days`.
 
         Mystery shoppers rotate: the same shopper visits an outlet at most once in three
-        months, so a start screen warns when this returns something.
+        months (see `check_rotation`).
         """
         since = _now(now) - timedelta(days=days)
         stmt = (history_query(outlet_code)
@@ -355,6 +357,34 @@ class Inspections:
         with self._store.reading() as s:
             row = s.execute(stmt).first()
         return _summary(row) if row else None
+
+    def check_rotation(self, outlet_code: str, inspector_id: str | None = None, *,
+                       now: datetime | None = None) -> None:
+        """Refuse a covert visit the rotation rule forbids: the same shopper visits the
+        same outlet at most once in any three months, or staff learn to recognise them.
+
+        Only finished visits count (an unfinished one is resumed, not repeated); a
+        corrected result is the same visit. Raises UserError("services.rotation_blocked").
+        """
+        inspector_id = inspector_id or self._settings.inspector_id
+        if not inspector_id:
+            return
+        since = _now(now) - timedelta(days=ROTATION_DAYS)
+        stmt = (history_query(outlet_code)
+                .where(Inspection.inspector_id == inspector_id,
+                       Inspection.kind == Kind.MYSTERY_SHOP.value,
+                       Inspection.status == Status.FINALIZED.value,
+                       Inspection.started_at >= since,
+                       Inspection.amends_uuid.is_(None))
+                .limit(1))
+        with self._store.reading() as s:
+            row = s.execute(stmt).first()
+        if row is None:
+            return
+        last = _summary(row).started_at
+        raise UserError("services.rotation_blocked", outlet=row[1] or outlet_code,
+                        last=last.date().isoformat(),
+                        next=(last + timedelta(days=ROTATION_DAYS)).date().isoformat())
 
     # -- answering (autosave) --------------------------------------------------------------
 

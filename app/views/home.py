@@ -12,37 +12,13 @@ from typing import Any
 
 import flet as ft
 
-from app.views import sync_indicator, theme, ui
+from app.views import location, sync_indicator, theme, ui
 from app.views.checklist_run import hide_screen
 
 
 def start_visit(app: Any, outlet_code: str, kind: str | None = None) -> None:
-    """Open the outlet's draft of this kind, or start a new visit (the rules decide)."""
-    ws = app.ws
-    kind = kind or app.kind
-    draft = ws.inspections.find_draft(outlet_code, kind)
-    if draft:
-        app.notify(app.t("views.start.resumed"))
-        app.go(f"/visit/{draft}")
-        return
-
-    def begin() -> None:
-        uuid = ws.inspections.start(kind, outlet_code, ws.settings.inspector_id)
-        if kind == "open_inspection" and ws.actions.open_actions(outlet_code):
-            app.go(f"/visit/{uuid}/actions?arrive=1")
-        else:
-            app.go(f"/visit/{uuid}")
-
-    inspector = ws.settings.inspector_id
-    if kind == "mystery_shop" and inspector:
-        recent = ws.inspections.recent_visit_by(outlet_code, inspector)
-        if recent is not None:
-            app.confirm(app.t("views.start.rotation_title"),
-                        app.t("views.start.rotation_body",
-                              when=ui.when(recent.started_at, app.lang)),
-                        app.t("views.start.rotation_ok"), begin, danger=True)
-            return
-    begin()
+    """Open the outlet's draft of this kind, or check in and start a new visit."""
+    location.start_visit(app, outlet_code, kind)
 
 
 class HomeScreen(ui.Screen):

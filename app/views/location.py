@@ -5,8 +5,8 @@ position, off the UI path (a task on the page's loop) and for at most `LOCATE_TI
 seconds. Refused, unavailable, no answer in time: the visit goes on without a location,
 silently (it is optional); the log says why. Coordinates are never logged.
 
-`start_visit` is `app.views.home.start_visit` with the check-in location: same draft
-resume and mystery-shopper rotation warning, then the position, then the new visit.
+`start_visit` resumes the outlet's draft, or checks the mystery-shopper rotation rule,
+asks for the position and starts the new visit.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import logging
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-
-from app.views import ui
 
 if TYPE_CHECKING:
     from app.services.types import Location
@@ -121,13 +119,6 @@ def start_visit(app: AppShell, outlet_code: str, kind: str | None = None, *,
     def check_in() -> None:
         locate_then(app, "check-in", begin, busy=busy)
 
-    inspector = ws.settings.inspector_id
-    if kind == "mystery_shop" and inspector:
-        recent = ws.inspections.recent_visit_by(outlet_code, inspector)
-        if recent is not None:
-            app.confirm(app.t("views.start.rotation_title"),
-                        app.t("views.start.rotation_body",
-                              when=ui.when(recent.started_at, app.lang)),
-                        app.t("views.start.rotation_ok"), check_in, danger=True)
-            return
+    if kind == "mystery_shop":  # refused before waiting for a position, not after
+        ws.inspections.check_rotation(outlet_code)
     check_in()

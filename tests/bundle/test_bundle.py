@@ -3,6 +3,7 @@ the CLI with the shipped checklists, the central endpoint, and the web-mode app.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -55,10 +56,8 @@ def started(bundle: Path, tmp_path: Path) -> Iterator[object]:
 
     yield start
     for proc in procs:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait(timeout=30)
 
 

@@ -84,7 +84,7 @@ def test_an_amendment_that_cannot_be_finalised_creates_nothing(ws: Workspace,
 
 
 def test_amendment_rules(ws: Workspace, draft: str, finalised: str) -> None:
-    other = ws.inspections.start("mystery_shop", "HZ-001", now=NOW)
+    other = ws.inspections.start("mystery_shop", "HZ-001", "INS-2", now=NOW)  # rotation
     cases = [
         (lambda: ws.inspections.amend(other, by="a", reason="b"),
          "services.amend.needs_finalized"),

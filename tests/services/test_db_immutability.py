@@ -44,7 +44,7 @@ def test_raw_sql_cannot_change_a_finalised_inspection(ws: Workspace, finalised: 
                                                       sql: str) -> None:
     from sqlalchemy import text
 
-    other = ws.inspections.start("mystery_shop", "HZ-001", now=NOW)
+    other = ws.inspections.start("mystery_shop", "HZ-001", "INS-2", now=NOW)  # rotation
     ws.inspections.answer(other, "greet_seconds", 3, now=NOW)
     with pytest.raises(IntegrityError, match="finalized inspection cannot be changed"), \
             ws.store.writing_connection() as conn:

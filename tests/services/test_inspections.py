@@ -222,6 +222,24 @@ def test_mystery_shopper_rotation_check(ws: Workspace) -> None:
                                           ) is None
 
 
+def test_a_shopper_may_not_revisit_an_outlet_within_three_months(ws: Workspace) -> None:
+    first = ws.inspections.start("mystery_shop", "HZ-001", "INS-1", now=NOW)
+    again = ws.inspections.start("mystery_shop", "HZ-001", "INS-1", now=NOW)  # drafts: ok
+    ws.inspections.delete_draft(again)
+    complete_answers(ws, first)
+    ws.inspections.finalise(first, now=NOW)
+
+    with pytest.raises(UserError) as err:
+        ws.inspections.start("mystery_shop", "HZ-001", "INS-1", now=NOW + timedelta(days=91))
+    assert err.value.key == "services.rotation_blocked"
+    assert err.value.params["next"] == (NOW + timedelta(days=92)).date().isoformat()
+    assert len(ws.inspections.history("HZ-001")) == 1  # nothing was started
+    # another shopper, another kind, or after three months: allowed
+    ws.inspections.start("mystery_shop", "HZ-001", "INS-2", now=NOW + timedelta(days=1))
+    ws.inspections.start("open_inspection", "HZ-001", "INS-1", now=NOW + timedelta(days=1))
+    ws.inspections.start("mystery_shop", "HZ-001", "INS-1", now=NOW + timedelta(days=93))
+
+
 def test_deleting_a_draft_removes_everything_it_had(ws: Workspace, draft: str) -> None:
     ws.inspections.answer(draft, "uniform", False, now=NOW)
     photo = ws.inspections.attach_photo(draft, "uniform", jpeg("black"), now=NOW)

@@ -12,10 +12,11 @@ from .harness import text_of
 
 
 def _visits(ws, kind: str, *, veto_item: str | None = None) -> list[str]:
-    """Two finished visits to the flagship hall: last week (with a veto) and today."""
+    """Two finished visits to the flagship hall: 100 days ago (with a veto) and today
+    (a shopper may visit the same outlet once in three months)."""
     now = datetime.now().astimezone()
     made = []
-    for days, fail in ((7, veto_item), (0, None)):
+    for days, fail in ((100, veto_item), (0, None)):
         uuid = ws.inspections.start(kind, FLAGSHIP, now=now - timedelta(days=days))
         if fail:
             ws.inspections.answer(uuid, fail, False)

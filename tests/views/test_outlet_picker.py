@@ -103,8 +103,8 @@ def test_an_open_draft_is_resumed_not_duplicated(start_app, L, ws, data_dir) -> 
     assert db_rows(data_dir, "select count(*) from inspection") == [(1,)]
 
 
-def test_shopper_rotation_warning_can_be_heeded_or_overridden(start_app, L, ws,
-                                                              data_dir) -> None:
+def test_a_shopper_cannot_revisit_an_outlet_within_three_months(start_app, L, ws,
+                                                                data_dir) -> None:
     from datetime import datetime
 
     seed_device(ws, "mystery_shopper", "S-001")
@@ -112,19 +112,16 @@ def test_shopper_rotation_warning_can_be_heeded_or_overridden(start_app, L, ws,
     old = ws.inspections.start("mystery_shop", FLAGSHIP, now=earlier)
     fill_passing(ws, old)
     ws.inspections.finalise(old)
+    started = ws.inspections.summary(old).started_at
     app = _open_picker(start_app, L, "mystery_shopper")
 
     pick_outlet(app, L, ws, FLAGSHIP)
-    assert app.sees(L("views.start.rotation_title"))
-    app.click(L("views.cancel"))
-    assert not app.sees(L("views.start.rotation_title"))
+    said = app.wait_for_snack(started.date().isoformat())
+    assert said == L("services.rotation_blocked", outlet=ws.outlets.get(FLAGSHIP).name,
+                     last=started.date().isoformat(),
+                     next=(started + timedelta(days=92)).date().isoformat())
     assert app.view_route == "/outlets"
     assert db_rows(data_dir, "select count(*) from inspection") == [(1,)]
-
-    pick_outlet(app, L, ws, FLAGSHIP)
-    app.click(L("views.start.rotation_ok"))
-    app.wait_until(lambda: app.view_route.startswith("/visit/"))
-    assert db_rows(data_dir, "select count(*) from inspection where status='draft'") == [(1,)]
 
 
 def test_a_shopper_picker_does_not_say_what_it_is_for(start_app, L, ws) -> None:

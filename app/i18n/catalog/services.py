@@ -19,6 +19,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unknown kind of visit '{kind}'. Choose mystery_shop, open_inspection or "
         "self_check.",
     ),
+    "services.rotation_blocked": (
+        "您在 {last} 已暗访过“{outlet}”。同一暗访员三个月内不能重复暗访同一门店（以免被认出），"
+        "{next} 起才能再去。请选择其他门店，或请渠道管理调换安排。",
+        "You mystery-shopped \u201c{outlet}\u201d on {last}. The same shopper may visit an "
+        "outlet only once in three months (or staff learn to recognise you); the next visit "
+        "is possible from {next}. Choose another outlet, or ask channel management to swap.",
+    ),
     "services.no_inspector": (
         "还没有设置检查人员。请先在「设置」中选择您的检查员身份。",
         "No inspector is set on this device. Choose who you are in Settings first.",

@@ -88,15 +88,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "Demo set loaded: {n} demo outlets."),
     # -- starting a visit ------------------------------------------------------------------
     "views.start.resumed": ("已打开该门店未完成的记录。", "Opened this outlet's unfinished entry."),
-    "views.start.rotation_title": ("三个月内已到访", "Visited within 3 months"),
-    "views.start.rotation_body": (
-        "您在 {when} 已暗访过这家门店。同一暗访员三个月内不应重复暗访同一门店，以免被认出。"
-        "请与片区安排调换；确需继续吗？",
-        "You mystery-shopped this outlet on {when}. The same shopper should not visit the "
-        "same outlet within 3 months, or staff may recognise you. Ask for a swap; "
-        "continue anyway?",
-    ),
-    "views.start.rotation_ok": ("仍然开始", "Start anyway"),
     # -- choose an outlet ------------------------------------------------------------------
     "views.outlets.title": ("选择门店 · {kind}", "Choose outlet · {kind}"),
     "views.outlets.title_discreet": ("选择地点", "Choose a place"),
