@@ -145,12 +145,12 @@ class CaptureView:
                                  text_style=theme.text_style(size=app.mood.fs(16)),
                                  padding=ft.Padding.symmetric(horizontal=14, vertical=14)),
         )
-        self.switch = ft.Semantics(
+        self.switch = ft.MergeSemantics(  # one button named by its tooltip (ui.icon_button)
             content=ft.IconButton(icon=ft.Icons.CAMERASWITCH_OUTLINED,
                                   tooltip=t("views.camera.switch"),
                                   icon_color=ft.Colors.WHITE, icon_size=30,
                                   on_click=self.app.guard(self._switch)),
-            button=True, visible=False,
+            visible=False,
         )
         bar = ft.Container(
             content=ft.Row([

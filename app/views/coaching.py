@@ -135,6 +135,13 @@ class ActionsScreen(ui.Screen):
         self.app.notify(self.t("views.actions.added"))
         self.app.refresh()
 
+    def _refresh_saying(self, key: str) -> Any:
+        def then() -> None:
+            self.app.refresh()
+            self.app.notify(self.t(key))
+
+        return then
+
     def _close(self, action: Any) -> Any:
         def close() -> None:
             note = ft.TextField(label=self.t("views.actions.closing_note"), multiline=True,
@@ -142,9 +149,7 @@ class ActionsScreen(ui.Screen):
 
             def do() -> None:
                 self.app.ws.actions.close_action(action.id, self.uuid, note.value or "")
-                self.app.close_dialog()
-                self.app.notify(self.t("views.actions.closed"))
-                self.app.refresh()
+                self.app.close_dialog(then=self._refresh_saying("views.actions.closed"))
 
             self.app.dialog(self.t("views.actions.close_title"),
                             ft.Column([ui.body_text(self.app, action.description), note],
@@ -166,9 +171,7 @@ class ActionsScreen(ui.Screen):
             def do() -> None:
                 self.app.ws.actions.carry_forward(action.id, self.uuid,
                                                   parse_due(due.value or ""))
-                self.app.close_dialog()
-                self.app.notify(self.t("views.actions.carried"))
-                self.app.refresh()
+                self.app.close_dialog(then=self._refresh_saying("views.actions.carried"))
 
             self.app.dialog(self.t("views.actions.carry_title"),
                             ft.Column([ui.body_text(self.app, action.description), due],

@@ -175,6 +175,8 @@ class ItemCard:
         item = self.item
         kind = item.type
         self.buttons: dict[Any, ft.Control] = {}
+        # what a screen reader hears as chosen (not only the colour): selected=True
+        self.marks: dict[Any, ft.Semantics] = {}
         self.text_field: ft.TextField | None = None
         self.radio: ft.RadioGroup | None = None
         if kind is ItemType.YES_NO:
@@ -262,7 +264,12 @@ class ItemCard:
                 width=self.app.mood.touch + 4 if square else None,
             )
             self.buttons[value] = button
-            controls.append(button if square else ft.Container(button, expand=True))
+            # MergeSemantics: one node, role=button named by its text, with the selected
+            # state (Flutter web renders it as aria-current="true")
+            mark = ft.Semantics(content=button, selected=False)
+            self.marks[value] = mark
+            named = ft.MergeSemantics(content=mark)
+            controls.append(named if square else ft.Container(named, expand=True))
         if wrap:
             return ft.Row(controls, wrap=True, spacing=6, run_spacing=6)
         return ft.Row(controls, spacing=spacing)
@@ -465,6 +472,7 @@ class ItemCard:
                 colour = theme.FAIL if failed else theme.OK
             button.style = theme.big_button_style(mood, selected=selected, colour=colour)
             button.tooltip = None
+            self.marks[value].selected = selected
         if self.radio is not None:
             self.radio.value = self.value if isinstance(self.value, str) else None
         if self.text_field is not None and not self._text_pending():

@@ -333,8 +333,7 @@ class ResultScreen(ui.Screen):
         def do() -> None:
             new_uuid = app.ws.inspections.amend(self.uuid, by=app.ws.settings.inspector_id
                                                 or "", reason=reason.value or "")
-            app.close_dialog()
-            app.go(f"/visit/{new_uuid}")
+            app.close_dialog(then=lambda: app.go(f"/visit/{new_uuid}"))
 
         app.dialog(self.t("views.result.amend_title"),
                    ft.Column([ui.body_text(app, self.t("views.result.amend_body")), reason],

@@ -35,6 +35,9 @@ RESUME_KEY = "ui_resume_route"
 KIOSK_IDLE_KEY = "ui_kiosk_idle_minutes"
 KIOSK_IDLE_MINUTES = 5
 TICK_SECONDS = 3.0
+# After pop_dialog(), how long to wait for the client's "dismissed" before doing what
+# follows anyway (close_dialog(then=...)); the close animation takes ~0.15 s.
+DIALOG_DISMISS_WAIT = 1.0
 
 ROLE_KIND = {
     "mystery_shopper": "mystery_shop",
@@ -64,6 +67,7 @@ ROUTES: list[tuple[re.Pattern[str], str, str]] = [
 
 # routes a locked kiosk may show without the manager PIN
 KIOSK_ROUTES = ("kiosk", "checklist_run", "review")
+KIOSK_BLOCKED = ("ResultScreen",)  # in an allowed module, still not for a locked kiosk
 
 _ws_lock = threading.Lock()
 _workspace: Any = None
@@ -137,6 +141,8 @@ class AppShell:
         self._mood: theme.Mood | None = None
         self._closed = False
         self._ticker: Any = None
+        self._after_dismiss: dict[int, Callable[[], None]] = {}
+        self._dialogs: list[ft.AlertDialog] = []  # shown by dialog(), newest last
         self.sync_runner: Any = None
 
     # -- words -----------------------------------------------------------------------------
@@ -231,12 +237,14 @@ class AppShell:
         if match is None or match[1] in ("first_run",):
             return False
         uuid = match[0].get("uuid")
-        if uuid and match[1] in ("checklist_run", "coaching", "review"):
+        if uuid:
             try:
-                state = self.ws.inspections.state(uuid)
+                summary = self.ws.inspections.summary(uuid)
             except Exception:
                 return False
-            return bool(state.is_draft)
+            # a visit's own screens only while it is a draft; a result (a deep link, a
+            # reloaded tab) whenever it exists. The kiosk lock is go()'s to enforce.
+            return match[2] == "ResultScreen" or bool(summary.is_draft)
         return True
 
     # -- navigation ------------------------------------------------------------------------
@@ -257,7 +265,8 @@ class AppShell:
             match = self._match("/")
             assert match is not None
         params, module_name, cls_name = match
-        if self.kiosk_locked and module_name not in KIOSK_ROUTES:
+        if self.kiosk_locked and (module_name not in KIOSK_ROUTES
+                                  or cls_name in KIOSK_BLOCKED):
             route, path, query = "/kiosk", "/kiosk", {}
             params, module_name, cls_name = {}, "kiosk", "KioskScreen"
         if (module_name != "first_run" and not (self.ws.settings.role
@@ -351,6 +360,8 @@ class AppShell:
 
     def dialog(self, title: str, content: ft.Control | str, actions: list[ft.Control], *,
                modal: bool = True) -> ft.AlertDialog:
+        """Show a dialog. Close it with `close_dialog()`; what should happen once it is
+        gone (another screen, a rebuilt one) goes in `close_dialog(then=...)`."""
         if isinstance(content, str):
             content = ft.Text(content, size=self.mood.fs(15))
         dlg = ft.AlertDialog(
@@ -360,19 +371,64 @@ class AppShell:
             actions=actions,
             actions_alignment=ft.MainAxisAlignment.END,
             scrollable=True,
+            on_dismiss=self._dialog_dismissed,
         )
         self.page.show_dialog(dlg)
+        self._dialogs.append(dlg)
         return dlg
 
-    def close_dialog(self) -> None:
+    def close_dialog(self, *, then: Callable[[], Any] | None = None) -> None:
+        """Close the dialog on top; then (optionally) run `then`, e.g. a navigation.
+
+        `then` runs only once the client reports the dialog dismissed (or after
+        DIALOG_DISMISS_WAIT): measured in Chromium with flet 1.0.5, replacing the view in
+        the same update as pop_dialog() leaves a dialog holding a focused TextField on
+        screen for good (tests/e2e/NEEDS.md, bug 1)."""
+        # ours on top (not a SnackBar shown over it, e.g. an error message)
+        self._dialogs = [d for d in self._dialogs if d.open]
+        dlg: Any = self._dialogs.pop() if self._dialogs else None
         with contextlib.suppress(Exception):
-            self.page.pop_dialog()
+            if dlg is not None:
+                dlg.open = False
+                dlg.update()
+            else:
+                dlg = self.page.pop_dialog()  # one shown elsewhere (the camera view)
+        if then is None:
+            return
+        done = False
+
+        def run() -> None:
+            nonlocal done
+            if done or self._closed:
+                return
+            done = True
+            self._after_dismiss.pop(id(dlg), None)
+            guard(self, then)()
+
+        if dlg is None or getattr(dlg, "on_dismiss", None) is None \
+                or not isinstance(dlg, ft.AlertDialog):
+            run()
+            return
+        self._after_dismiss[id(dlg)] = run
+
+        async def fallback() -> None:
+            await asyncio.sleep(DIALOG_DISMISS_WAIT)
+            run()
+
+        try:
+            self.page.run_task(fallback)
+        except Exception:  # no event loop (a bare test page): at once
+            run()
+
+    def _dialog_dismissed(self, e: Any) -> None:
+        run = self._after_dismiss.pop(id(getattr(e, "control", None)), None)
+        if run is not None:
+            run()
 
     def confirm(self, title: str, body: str, ok_label: str, on_ok: Callable[[], Any], *,
                 danger: bool = False, cancel_label: str | None = None) -> None:
         def ok() -> None:
-            self.close_dialog()
-            on_ok()
+            self.close_dialog(then=on_ok)
 
         self.dialog(title, body, [
             ft.TextButton(cancel_label or self.t("views.cancel"),
@@ -396,9 +452,8 @@ class AppShell:
 
         def check(_e: Any = None) -> None:
             if settings.verify_manager_pin(field.value or ""):
-                self.close_dialog()
                 self.kiosk_unlocked = True
-                on_ok()
+                self.close_dialog(then=on_ok)
             else:
                 error.value = self.t("views.kiosk.pin_wrong")
                 field.value = ""
@@ -485,8 +540,7 @@ class AppShell:
     def kiosk_reset(self) -> None:
         """Back to a fresh kiosk start: lock again, nothing of the last person on screen."""
         self.kiosk_unlocked = False
-        self.close_dialog()
-        self.go("/kiosk")
+        self.close_dialog(then=lambda: self.go("/kiosk"))
 
     def _on_close(self, _e: Any = None) -> None:
         self._closed = True

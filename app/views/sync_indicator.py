@@ -81,9 +81,11 @@ def _from_runner(raw: Any, app: Any) -> SyncStatus:
     waiting = int(getattr(raw, "waiting", 0) or 0)
     if state == "not_enrolled":
         message = None  # the indicator's own sentence says it, with what to do
-    if state == "offline" and getattr(raw, "probes", 1) == 0:
-        # not probed yet: say what we know from the device itself
-        waiting = len(app.ws.inspections.outbox())
+    if state != "syncing":
+        # the runner's count is from its last round (a visit finalised since - e.g. while
+        # the endpoint is down - is not in it yet): the outbox is the truth, and cheap
+        with contextlib.suppress(Exception):
+            waiting = len(app.ws.inspections.outbox())
     return SyncStatus(state=state, waiting=waiting, attention=count,
                       last_synced=getattr(raw, "last_synced_at", None), detail=message)
 

@@ -141,12 +141,13 @@ def appbar(app: AppShell, title: str, *, back: str | None = None,
 
 def icon_button(app: AppShell, icon: Any, label: str, on_click: Callable[..., Any], *,
                 size: float | None = None) -> ft.Control:
-    """An icon-only button named `label` (its tooltip). Wrapped in a Semantics button so
-    that in the browser the tooltip's name lands on a node with the role "button"
-    (a bare IconButton's tooltip is a separate, role-less node)."""
+    """An icon-only button named `label` (its tooltip, from the catalogue). MergeSemantics
+    makes the tooltip and the button one node: in the browser a single role=button named
+    `label` (a bare IconButton is a role-less tooltip node around an unnamed button; a
+    Semantics(button=True) wrapper was a named button around an unnamed one)."""
     button = ft.IconButton(icon=icon, tooltip=label, on_click=app.guard(on_click),
                            icon_size=size)
-    return ft.Semantics(content=button, button=True)
+    return ft.MergeSemantics(content=button)
 
 
 def heading(app: AppShell, text: str, *, size: float = 17, color: str | None = None
