@@ -248,9 +248,10 @@ class ResultScreen(ui.Screen):
 
     name = "result"
 
-    def __init__(self, app: Any, uuid: str, **_: Any) -> None:
+    def __init__(self, app: Any, uuid: str, show: str | None = None, **_: Any) -> None:
         super().__init__(app)
         self.uuid = uuid
+        self.show = show == "1"  # discreet mode: the score only on request, never at a glance
         self.summary = app.ws.inspections.summary(uuid)
         if self.summary.is_draft:
             raise ui.Redirect(f"/visit/{uuid}")
@@ -278,7 +279,11 @@ class ResultScreen(ui.Screen):
                 when=ui.when(s.amended_at, app.lang), why=s.amend_reason or "")),
                 mood=mood))
         snapshot = app.ws.inspections.score_snapshot(self.uuid) or {}
-        if not discreet:
+        if discreet and not self.show:
+            body.append(ui.secondary_button(
+                app, self.t("views.result.show_details"),
+                lambda: app.go(f"/result/{self.uuid}?show=1"), icon=ft.Icons.VISIBILITY))
+        else:
             body.append(score_panel(
                 app, total=snapshot.get("total", s.total_score),
                 sections=[{**sec, "title": sec.get("title", "")} for sec in

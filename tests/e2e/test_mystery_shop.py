@@ -155,3 +155,10 @@ def test_mystery_shop_with_a_failed_veto_and_a_photo(fresh_app, open_page, viewp
     hc.see(L("views.result.title_discreet"))
     expect(hc.text(re.compile(rf"^{re.escape(str(round(total_score)))}$"))).to_have_count(0)
     ui.shot("result")
+
+    # ... and on request the recorded score and the veto that voided it
+    hc.tap(L("views.result.show_details"))
+    hc.see(L("views.review.voided"))
+    hc.see(L("views.review.vetoes", n=1))
+    hc.see(re.compile(re.escape(L("views.review.total")) + r"\s+0(\s|$)"))
+    ui.shot("result-details")

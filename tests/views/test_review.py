@@ -149,3 +149,21 @@ def test_the_result_screen_shows_the_recorded_score_and_veto(start_app, L, ws) -
     assert app.sees(format_score(summary.total_score), exact=True)
     assert app.sees(L("views.review.vetoes", n=summary.veto_count))
     assert app.sees(L("views.result.sync", state=L("views.sync.state.queued")))
+
+
+def test_a_finished_covert_visit_shows_its_score_only_on_request(start_app, L, ws) -> None:
+    seed_device(ws, "mystery_shopper", "S-001")
+    uuid = ws.inspections.start("mystery_shop", FLAGSHIP)
+    ws.inspections.answer(uuid, "uniform_badge", False)
+    ws.inspections.note(uuid, "uniform_badge", "工牌放在口袋里")
+    fill_passing(ws, uuid)
+    ws.inspections.finalise(uuid)
+    summary = ws.inspections.summary(uuid)
+    app = start_app(route=f"/result/{uuid}")
+    app.wait_until(lambda: app.view_route == f"/result/{uuid}")
+    assert not app.find_all(within="score-breakdown")  # nothing at a glance
+    assert not app.sees(format_score(summary.total_score), exact=True)
+
+    app.click(L("views.result.show_details"))
+    app.wait_until(lambda: app.sees(format_score(summary.total_score), exact=True))
+    assert app.sees(L("views.review.vetoes", n=summary.veto_count))

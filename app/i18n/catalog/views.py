@@ -223,6 +223,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "views.review.finalised": ("已提交，等待同步。", "Finished; waiting to sync."),
     "views.review.finalised_discreet": ("已保存。", "Saved."),
     # -- a finished result -----------------------------------------------------------------
+    "views.result.show_details": ("查看明细", "Show details"),
     "views.result.title": ("检查结果", "Result"),
     "views.result.title_discreet": ("记录", "Entry"),
     "views.result.meta": ("{kind} · {when} · 检查人 {who}", "{kind} · {when} · by {who}"),
