@@ -129,10 +129,12 @@ def make_device(path: Path, server: Server, inspector: str, n: int, photos: int,
     from app.sync.client import enrol
 
     ws = Workspace.open(path, checklists_path=CHECKLISTS)
-    ws.outlets.upsert(OutletData(code="HALL-001", name="Hall 1", tier="flagship"))
+    # a shopper visits each outlet at most once in three months: one outlet per visit
+    for i in range(n):
+        ws.outlets.upsert(OutletData(code=f"HALL-{i:03d}", name=f"Hall {i}", tier="flagship"))
     enrol(ws, server.url, server.enrol_code(inspector), f"bench {inspector}")
     for i in range(n):
-        uuid = ws.inspections.start("mystery_shop", "HALL-001")
+        uuid = ws.inspections.start("mystery_shop", f"HALL-{i:03d}")
         ws.inspections.answer(uuid, "uniform", True)
         ws.inspections.answer(uuid, "greet_seconds", 5 + i % 20)
         for k in range(photos):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -42,6 +42,15 @@ group = typer.Typer(
 
 FILE_HELP = "checklists.yaml to use (default: the one shipped with the app)"
 LANG_HELP = "zh (default) or en"
+
+# The options `show` and `score` share: which checklist, in which language.
+KindOption = Annotated[str, typer.Option(..., "--kind",
+                                         help="mystery_shop, open_inspection or self_check")]
+TierOption = Annotated[str, typer.Option(..., "--tier", help="an outlet tier, e.g. flagship")]
+PhaseOption = Annotated[str, typer.Option("--phase",
+                                          help="a phase (default: the file's default)")]
+LangOption = Annotated[str, typer.Option("--lang", help=LANG_HELP)]
+FileOption = Annotated[Path, typer.Option("--file", help=FILE_HELP, show_default=False)]
 
 
 def register(cli: typer.Typer) -> None:
@@ -97,11 +106,11 @@ def _print_summary(catalog: Catalog, path: Path, lang: str) -> None:
 
 @group.command("show")
 def show_cmd(
-    kind: str = typer.Option(..., "--kind", help="mystery_shop, open_inspection or self_check"),
-    tier: str = typer.Option(..., "--tier", help="an outlet tier, e.g. flagship"),
-    phase: str = typer.Option(None, "--phase", help="a phase (default: the file's default)"),
-    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
-    file: Path = typer.Option(None, "--file", help=FILE_HELP, show_default=False),
+    kind: KindOption,
+    tier: TierOption,
+    phase: PhaseOption = None,  # type: ignore[assignment]
+    lang: LangOption = None,  # type: ignore[assignment]
+    file: FileOption = None,  # type: ignore[assignment]
 ) -> None:
     """Print the checklist one kind x tier (x phase) resolves to, as an inspector reads it."""
     lang = _language(lang)
@@ -266,13 +275,13 @@ def _num(value: float) -> str:
 
 @group.command("score")
 def score_cmd(
-    answers_file: Path = typer.Argument(..., metavar="ANSWERS.json",
-                                        help="a JSON object: item id -> answer ('-': stdin)"),
-    kind: str = typer.Option(..., "--kind", help="mystery_shop, open_inspection or self_check"),
-    tier: str = typer.Option(..., "--tier", help="an outlet tier, e.g. flagship"),
-    phase: str = typer.Option(None, "--phase", help="a phase (default: the file's default)"),
-    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
-    file: Path = typer.Option(None, "--file", help=FILE_HELP, show_default=False),
+    answers_file: Annotated[Path, typer.Argument(
+        metavar="ANSWERS.json", help="a JSON object: item id -> answer ('-': stdin)")],
+    kind: KindOption,
+    tier: TierOption,
+    phase: PhaseOption = None,  # type: ignore[assignment]
+    lang: LangOption = None,  # type: ignore[assignment]
+    file: FileOption = None,  # type: ignore[assignment]
 ) -> None:
     """Score a set of answers and print the breakdown as JSON (ScoreResult.to_dict)."""
     lang = _language(lang)

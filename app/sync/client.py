@@ -66,19 +66,9 @@ PHOTO_PARALLEL = 3  # photo uploads in flight at once (one inspection's)
 # --- how failures are told apart ----------------------------------------------------------
 
 
-class SyncFailure(Exception):
-    """A failure with a user-readable reason (message key + params)."""
-
-    def __init__(self, key: str, /, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-
-    def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
-
-    def __str__(self) -> str:
-        return self.message("en")
+class SyncFailure(UserError):
+    """A sync failure with a user-readable reason (message key + params); the subclasses
+    say what the client does about it."""
 
 
 class Transient(SyncFailure):

@@ -19,8 +19,9 @@ import sys
 import tempfile
 import time
 import uuid as uuidlib
+import weakref
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -351,16 +352,26 @@ def add_outlets(ws: Any, *codes: str, tier: str = "flagship") -> None:
         ws.outlets.upsert(OutletData(code=code, name=f"Outlet {code}", tier=tier))
 
 
+_visits_made: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+ROTATION = timedelta(days=93)  # a shopper may revisit an outlet after three months
+
+
 def finished_inspection(ws: Any, outlet: str, photos: list[bytes] = (),  # type: ignore[assignment]
                         *, greet: int = 5, inspector_id: str | None = None) -> str:
-    """Start, answer, attach photos (camera) and finalise one mystery shop."""
+    """Start, answer, attach photos (camera) and finalise one mystery shop.
+
+    Each visit a device makes here happens a rotation period after its previous one
+    (starting years ago), so one shopper may visit the same outlet again and again."""
+    n = _visits_made.get(ws, 0)
+    _visits_made[ws] = n + 1
+    when = datetime.now(UTC) - 150 * ROTATION + n * ROTATION
     uuid = ws.inspections.start("mystery_shop", outlet, inspector_id,
-                                location=(31.23, 121.47, 10.0))
-    ws.inspections.answer(uuid, "uniform", True)
-    ws.inspections.answer(uuid, "greet_seconds", greet)
+                                location=(31.23, 121.47, 10.0), now=when)
+    ws.inspections.answer(uuid, "uniform", True, now=when)
+    ws.inspections.answer(uuid, "greet_seconds", greet, now=when)
     for data in photos:
-        ws.inspections.attach_photo(uuid, "storefront", data, source="camera")
-    ws.inspections.finalise(uuid)
+        ws.inspections.attach_photo(uuid, "storefront", data, source="camera", now=when)
+    ws.inspections.finalise(uuid, now=when + timedelta(minutes=20))
     return uuid
 
 
