@@ -25,7 +25,8 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	bash scripts/system-deps.sh
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 -m "not e2e"
+	$(PY) -m pytest -q -m e2e  # real Chromium; its own run (Playwright keeps an event loop)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

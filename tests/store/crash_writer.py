@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import sys
 from pathlib import Path
 
@@ -47,8 +48,9 @@ def main(data_dir: str, checklists: str) -> None:
         ws.outlets.upsert(OutletData(code=OUTLET, name="压力测试厅", tier="flagship"))
     out = sys.stdout
     while True:
+        # a new shopper each round: one shopper visits an outlet once in three months
         uuid = ws.inspections.find_draft(OUTLET) or ws.inspections.start(
-            "mystery_shop", OUTLET, "CRASH-INSPECTOR")
+            "mystery_shop", OUTLET, f"CRASH-{secrets.token_hex(4)}")
         out.write(f"INSPECTION {uuid}\n")
         out.flush()
         state = ws.inspections.state(uuid)
