@@ -206,7 +206,8 @@ class AppShell:
         page.padding = 0
         page.on_route_change = self._on_route_change
         page.on_view_pop = self._on_view_pop
-        page.on_disconnect = self._on_close
+        # Only the session's end closes the shell: a disconnect is often a reload or a
+        # dropped socket, after which the same session (and this shell) carries on.
         page.on_close = self._on_close
         page.on_resize = self._on_resize
         self._wide = ui.content_width(self) is not None

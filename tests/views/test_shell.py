@@ -96,6 +96,25 @@ def test_navigation_after_a_dialog_waits_for_it_to_be_dismissed(start_app, L, ws
     app.wait_until(lambda: ran == ["closed", "then"])
 
 
+def test_a_reconnected_page_still_navigates_after_a_dialog(start_app, L, ws) -> None:
+    """A browser reload or a dropped socket disconnects the page, and the same session
+    carries on: the shell must not treat that as its end (a kiosk's finalise used to
+    hang on its confirm dialog after a reload)."""
+    seed_device(ws, "area_manager", "M-001")
+    app = start_app()
+    appshell = _shell(app)
+    if app.page.on_disconnect is not None:
+        app.page.on_disconnect(None)  # what Flet calls when the socket goes
+    ran: list[str] = []
+
+    def open_and_close() -> None:
+        appshell.dialog("t", "body", [])
+        appshell.close_dialog(then=lambda: ran.append("then"))
+
+    app.run(_as_coro(open_and_close))
+    app.wait_until(lambda: ran == ["then"])
+
+
 def _shell(app):
     """The AppShell running on the harness's page (its route handler's owner)."""
     return app.page.on_route_change.__self__
