@@ -325,3 +325,19 @@ class FletPage:
             return self.page.locator("body").aria_snapshot()
         except Exception as exc:  # pragma: no cover - diagnostics only
             return f"(no aria snapshot: {exc})"
+
+
+def close_pages(opened: list[tuple[Any, FletPage, OutsideGuard]], artifacts: Path,
+                failed: bool) -> list[str]:
+    """Close each test page (keeping a screenshot, the accessibility tree and the console
+    of a failed test); return every request that tried to leave 127.0.0.1."""
+    unexpected: list[str] = []
+    for i, (ctx, fp, guard) in enumerate(opened):
+        if failed:
+            with contextlib.suppress(Exception):
+                fp.page.screenshot(path=str(artifacts / f"zz-failure-{i}.png"))
+                (artifacts / f"zz-failure-{i}.aria.txt").write_text(fp.aria())
+                (artifacts / f"zz-failure-{i}.console.txt").write_text("\n".join(fp.console))
+        unexpected += guard.unexpected()
+        ctx.close()
+    return unexpected

@@ -29,6 +29,7 @@ from .browser import (
     FletPage,
     OutsideGuard,
     Served,
+    close_pages,
     free_port,
     hallcheck_app,
     hallcheck_server,
@@ -119,17 +120,7 @@ def open_page(
     yield _open
 
     failed = _failed(request)
-    unexpected: list[str] = []
-    for i, (ctx, fp, guard) in enumerate(opened):
-        if failed:
-            try:
-                fp.page.screenshot(path=str(artifacts / f"zz-failure-{i}.png"))
-                (artifacts / f"zz-failure-{i}.aria.txt").write_text(fp.aria())
-                (artifacts / f"zz-failure-{i}.console.txt").write_text("\n".join(fp.console))
-            except Exception:
-                pass
-        unexpected += guard.unexpected()
-        ctx.close()
+    unexpected = close_pages(opened, artifacts, failed)
     if unexpected and not failed:
         pytest.fail(f"the page tried to reach outside 127.0.0.1: {unexpected}")
 

@@ -23,7 +23,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .browser import CHROMIUM_ARGS, PHONE, FletPage, OutsideGuard, Served
+from .browser import (
+    CHROMIUM_ARGS,
+    PHONE,
+    FletPage,
+    OutsideGuard,
+    Served,
+    close_pages,
+)
 from .hallcheck import STEP_TIMEOUT, Hallcheck, L, db, wait_db
 
 pytestmark = pytest.mark.e2e
@@ -75,17 +82,9 @@ def open_tab(playwright_: Any, artifacts: Path, request: pytest.FixtureRequest
 
     rep = getattr(request.node, "rep_call", None)
     failed = rep is not None and rep.failed
-    unexpected: list[str] = []
-    for i, (browser, ctx, fp, guard) in enumerate(opened):
-        if failed:
-            try:
-                fp.page.screenshot(path=str(artifacts / f"zz-failure-{i}.png"))
-                (artifacts / f"zz-failure-{i}.aria.txt").write_text(fp.aria())
-                (artifacts / f"zz-failure-{i}.console.txt").write_text("\n".join(fp.console))
-            except Exception:
-                pass
-        unexpected += guard.unexpected()
-        ctx.close()
+    unexpected = close_pages([(ctx, fp, guard) for _b, ctx, fp, guard in opened], artifacts,
+                             failed)
+    for browser, *_ in opened:
         browser.close()
     if unexpected and not failed:
         pytest.fail(f"the page tried to reach outside 127.0.0.1: {unexpected}")
