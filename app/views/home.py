@@ -16,11 +16,6 @@ from app.views import location, sync_indicator, theme, ui
 from app.views.checklist_run import hide_screen
 
 
-def start_visit(app: Any, outlet_code: str, kind: str | None = None) -> None:
-    """Open the outlet's draft of this kind, or check in and start a new visit."""
-    location.start_visit(app, outlet_code, kind)
-
-
 class HomeScreen(ui.Screen):
     name = "home"
 
@@ -105,7 +100,7 @@ class HomeScreen(ui.Screen):
         if a.done:
             return ui.tappable(app, row, lambda: app.go(f"/result/{a.done_uuid}"),
                                label=self.t("views.home.open_result", name=name))
-        return ui.tappable(app, row, lambda: start_visit(app, a.outlet_code, a.kind),
+        return ui.tappable(app, row, lambda: location.start_visit(app, a.outlet_code, a.kind),
                            label=self.t("views.home.start_assigned", name=name),
                            identifier=f"assignment-{a.outlet_code}")
 

@@ -141,6 +141,27 @@ class Hallcheck:
         chip.click(timeout=STEP_TIMEOUT)
         expect(self.text(re.compile(rf"第 {n}/\d+ 部分"))).to_be_visible(timeout=STEP_TIMEOUT)
 
+    def fill_rest_and_review(self, data_dir: Path, uuid: str) -> None:
+        """Answer what is left through the services on the app's data directory (tapping
+        every remaining item would test nothing the journey's own taps do not), then open
+        the review from the last section and see that the visit is ready."""
+        from views.flows import fill_passing
+
+        from app.services import Workspace
+
+        with Workspace.open(data_dir) as ws:
+            fill_passing(ws, uuid)
+            sections = ws.inspections.checklist(uuid).sections
+        self.section(len(sections), sections[-1].title.zh)
+        self.tap(L("views.run.review"))
+        self.see(L("views.review.ready"))
+
+    def finalise(self, done: str) -> None:
+        """签退并提交, confirm, and wait for ``done`` (what the app says afterwards)."""
+        self.tap(L("views.review.finalise"))
+        self.tap(L("views.review.confirm_ok"))
+        self.see(done)
+
     def answer(self, item_id: str, label: str) -> None:
         self.ui.settle()
         self.item(item_id).get_by_role("button", name=label, exact=True).click(

@@ -19,19 +19,8 @@ OUTLET = "DEMO-LEVEL2-01"
 def _finish_visit(hc: Hallcheck, data_dir, uuid: str) -> None:
     """The checklist answered through the services (on the same data directory), then
     reviewed and finalised on screen."""
-    from views.flows import fill_passing
-
-    from app.services import Workspace
-
-    with Workspace.open(data_dir) as ws:
-        fill_passing(ws, uuid)
-        sections = ws.inspections.checklist(uuid).sections
-    hc.section(len(sections), sections[-1].title.zh)
-    hc.tap(L("views.run.review"))
-    hc.see(L("views.review.ready"))
-    hc.tap(L("views.review.finalise"))
-    hc.tap(L("views.review.confirm_ok"))
-    hc.see(L("views.review.finalised"))
+    hc.fill_rest_and_review(data_dir, uuid)
+    hc.finalise(L("views.review.finalised"))
     wait_db(data_dir, "select status from inspection where uuid=?", uuid,
             expect_rows=[("finalized",)])
 

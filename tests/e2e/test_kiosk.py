@@ -69,18 +69,9 @@ def test_kiosk_self_check_cannot_escape_without_the_pin(app_server, app_data_dir
     [(uuid, kind)] = wait_db(app_data_dir, "select uuid, kind from inspection where "
                                            "status='draft' and outlet_code=?", OUTLET)
     assert kind == "self_check"
-    from views.flows import fill_passing
-
-    with Workspace.open(app_data_dir) as ws:
-        fill_passing(ws, uuid)
-        sections = ws.inspections.checklist(uuid).sections
-    hc.section(len(sections), sections[-1].title.zh)
-    hc.tap(L("views.run.review"))
-    hc.see(L("views.review.ready"))
+    hc.fill_rest_and_review(app_data_dir, uuid)
     expect(hc.button(L("views.review.delete"))).to_have_count(0)
-    hc.tap(L("views.review.finalise"))
-    hc.tap(L("views.review.confirm_ok"))
-    hc.see(L("views.kiosk.thanks"))
+    hc.finalise(L("views.kiosk.thanks"))
     ui.shot("thanks")
     wait_db(app_data_dir, "select status from inspection where uuid=?", uuid,
             expect_rows=[("finalized",)])

@@ -91,21 +91,11 @@ class Indicator:
 
 
 def _finish(hc: Hallcheck, data_dir: Path, name: str) -> str:
-    from views.flows import fill_passing
-
-    from app.services import Workspace
-
+    """A coaching visit started on screen, answered, reviewed and finalised."""
     hc.start_visit(name, OUTLET, discreet=False)
     [(uuid,)] = wait_db(data_dir, "select uuid from inspection where status='draft'")
-    with Workspace.open(data_dir) as ws:
-        fill_passing(ws, uuid)
-        sections = ws.inspections.checklist(uuid).sections
-    hc.section(len(sections), sections[-1].title.zh)
-    hc.tap(L("views.run.review"))
-    hc.see(L("views.review.ready"))
-    hc.tap(L("views.review.finalise"))
-    hc.tap(L("views.review.confirm_ok"))
-    hc.see(L("views.review.finalised"))
+    hc.fill_rest_and_review(data_dir, uuid)
+    hc.finalise(L("views.review.finalised"))
     return uuid
 
 
