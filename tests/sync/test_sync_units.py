@@ -110,3 +110,21 @@ def test_migrations_build_exactly_the_models(backend: str, tmp_path: Path,
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_photo_store_discards_uploads_of_a_killed_server_only(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    FileSystemPhotoStore(tmp_path)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = tmp_path / "tmp" / f"in-{gone.stdout.strip()}-abc123"  # killed mid-upload
+    alive = tmp_path / "tmp" / f"in-{os.getppid()}-def456"  # another server, writing
+    for f in (dead, alive):
+        f.write_bytes(b"half a photo")
+
+    FileSystemPhotoStore(tmp_path)  # the restarted server (or an admin command)
+
+    assert not dead.exists()
+    assert alive.exists()

@@ -74,6 +74,21 @@ class FileSystemPhotoStore:
         self.root = Path(root)
         self._tmp = self.root / "tmp"
         self._tmp.mkdir(parents=True, exist_ok=True)
+        self._discard_orphaned_uploads()
+
+    def _discard_orphaned_uploads(self) -> None:
+        """Delete temp files of uploads whose server process is gone (killed mid-upload).
+
+        A temp file is named after the process writing it, so a store opened beside a
+        running server (an admin command) never touches that server's uploads in flight.
+        """
+        for tmp in self._tmp.glob("in-*-*"):
+            try:
+                pid = int(tmp.name.split("-")[1])
+            except ValueError:
+                continue
+            if pid != os.getpid() and not _process_alive(pid):
+                tmp.unlink(missing_ok=True)
 
     def path(self, sha256: str) -> Path:
         check_hash(sha256)
@@ -98,7 +113,7 @@ class FileSystemPhotoStore:
         target = self.path(sha256)
         digest = hashlib.sha256()
         size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="in-")
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix=f"in-{os.getpid()}-")
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -121,6 +136,16 @@ class FileSystemPhotoStore:
             return StoredPhoto(sha256, size, created=True)
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _fsync_dir(path: Path) -> None:
