@@ -94,15 +94,15 @@ class Server:
             self.proc.wait(30)
 
     def ctx(self):  # type: ignore[no-untyped-def]
-        from app.sync.server.context import ServerContext
-        from app.sync.server.settings import ServerSettings
+        from app.central.context import ServerContext
+        from app.central.settings import ServerSettings
 
         return ServerContext(ServerSettings(data_dir=self.data_dir,
                                             database_url=self.database_url,
                                             checklists_path=CHECKLISTS))
 
     def enrol_code(self, inspector: str) -> str:
-        from app.sync.server import admin
+        from app.central import admin
 
         ctx = self.ctx()
         try:

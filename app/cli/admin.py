@@ -17,8 +17,8 @@ DbUrl = typer.Option(None, "--database-url", envvar="HALLCHECK_DATABASE_URL",
 
 
 def _ctx(data_dir: Path | None, database_url: str | None):  # type: ignore[no-untyped-def]
-    from app.sync.server.context import ServerContext
-    from app.sync.server.settings import ServerSettings
+    from app.central.context import ServerContext
+    from app.central.settings import ServerSettings
 
     return ServerContext(ServerSettings.from_env(data_dir, database_url))
 
@@ -60,7 +60,7 @@ def register(cli: typer.Typer) -> None:
         hours: int = typer.Option(72, "--valid-hours", help="the code expires after this"),
         data_dir: Path = DataDir, database_url: str = DbUrl,
     ) -> None:
-        from app.sync.server import admin as ops
+        from app.central import admin as ops
 
         code, row = ops.create_enrol_code(_ctx(data_dir, database_url), inspector, role, hours)
         typer.echo(t("sync.cli.code.created", code=code, id=row.id,
@@ -68,7 +68,7 @@ def register(cli: typer.Typer) -> None:
 
     @codes.command("list")
     def code_list(data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
-        from app.sync.server import admin as ops
+        from app.central import admin as ops
 
         rows = ops.list_enrol_codes(_ctx(data_dir, database_url))
         _table([t("sync.cli.col.id"), t("sync.cli.col.code"), t("sync.cli.col.role"),
@@ -81,7 +81,7 @@ def register(cli: typer.Typer) -> None:
     @codes.command("revoke")
     def code_revoke(code_id: int = typer.Argument(..., help="the id from `enrol-code list`"),
                     data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
-        from app.sync.server import admin as ops
+        from app.central import admin as ops
 
         ops.revoke_enrol_code(_ctx(data_dir, database_url), code_id)
         typer.echo(t("sync.cli.code.revoked", id=code_id))
@@ -94,7 +94,7 @@ def register(cli: typer.Typer) -> None:
                                  help="mystery_shopper, area_manager or outlet_agent"),
         data_dir: Path = DataDir, database_url: str = DbUrl,
     ) -> None:
-        from app.sync.server import admin as ops
+        from app.central import admin as ops
 
         _, created = ops.add_inspector(_ctx(data_dir, database_url), inspector_id, name, role)
         typer.echo(t("sync.cli.inspector.added" if created else "sync.cli.inspector.updated",
@@ -102,7 +102,7 @@ def register(cli: typer.Typer) -> None:
 
     @inspectors.command("list")
     def inspector_list(data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
-        from app.sync.server import admin as ops
+        from app.central import admin as ops
 
         rows = ops.list_inspectors(_ctx(data_dir, database_url))
         _table([t("sync.cli.col.id"), t("sync.cli.col.name"), t("sync.cli.col.role")],
@@ -110,7 +110,7 @@ def register(cli: typer.Typer) -> None:
 
     @devices.command("list")
     def device_list(data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
-        from app.sync.server import admin as ops
+        from app.central import admin as ops
 
         rows = ops.list_devices(_ctx(data_dir, database_url))
         _table([t("sync.cli.col.id"), t("sync.cli.col.name"), t("sync.cli.col.role"),
@@ -123,7 +123,7 @@ def register(cli: typer.Typer) -> None:
     @devices.command("revoke")
     def device_revoke(device_id: str = typer.Argument(...),
                       data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
-        from app.sync.server import admin as ops
+        from app.central import admin as ops
 
         ops.revoke_device(_ctx(data_dir, database_url), device_id)
         typer.echo(t("sync.cli.device.revoked", id=device_id))
@@ -132,7 +132,7 @@ def register(cli: typer.Typer) -> None:
     def outlet_import(file: Path = typer.Argument(..., help="CSV: code,name,tier[,region,"
                                                   "business_unit,address,active]"),
                       data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
-        from app.sync.server import admin as ops
+        from app.central import admin as ops
 
         r = ops.import_outlets_csv(_ctx(data_dir, database_url), file)
         typer.echo(t("sync.cli.outlets.imported", created=r.created, updated=r.updated,
@@ -147,8 +147,8 @@ def register(cli: typer.Typer) -> None:
         note: str = typer.Option(None, "--note"),
         data_dir: Path = DataDir, database_url: str = DbUrl,
     ) -> None:
+        from app.central import admin as ops
         from app.errors import UserError
-        from app.sync.server import admin as ops
 
         try:
             due = date.fromisoformat(due_by) if due_by else None
@@ -162,7 +162,7 @@ def register(cli: typer.Typer) -> None:
     def assignment_import(file: Path = typer.Argument(..., help="CSV: inspector,outlet,kind"
                                                       "[,due_from,due_by,note]"),
                           data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
-        from app.sync.server import admin as ops
+        from app.central import admin as ops
 
         r = ops.import_assignments_csv(_ctx(data_dir, database_url), file)
         typer.echo(t("sync.cli.assignments.imported", created=r.created))

@@ -29,7 +29,7 @@ def register(cli: typer.Typer) -> None:
                                           help="serve HTTPS with this certificate (PEM)"),
         ssl_keyfile: Path = typer.Option(None, "--ssl-keyfile", help="its private key (PEM)"),
     ) -> None:
-        from app.sync.server import ServerSettings, serve
+        from app.central import ServerSettings, serve
 
         settings = ServerSettings.from_env(data_dir, database_url, checklists_path=checklists)
         typer.echo(t("sync.cli.server.starting", host=host, port=port,

@@ -149,8 +149,8 @@ class ServerProcess:
     def ctx(self) -> Any:
         """The server's database and photo store, opened in the test process (for admin
         operations and for checking what the server holds)."""
-        from app.sync.server.context import ServerContext
-        from app.sync.server.settings import ServerSettings
+        from app.central.context import ServerContext
+        from app.central.settings import ServerSettings
 
         return ServerContext(ServerSettings(data_dir=self.data_dir,
                                             database_url=self.database_url,
@@ -165,7 +165,7 @@ class ServerProcess:
 
     def enrol(self, inspector_id: str = "ms-001", role: str = "device",
               device_name: str = "test phone") -> Enrolled:
-        from app.sync.server import admin
+        from app.central import admin
 
         if inspector_id:
             admin.add_inspector(self.ctx, inspector_id, f"Inspector {inspector_id}")
@@ -180,7 +180,7 @@ class ServerProcess:
                         code)
 
     def enrol_code(self, inspector_id: str = "ms-001") -> str:
-        from app.sync.server import admin
+        from app.central import admin
 
         admin.add_inspector(self.ctx, inspector_id, f"Inspector {inspector_id}")
         code, _ = admin.create_enrol_code(self.ctx, inspector_id)
@@ -394,7 +394,7 @@ def server_inspections(server: ServerProcess) -> dict[str, Any]:
     """uuid -> stored row, straight from the server's database."""
     from sqlmodel import select
 
-    from app.sync.server.models import Inspection
+    from app.central.models import Inspection
 
     with server.ctx.session() as s:
         return {r.uuid: r for r in s.exec(select(Inspection)).all()}
@@ -403,7 +403,7 @@ def server_inspections(server: ServerProcess) -> dict[str, Any]:
 def server_photos(server: ServerProcess) -> dict[str, int]:
     from sqlmodel import select
 
-    from app.sync.server.models import Photo
+    from app.central.models import Photo
 
     with server.ctx.session() as s:
         return {p.sha256: p.size for p in s.exec(select(Photo)).all()}

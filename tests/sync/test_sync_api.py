@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from app.central import admin
+from app.central.models import Conflict, EnrolCode, Inspection, Photo, utcnow
 from app.sync.protocol import LIMITS_HEADER, InspectionAck, PhotoAck
-from app.sync.server import admin
-from app.sync.server.models import Conflict, EnrolCode, Inspection, Photo, utcnow
 
 from .helpers import ServerProcess, make_upload, photo_bytes, sha
 
@@ -60,7 +60,7 @@ def test_enrolment_code_gives_one_token_once(server: ServerProcess) -> None:
     assert me["device_id"] == body["device_id"] and me["inspector_name"] == "Inspector ms-enrol"
     # the token is stored hashed: the database never holds it in clear
     with server.ctx.session() as s:
-        from app.sync.server.models import Device
+        from app.central.models import Device
 
         device = s.get(Device, body["device_id"])
     assert device is not None and body["token"] not in device.token_hash

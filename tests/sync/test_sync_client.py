@@ -14,10 +14,10 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from app.central import admin
 from app.store import Inspection
 from app.sync import client_store
 from app.sync.client import SyncClient
-from app.sync.server import admin
 
 from .helpers import (
     CHECKLISTS,

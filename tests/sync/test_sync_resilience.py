@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
+from app.central.models import Inspection as ServerInspection
+from app.central.models import Photo as ServerPhoto
 from app.sync import client_store
 from app.sync.client import SyncClient
-from app.sync.server.models import Inspection as ServerInspection
-from app.sync.server.models import Photo as ServerPhoto
 
 from .conftest import BACKENDS
 from .helpers import (

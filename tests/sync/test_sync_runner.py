@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.central import admin
 from app.sync.runner import Backoff, SyncRunner, SyncStatus
-from app.sync.server import admin
 
 from .helpers import (
     ServerProcess,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from app.central.auth import hash_code, new_enrol_code, normalise_code
+from app.central.photos import FileSystemPhotoStore, PhotoHashMismatch, PhotoTooLarge
 from app.sync.protocol import InspectionAck, InspectionUpload, canonical_json, parse_ack
-from app.sync.server.auth import hash_code, new_enrol_code, normalise_code
-from app.sync.server.photos import FileSystemPhotoStore, PhotoHashMismatch, PhotoTooLarge
 
 from .conftest import BACKENDS
 from .helpers import create_database, make_upload
@@ -96,8 +96,8 @@ def test_migrations_build_exactly_the_models(backend: str, tmp_path: Path,
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from app.sync.server.db import make_engine, upgrade
-    from app.sync.server.models import ServerModel
+    from app.central.db import make_engine, upgrade
+    from app.central.models import ServerModel
 
     url = (f"sqlite:///{tmp_path / 'server.db'}" if backend == "sqlite"
            else create_database(request.getfixturevalue("pg_admin_url")))

@@ -12,6 +12,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from app.central.auth import hash_code, hash_secret, new_device_id, new_token
+from app.central.context import ServerContext
+from app.central.errors import ApiError, not_found, unauthorized
+from app.central.models import (
+    Assignment,
+    Conflict,
+    Device,
+    EnrolCode,
+    Inspection,
+    InspectionPhoto,
+    Inspector,
+    Outlet,
+    Photo,
+    utcnow,
+)
+from app.central.photos import PhotoHashMismatch, PhotoTooLarge
 from app.sync.protocol import (
     API_VERSION,
     AssignmentList,
@@ -28,22 +44,6 @@ from app.sync.protocol import (
     PhotoAck,
     canonical_json,
 )
-from app.sync.server.auth import hash_code, hash_secret, new_device_id, new_token
-from app.sync.server.context import ServerContext
-from app.sync.server.errors import ApiError, not_found, unauthorized
-from app.sync.server.models import (
-    Assignment,
-    Conflict,
-    Device,
-    EnrolCode,
-    Inspection,
-    InspectionPhoto,
-    Inspector,
-    Outlet,
-    Photo,
-    utcnow,
-)
-from app.sync.server.photos import PhotoHashMismatch, PhotoTooLarge
 
 LAST_SEEN_EVERY = timedelta(minutes=1)
 

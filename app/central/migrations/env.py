@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from app.sync.server.models import ServerModel
+from app.central.models import ServerModel
 
 config = context.config
 target_metadata = ServerModel.metadata

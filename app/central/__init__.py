@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from app.sync.server.api import create_app
-from app.sync.server.settings import ServerSettings
+from app.central.api import create_app
+from app.central.settings import ServerSettings
 
 __all__ = ["ServerSettings", "create_app", "serve"]
 

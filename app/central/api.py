@@ -20,6 +20,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.central import admin, service
+from app.central.context import ServerContext
+from app.central.errors import ApiError, forbidden, not_found
+from app.central.models import Device, Inspector
+from app.central.settings import ServerSettings
 from app.i18n import t
 from app.sync.protocol import (
     API_PREFIX,
@@ -46,11 +51,6 @@ from app.sync.protocol import (
     OutletList,
     PhotoAck,
 )
-from app.sync.server import admin, service
-from app.sync.server.context import ServerContext
-from app.sync.server.errors import ApiError, forbidden, not_found
-from app.sync.server.models import Device, Inspector
-from app.sync.server.settings import ServerSettings
 
 log = logging.getLogger("hallcheck.server")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from app.central.checklists import ChecklistSource
+from app.central.db import make_engine, upgrade
+from app.central.photos import FileSystemPhotoStore, PhotoStore
+from app.central.settings import ServerSettings
 from app.sync.protocol import API_VERSION, MAX_HASHES_PER_QUERY, Limits
-from app.sync.server.checklists import ChecklistSource
-from app.sync.server.db import make_engine, upgrade
-from app.sync.server.photos import FileSystemPhotoStore, PhotoStore
-from app.sync.server.settings import ServerSettings
 
 
 class ServerContext:

@@ -12,12 +12,9 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from app.checklists import Kind
-from app.errors import UserError
-from app.sync.protocol import DeviceOut
-from app.sync.server.auth import hash_code, new_enrol_code
-from app.sync.server.context import ServerContext
-from app.sync.server.models import (
+from app.central.auth import hash_code, new_enrol_code
+from app.central.context import ServerContext
+from app.central.models import (
     Assignment,
     Device,
     EnrolCode,
@@ -25,7 +22,10 @@ from app.sync.server.models import (
     Outlet,
     utcnow,
 )
-from app.sync.server.service import as_utc
+from app.central.service import as_utc
+from app.checklists import Kind
+from app.errors import UserError
+from app.sync.protocol import DeviceOut
 
 ROLES = ("mystery_shopper", "area_manager", "outlet_agent")
 TOKEN_ROLES = ("device", "manager")
