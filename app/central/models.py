@@ -103,7 +103,16 @@ class Inspection(ServerModel, table=True):
     finalized_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     received_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    score_total: float | None = None
+    phase: str | None = Field(default=None, max_length=64)
+    score_total: float | None = None  # the server's score (re-scored on arrival); the one used
+    device_score_total: float | None = None  # what the device claimed, kept as a claim
+    score_detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    voided: bool = False  # a visit-level 一票否决 voided the whole score
+    veto_count: int = 0
+    flags: str = Field(default="[]", sa_column=Column(Text, nullable=False,
+                                                      server_default="[]"))
+    time_on_site_s: int | None = None
+    review_state: str = Field(default="received", max_length=16, index=True)
     amends_uuid: str | None = Field(default=None, max_length=36)
     body_sha256: str = Field(max_length=64)
     body: str = Field(sa_column=Column(Text, nullable=False))
@@ -138,3 +147,35 @@ class Conflict(ServerModel, table=True):
     body_sha256: str = Field(max_length=64)
     stored_body_sha256: str | None = Field(default=None, max_length=64)
     body: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class IssuedChecklist(ServerModel, table=True):
+    """Every checklist definition the server has ever issued, by content hash: an upload is
+    re-scored against exactly the definition it names, never against today's file."""
+
+    __tablename__ = "issued_checklists"
+    content_hash: str = Field(primary_key=True, max_length=64)
+    checklist_id: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    tier: str = Field(max_length=64)
+    phase: str | None = Field(default=None, max_length=64)
+    version: int
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    first_issued_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class AuditEntry(ServerModel, table=True):
+    """One transition of a result (received, approved, returned, rejected, disputed...):
+    appended, never edited."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_uuid", "inspection_uuid", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_uuid: str = Field(max_length=36)
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    actor_kind: str = Field(max_length=16)  # device | manager | system
+    actor_id: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=32)
+    from_state: str | None = Field(default=None, max_length=16)
+    to_state: str | None = Field(default=None, max_length=16)
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
