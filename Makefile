@@ -25,11 +25,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	bash scripts/system-deps.sh
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo  # the import contracts in pyproject.toml
 	$(PY) -m pytest -q -n 2 -m "not e2e"
 	$(PY) -m pytest -q -m e2e  # real Chromium; its own run (Playwright keeps an event loop)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 bench: $(VENV)/.installed-dev
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
