@@ -40,7 +40,7 @@ class Outlet(ServerModel, table=True):
     name: str = Field(max_length=200)
     tier: str = Field(max_length=64)
     region: str | None = Field(default=None, max_length=200)
-    business_unit: str | None = Field(default=None, max_length=200)
+    business_unit: str | None = Field(default=None, max_length=200, index=True)
     address: str | None = Field(default=None, max_length=500)
     active: bool = True
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
@@ -87,7 +87,13 @@ class Device(ServerModel, table=True):
 
 class Inspection(ServerModel, table=True):
     __tablename__ = "inspections"
-    __table_args__ = (Index("ix_inspections_outlet", "outlet_code"),)
+    __table_args__ = (
+        Index("ix_inspections_outlet", "outlet_code"),
+        # the review queue, oldest first within a state (migration 0003)
+        Index("ix_inspections_queue", "review_state", "received_at", "seq"),
+        Index("ix_inspections_amends_uuid", "amends_uuid"),
+        Index("ix_inspections_inspector_state", "inspector_id", "review_state"),
+    )
     seq: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(max_length=36, unique=True)
     device_id: str = Field(max_length=64, index=True)
@@ -113,6 +119,11 @@ class Inspection(ServerModel, table=True):
                                                       server_default="[]"))
     time_on_site_s: int | None = None
     review_state: str = Field(default="received", max_length=16, index=True)
+    # the last review decision (migration 0003): when, by whom, and the reason or
+    # rejection reason code the inspector or the audit is shown
+    reviewed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    reviewed_by: str | None = Field(default=None, max_length=64)
+    review_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     amends_uuid: str | None = Field(default=None, max_length=36)
     body_sha256: str = Field(max_length=64)
     body: str = Field(sa_column=Column(Text, nullable=False))
@@ -179,3 +190,57 @@ class AuditEntry(ServerModel, table=True):
     from_state: str | None = Field(default=None, max_length=16)
     to_state: str | None = Field(default=None, max_length=16)
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+# --- review and the manager console (migration 0003) --------------------------------------
+
+
+class Manager(ServerModel, table=True):
+    """A console account (渠道管理): reviewer, manager or viewer, optionally limited to one
+    business unit. Only an argon2 hash of the password is kept."""
+
+    __tablename__ = "managers"
+    username: str = Field(primary_key=True, max_length=64)
+    display_name: str = Field(max_length=200)
+    role: str = Field(max_length=16)
+    business_unit: str | None = Field(default=None, max_length=200)
+    password_hash: str = Field(sa_column=Column(Text, nullable=False))
+    active: bool = True
+    failed_logins: int = 0  # wrong passwords since the last success or lock
+    lockouts: int = 0  # locks since the last successful login (the lock time grows)
+    locked_until: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    last_login_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    disabled_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class ManagerSession(ServerModel, table=True):
+    """A console login: kept in the database (any worker can check it), only the token's
+    SHA-256 stored; it ends at logout, after idling, at its absolute expiry, or when the
+    account is disabled."""
+
+    __tablename__ = "manager_sessions"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    username: str = Field(max_length=64, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    expires_at: datetime = Field(sa_column=_ts())
+    ended_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    client: str | None = Field(default=None, max_length=200)
+
+
+class Dispute(ServerModel, table=True):
+    """An outlet's dispute (申诉) of an approved result, recorded by a manager and decided
+    upheld or overturned with a reason."""
+
+    __tablename__ = "disputes"
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_uuid: str = Field(max_length=36, index=True)
+    state: str = Field(default="open", max_length=16)  # open | upheld | overturned
+    statement: str = Field(sa_column=Column(Text, nullable=False))
+    opened_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    opened_by: str = Field(max_length=64)
+    decided_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    decided_by: str | None = Field(default=None, max_length=64)
+    decision_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -10,6 +10,20 @@ from app.sync.protocol import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_REQUEST_BYTES
 
 DATA_DIR_ENV = "HALLCHECK_SERVER_DATA_DIR"
 DATABASE_URL_ENV = "HALLCHECK_DATABASE_URL"
+AUTO_APPROVE_ENV = "HALLCHECK_AUTO_APPROVE_HOURS"
+DISPUTE_DAYS_ENV = "HALLCHECK_DISPUTE_DAYS"
+
+# Why a result may be rejected (never counted): (code, zh, en). A deployment may pass its own.
+DEFAULT_REJECTION_REASONS: tuple[tuple[str, str, str], ...] = (
+    ("wrong_outlet", "检查的不是该营业厅", "Not the outlet named"),
+    ("not_on_site", "检查人不在现场（定位或时间不符）",
+     "Inspector was not on site (location or times do not fit)"),
+    ("evidence_unusable", "证据无法使用或与结果不符",
+     "Evidence unusable or does not match the findings"),
+    ("duplicate", "重复提交的检查", "Duplicate of another result"),
+    ("rotation_breach", "违反暗访轮换规则", "Breaks the mystery-shopper rotation rule"),
+    ("test_entry", "测试或误提交的记录", "Test or mistaken entry"),
+)
 
 
 def default_server_data_dir() -> Path:
@@ -29,6 +43,17 @@ class ServerSettings:
     checklists_path: Path | None = None  # None: data_dir/checklists.yaml, else the shipped one
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     max_json_bytes: int = DEFAULT_MAX_JSON_BYTES
+    # review (app/central/review.py): off unless set; only unflagged results, see docs/api.md
+    auto_approve_hours: float | None = None
+    auto_approve_every_s: float = 300.0  # how often the server process looks for them
+    dispute_days: int = 30  # an approved result may be disputed this many days
+    rejection_reasons: tuple[tuple[str, str, str], ...] = DEFAULT_REJECTION_REASONS
+    # console accounts (app/central/accounts.py)
+    session_idle_minutes: float = 30.0
+    session_absolute_hours: float = 12.0
+    lockout_threshold: int = 5  # wrong passwords in a row before the account is locked
+    lockout_minutes: float = 5.0  # the first lock; each further lock doubles it ...
+    lockout_max_minutes: float = 240.0  # ... up to this
 
     @property
     def url(self) -> str:
@@ -52,8 +77,27 @@ class ServerSettings:
     @classmethod
     def from_env(cls, data_dir: Path | None = None, database_url: str | None = None,
                  **kw: object) -> ServerSettings:
+        review: dict[str, object] = {}
+        if os.environ.get(AUTO_APPROVE_ENV) and "auto_approve_hours" not in kw:
+            review["auto_approve_hours"] = _positive(AUTO_APPROVE_ENV, float)
+        if os.environ.get(DISPUTE_DAYS_ENV) and "dispute_days" not in kw:
+            review["dispute_days"] = _positive(DISPUTE_DAYS_ENV, int)
         return cls(
             data_dir=Path(data_dir) if data_dir else default_server_data_dir(),
             database_url=database_url or os.environ.get(DATABASE_URL_ENV) or None,
-            **kw,  # type: ignore[arg-type]
+            **review, **kw,  # type: ignore[arg-type]
         )
+
+
+def _positive(name: str, kind: type) -> float | int:
+    """A positive number from the environment, or a UserError naming the variable."""
+    from app.errors import UserError
+
+    raw = os.environ.get(name, "")
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = -1
+    if not value > 0 or value != value or value == float("inf"):
+        raise UserError("review.settings.bad_number", name=name, value=raw[:40])
+    return value  # type: ignore[no-any-return]

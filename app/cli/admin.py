@@ -51,6 +51,7 @@ def register(cli: typer.Typer) -> None:
     admin.add_typer(devices, name="devices")
     admin.add_typer(outlets, name="outlets")
     admin.add_typer(assignments, name="assignments")
+    _register_managers(admin)
     cli.add_typer(admin, name="admin")
 
     @codes.command("create")
@@ -166,3 +167,80 @@ def register(cli: typer.Typer) -> None:
 
         r = ops.import_assignments_csv(_ctx(data_dir, database_url), file)
         typer.echo(t("sync.cli.assignments.imported", created=r.created))
+
+
+def _read_password(password_stdin: bool) -> str:
+    """The new password from a hidden prompt (asked twice) or one line of stdin; never an
+    option value (it would show in the shell history and the process list)."""
+    import sys
+
+    from app.errors import UserError
+
+    if password_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise UserError("accounts.password_stdin_empty")
+        return line
+    first = typer.prompt(t("accounts.cli.prompt"), hide_input=True)
+    again = typer.prompt(t("accounts.cli.prompt_again"), hide_input=True)
+    if first != again:
+        raise UserError("accounts.password_mismatch")
+    return str(first)
+
+
+def _register_managers(admin: typer.Typer) -> None:
+    """`hallcheck admin managers add|list|disable|password`: console accounts."""
+    managers = typer.Typer(help="console accounts (reviewer, manager, viewer)",
+                           no_args_is_help=True)
+    admin.add_typer(managers, name="managers")
+    stdin_opt = typer.Option(False, "--password-stdin",
+                             help="read the password from one line of standard input")
+
+    @managers.command("add")
+    def manager_add(
+        username: str = typer.Argument(..., help="login name, e.g. li.wei"),
+        name: str = typer.Option(..., "--name", help="display name"),
+        role: str = typer.Option("reviewer", "--role", help="reviewer, manager or viewer"),
+        unit: str = typer.Option(None, "--unit",
+                                 help="limit the account to this business unit (营业部)"),
+        password_stdin: bool = stdin_opt,
+        data_dir: Path = DataDir, database_url: str = DbUrl,
+    ) -> None:
+        from app.central import accounts
+
+        password = _read_password(password_stdin)
+        info = accounts.add_manager(_ctx(data_dir, database_url), username, name,
+                                    role, password, business_unit=unit)  # type: ignore[arg-type]
+        typer.echo(t("accounts.cli.added", username=info.username,
+                     role=t(f"accounts.role.{info.role}")))
+
+    @managers.command("list")
+    def manager_list(data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.central import accounts
+
+        rows = accounts.list_managers(_ctx(data_dir, database_url))
+        _table([t("accounts.cli.col.username"), t("accounts.cli.col.name"),
+                t("accounts.cli.col.role"), t("accounts.cli.col.unit"),
+                t("accounts.cli.col.state")],
+               [[m.username, m.display_name, t(f"accounts.role.{m.role}"),
+                 m.business_unit or t("accounts.cli.all_units"),
+                 t("accounts.cli.active" if m.active else "accounts.cli.inactive")]
+                for m in rows])
+
+    @managers.command("disable")
+    def manager_disable(username: str = typer.Argument(...),
+                        data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.central import accounts
+
+        accounts.disable_manager(_ctx(data_dir, database_url), username)
+        typer.echo(t("accounts.cli.disabled", username=username))
+
+    @managers.command("password")
+    def manager_password(username: str = typer.Argument(...),
+                         password_stdin: bool = stdin_opt,
+                         data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.central import accounts
+
+        password = _read_password(password_stdin)
+        accounts.set_password(_ctx(data_dir, database_url), username, password)
+        typer.echo(t("accounts.cli.password_set", username=username))
