@@ -25,13 +25,13 @@ from app.central.models import (
 from app.central.service import as_utc
 from app.checklists import Kind
 from app.errors import UserError
+from app.i18n import t
+from app.programme.outlets import CsvProblem, decode_csv, read_outlets_csv
 from app.sync.protocol import DeviceOut
 
 ROLES = ("mystery_shopper", "area_manager", "outlet_agent")
 TOKEN_ROLES = ("device", "manager")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
-_TIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-OUTLET_COLUMNS = ("code", "name", "tier", "region", "business_unit", "address", "active")
 ASSIGNMENT_COLUMNS = ("inspector", "outlet", "kind", "due_from", "due_by", "note")
 
 
@@ -149,6 +149,21 @@ class ImportResult:
     problems: list[str] = field(default_factory=list)
 
 
+class CsvRefused(UserError):
+    """A CSV with problems, none of it stored: each problem with its file and line, in the
+    reader's language (the problems are rendered when the message is, not when raised)."""
+
+    def __init__(self, file: str, problems: list[CsvProblem], shown: int = 50) -> None:
+        super().__init__("sync.admin.csv_problems", count=len(problems))
+        self.file = file
+        self.problems = problems
+        self.shown = shown
+
+    def message(self, lang: str | None = None) -> str:
+        lines = [p.message(lang, file=self.file) for p in self.problems[: self.shown]]
+        return t(self.key, lang, count=len(self.problems), problems="\n".join(lines))
+
+
 def _read_csv(path: Path, required: tuple[str, ...], known: tuple[str, ...]
               ) -> list[tuple[int, dict[str, str]]]:
     try:
@@ -156,10 +171,9 @@ def _read_csv(path: Path, required: tuple[str, ...], known: tuple[str, ...]
     except OSError as exc:
         raise UserError("sync.admin.csv_unreadable", file=str(path), reason=exc.strerror
                         or str(exc)) from None
-    try:
-        text = raw.decode("utf-8-sig")  # Excel writes a BOM
-    except UnicodeDecodeError:
-        raise UserError("sync.admin.csv_encoding", file=str(path)) from None
+    text = decode_csv(raw)  # UTF-8 (Excel's BOM or not) or GB18030, as outlets are read
+    if text is None:
+        raise UserError("sync.admin.csv_encoding", file=str(path))
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
@@ -175,49 +189,31 @@ def _read_csv(path: Path, required: tuple[str, ...], known: tuple[str, ...]
     return rows
 
 
-def _yes(value: str) -> bool | None:
-    v = value.strip().lower()
-    if v in ("", "1", "true", "yes", "y", "是", "active"):
-        return True
-    if v in ("0", "false", "no", "n", "否", "inactive"):
-        return False
-    return None
-
-
 def import_outlets_csv(ctx: ServerContext, path: Path) -> ImportResult:
-    """Create or update outlets from a CSV (columns: code, name, tier, and optionally region,
-    business_unit, address, active). All rows or none: a file with a problem changes
-    nothing and every problem is reported with its line."""
-    rows = _read_csv(path, ("code", "name", "tier"), OUTLET_COLUMNS)
-    tiers = set(ctx.checklists.bundle().tiers)
+    """Create or update outlets from a CSV, read by the one outlet-CSV reader the device
+    shares (app.programme.outlets: code, name, tier, and optionally region, business_unit,
+    address, active, cooperation_start, competitor, phase, traffic; UTF-8 or GB18030). All
+    rows or none: a file with a problem changes nothing and every problem is reported with
+    its line, in the reader's language. The server keeps the columns its outlet list has."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError("sync.admin.csv_unreadable", file=str(path), reason=exc.strerror
+                        or str(exc)) from None
+    tiers = list(ctx.checklists.bundle().tiers) or None  # None: no rulebook, any tier id
+    parsed = read_outlets_csv(raw, tiers=tiers, phases=None)
+    if not parsed.ok:
+        raise CsvRefused(str(path), parsed.problems)
     result = ImportResult()
-    parsed: dict[str, dict[str, object]] = {}
-    for line, r in rows:
-        where = f"{path}:{line}"
-        if not _CODE.match(r["code"]):
-            result.problems.append(f"{where}: code '{r['code']}'")
-        if not r["name"]:
-            result.problems.append(f"{where}: name")
-        if not _TIER.match(r["tier"]) or (tiers and r["tier"] not in tiers):
-            result.problems.append(f"{where}: tier '{r['tier']}'"
-                                   + (f" ({', '.join(sorted(tiers))})" if tiers else ""))
-        active = _yes(r.get("active", ""))
-        if active is None:
-            result.problems.append(f"{where}: active '{r.get('active')}'")
-        if r["code"] in parsed:
-            result.problems.append(f"{where}: code '{r['code']}' x2")
-        parsed[r["code"]] = {
-            "name": r["name"][:200], "tier": r["tier"], "region": r.get("region") or None,
-            "business_unit": r.get("business_unit") or None,
-            "address": (r.get("address") or None), "active": bool(active),
-        }
-    if result.problems:
-        raise UserError("sync.admin.csv_problems", count=len(result.problems),
-                        problems="\n".join(result.problems[:50]))
+    parsed_rows: dict[str, dict[str, object]] = {
+        r.code: {"name": r.name, "tier": r.tier, "region": r.region or None,
+                 "business_unit": r.business_unit or None, "address": r.address or None,
+                 "active": r.active}
+        for r in parsed.rows}
     with ctx.session() as s:
         existing = {o.code: o for o in s.exec(
-            select(Outlet).where(col(Outlet.code).in_(list(parsed)))).all()}
-        for code, values in parsed.items():
+            select(Outlet).where(col(Outlet.code).in_(list(parsed_rows)))).all()}
+        for code, values in parsed_rows.items():
             row = existing.get(code)
             if row is None:
                 s.add(Outlet(code=code, **values))  # type: ignore[arg-type]

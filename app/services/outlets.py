@@ -6,10 +6,7 @@ its line number; only a clean file is stored, in one transaction.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -20,6 +17,7 @@ from sqlalchemy import func, or_, select
 
 from app.checklists import Catalog
 from app.errors import UserError
+from app.programme.outlets import check_outlet, read_outlets_csv
 from app.services.types import ImportProblem, ImportReport
 from app.store import Outlet, Store
 
@@ -27,11 +25,6 @@ log = logging.getLogger(__name__)
 
 CSV_COLUMNS = ("code", "name", "tier", "business_unit", "region", "address",
                "cooperation_start", "competitor", "phase", "traffic")
-REQUIRED_COLUMNS = ("code", "name", "tier")
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
-TRAFFIC = ("busy", "quiet")
-_TRUE = {"1", "true", "yes", "y", "是", "t"}
-_FALSE = {"", "0", "false", "no", "n", "否", "f"}
 
 
 @dataclass(frozen=True)
@@ -131,63 +124,26 @@ class Outlets:
     def import_csv(self, path: str | Path) -> ImportReport:
         """Import outlets from a CSV file (UTF-8, UTF-8 with BOM, or GB18030 from Excel).
 
-        Columns: code, name, tier (required), business_unit, region, address,
-        cooperation_start (YYYY-MM-DD), competitor (yes/no, 是/否, 1/0), phase, traffic
-        (busy/quiet). Rows are checked first; with any problem nothing is stored.
+        The file is read by the one outlet-CSV reader both ends share
+        (app.programme.outlets; its columns and rules are documented there). Rows are
+        checked first; with any problem nothing is stored. The device keeps every column
+        but `active`, which only the central endpoint's list uses.
         """
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
             raise UserError("services.import.unreadable", path=str(path)) from exc
-        text = _decode(raw)
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        errors: list[ImportProblem] = []
-        header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-        if not header:
-            return ImportReport(errors=[ImportProblem(1, None, "services.import.empty")])
-        reader.fieldnames = header
-        for col in REQUIRED_COLUMNS:
-            if col not in header:
-                errors.append(ImportProblem(1, col, "services.import.missing_column",
-                                            {"column": col}))
-        for col in header:
-            if col not in CSV_COLUMNS:
-                errors.append(ImportProblem(1, col, "services.import.unknown_column",
-                                            {"column": col,
-                                             "columns": ", ".join(CSV_COLUMNS)}))
-        if errors:
-            return ImportReport(errors=errors)
-
-        rows: list[tuple[int, dict[str, Any]]] = []
-        seen: dict[str, int] = {}
-        for row in reader:
-            line = reader.line_num
-            if all(not (v or "").strip() for k, v in row.items() if k is not None):
-                continue  # blank line (Excel leaves a few at the end)
-            if None in row:  # more cells than header columns
-                errors.append(ImportProblem(line, None, "services.import.extra_cells"))
-                continue
-            check = _RowCheck()
-            clean = self._validate(row, check)
-            code = (row.get("code") or "").strip()
-            if code and code in seen:
-                check.add("code", "services.import.duplicate_code", code=code,
-                          first_line=seen[code])
-            elif code:
-                seen[code] = line
-            for column, key, params in check.problems:
-                errors.append(ImportProblem(line, column, key, params))
-            if clean is not None and not check.problems:
-                rows.append((line, clean))
-        if errors:
-            log.info("outlet import refused: %d problem(s)", len(errors))
-            return ImportReport(errors=errors)
-        if not rows:
-            return ImportReport(errors=[ImportProblem(1, None, "services.import.empty")])
-
+        catalog = self._catalog()
+        parsed = read_outlets_csv(raw, tiers=list(catalog.tiers),
+                                  phases=list(catalog.source.phases))
+        if not parsed.ok:
+            log.info("outlet import refused: %d problem(s)", len(parsed.problems))
+            return ImportReport(errors=[ImportProblem(p.line, p.column, p.key, dict(p.params))
+                                        for p in parsed.problems])
         report = ImportReport()
         with self._store.writing() as s:
-            for _line, clean in rows:
+            for row in parsed.rows:
+                clean = {k: getattr(row, k) for k in CSV_COLUMNS}
                 before = s.get(Outlet, clean["code"])
                 if before is None:
                     report.created.append(clean["code"])
@@ -220,70 +176,15 @@ class Outlets:
         return outlet
 
     def _validate(self, row: dict[str, Any], check: _RowCheck) -> dict[str, Any] | None:
-        """Check one outlet's fields (CSV text or typed values); the clean fields or None."""
+        """Check one outlet's fields (CSV text or typed values); the clean fields or None.
+
+        The rule is the shared outlet-CSV rule (app.programme.outlets.check_outlet), so a
+        form and a file are judged alike."""
         catalog = self._catalog()
-
-        def text(name: str) -> str:
-            value = row.get(name)
-            return "" if value is None else str(value).strip()
-
-        code, name, tier = text("code"), text("name"), text("tier")
-        if not code:
-            check.add("code", "services.outlet.code_missing")
-        elif not CODE_PATTERN.fullmatch(code):
-            check.add("code", "services.outlet.code_invalid", code=code)
-        if not name:
-            check.add("name", "services.outlet.name_missing")
-        if not tier:
-            check.add("tier", "services.outlet.tier_missing",
-                      tiers=", ".join(catalog.tiers))
-        elif tier not in catalog.tiers:
-            check.add("tier", "services.outlet.tier_unknown", tier=tier,
-                      tiers=", ".join(catalog.tiers))
-
-        start: date | None
-        raw_start = row.get("cooperation_start")
-        if isinstance(raw_start, date) or raw_start is None:
-            start = raw_start
-        else:
-            start = None
-            value = str(raw_start).strip()
-            if value:
-                try:
-                    start = date.fromisoformat(value.replace("/", "-"))
-                except ValueError:
-                    check.add("cooperation_start", "services.outlet.date_invalid", value=value)
-
-        raw_comp = row.get("competitor")
-        competitor = False
-        if isinstance(raw_comp, bool):
-            competitor = raw_comp
-        elif raw_comp is not None:
-            value = str(raw_comp).strip().lower()
-            if value in _TRUE:
-                competitor = True
-            elif value not in _FALSE:
-                check.add("competitor", "services.outlet.competitor_invalid", value=value)
-
-        phase = text("phase") or None
-        if phase is not None and phase not in catalog.source.phases:
-            check.add("phase", "services.outlet.phase_unknown", phase=phase,
-                      phases=", ".join(catalog.source.phases) or "-")
-        traffic = text("traffic").lower() or None
-        if traffic is not None and traffic not in TRAFFIC:
-            check.add("traffic", "services.outlet.traffic_invalid", value=traffic)
-        if check.problems:
+        clean, problems = check_outlet(row, tiers=list(catalog.tiers),
+                                       phases=list(catalog.source.phases))
+        for p in problems:
+            check.add(p.column, p.key, **p.params)
+        if clean is None:
             return None
-        return {
-            "code": code, "name": name, "tier": tier,
-            "business_unit": text("business_unit"), "region": text("region"),
-            "address": text("address"), "cooperation_start": start,
-            "competitor": competitor, "phase": phase, "traffic": traffic,
-        }
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030", errors="replace")
+        return {k: getattr(clean, k) for k in CSV_COLUMNS}
