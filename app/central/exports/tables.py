@@ -1,0 +1,198 @@
+"""Results as tables: CSV (one row per result) and XLSX (a sheet of results, a sheet of
+answers), for the rows of a review queue filter.
+
+Rows are fetched page by page through `review.queue` (what the viewer may see, oldest
+first), and each builder writes as it goes (XlsxWriter's constant-memory mode flushes every
+row), reporting `progress(done, total)` so the console can show a bar.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.central.exports.labels import Labels, local, text_of
+
+Progress = Callable[[int, int], None]
+PAGE = 200
+
+
+def _none(_done: int, _total: int) -> None:
+    return None
+
+
+def get(obj: Any, name: str, default: Any = None) -> Any:
+    """A field of a service result, whether it is a dataclass or a mapping."""
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def collect_rows(ctx: Any, viewer: Any, flt: Any, progress: Progress = _none,
+                 page_size: int = PAGE) -> list[Any]:
+    """Every queue row of `flt` the viewer may see (oldest first), page by page."""
+    from app.central import review
+
+    rows: list[Any] = []
+    offset: int | None = 0
+    total = 0
+    while offset is not None:
+        page = review.queue(ctx, viewer, flt, offset=offset, limit=page_size)
+        total = page.total
+        rows.extend(page.rows)
+        progress(len(rows), total)
+        offset = page.next_offset
+    return rows
+
+
+# --- the results table -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # message key of the header
+    value: Callable[[Any, Labels], Any]
+    kind: str = "text"  # text | number | datetime | int
+    width: float = 14
+
+
+RESULT_COLUMNS: tuple[Column, ...] = (
+    Column("console.export.col.uuid", lambda r, lb: r.uuid, width=38),
+    Column("console.export.col.outlet_code", lambda r, lb: r.outlet_code),
+    Column("console.export.col.outlet_name", lambda r, lb: r.outlet_name, width=24),
+    Column("console.export.col.unit", lambda r, lb: r.business_unit or ""),
+    Column("console.export.col.tier", lambda r, lb: lb.tier(r.tier), width=18),
+    Column("console.export.col.kind", lambda r, lb: lb.kind(r.kind), width=10),
+    Column("console.export.col.inspector_id", lambda r, lb: r.inspector_id),
+    Column("console.export.col.inspector_name", lambda r, lb: r.inspector_name or ""),
+    Column("console.export.col.finalized", lambda r, lb: r.finalized_at, "datetime", 17),
+    Column("console.export.col.received", lambda r, lb: r.received_at, "datetime", 17),
+    Column("console.export.col.score", lambda r, lb: r.score_total, "number", 12),
+    Column("console.export.col.device_score", lambda r, lb: r.device_score_total, "number", 14),
+    Column("console.export.col.voided", lambda r, lb: lb.yes_no(bool(r.voided)), width=9),
+    Column("console.export.col.vetoes", lambda r, lb: r.veto_count, "int", 11),
+    Column("console.export.col.flags", lambda r, lb: lb.flags(r.flags or []), width=24),
+    Column("console.export.col.state", lambda r, lb: lb.state(r.review_state), width=10),
+    Column("console.export.col.photos", lambda r, lb: r.photo_count, "int", 8),
+)
+
+
+def _plain(value: Any, kind: str, labels: Labels) -> str:
+    """A cell as CSV text (times in the programme's local time, scores as read)."""
+    if value is None:
+        return ""
+    if kind == "datetime":
+        return labels.when(value)
+    if kind == "number":
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def write_csv(rows: Sequence[Any], path: Path, labels: Labels,
+              progress: Progress = _none) -> Path:
+    """One line per result; UTF-8 with a BOM so a spreadsheet opens the Chinese right."""
+    total = len(rows)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow([labels.t(c.key) for c in RESULT_COLUMNS])
+        for n, row in enumerate(rows, start=1):
+            w.writerow([_plain(c.value(row, labels), c.kind, labels) for c in RESULT_COLUMNS])
+            if n % 100 == 0 or n == total:
+                progress(n, total)
+    return path
+
+
+# --- the answers table (needs each result's full view) --------------------------------------
+
+
+ANSWER_HEADERS = ("console.export.col.uuid", "console.export.col.outlet_code",
+                  "console.export.col.outlet_name", "console.export.col.kind",
+                  "console.export.col.section", "console.export.col.section_score",
+                  "console.export.col.item", "console.export.col.answer",
+                  "console.export.col.note", "console.export.col.failed",
+                  "console.export.col.veto")
+
+
+def answer_rows(view: Any, labels: Labels) -> Iterator[list[Any]]:
+    """One line per answered item of one result view, section by section."""
+    outlet = get(view, "outlet")
+    code = get(outlet, "code", "")
+    name = get(outlet, "name", "")
+    kind = labels.kind(get(view, "kind"))
+    uuid = str(get(view, "uuid", ""))
+    for section in get(view, "sections", []) or []:
+        sec_label = text_of(get(section, "label"), labels.lang)
+        sec_score = get(section, "score")
+        for item in get(section, "items", []) or []:
+            yield [uuid, code, name, kind, sec_label, sec_score,
+                   text_of(get(item, "label"), labels.lang),
+                   text_of(get(item, "value_text"), labels.lang),
+                   get(item, "note") or "",
+                   labels.yes_no(bool(get(item, "failed"))),
+                   labels.yes_no(bool(get(item, "veto")))]
+
+
+def write_xlsx(rows: Sequence[Any], path: Path, labels: Labels,
+               views: Callable[[Any], Any] | None = None,
+               progress: Progress = _none) -> Path:
+    """Sheet 1: one row per result; sheet 2: one row per answer (when `views` gives each
+    row's result view). Frozen header, filters, number and date formats."""
+    import xlsxwriter
+
+    total = len(rows)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True,
+                                         "default_date_format": "yyyy-mm-dd hh:mm",
+                                         "remove_timezone": True})
+    try:
+        head = wb.add_format({"bold": True, "bg_color": "#E0F2F1", "border": 1,
+                              "text_wrap": True, "valign": "vcenter"})
+        formats = {"number": wb.add_format({"num_format": "0.0"}),
+                   "int": wb.add_format({"num_format": "0"}),
+                   "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+                   "text": None}
+        results = wb.add_worksheet(labels.t("console.export.sheet.results"))
+        answers = wb.add_worksheet(labels.t("console.export.sheet.answers")) if views else None
+        for col, c in enumerate(RESULT_COLUMNS):
+            results.set_column(col, col, c.width)
+            results.write_string(0, col, labels.t(c.key), head)
+        results.freeze_panes(1, 0)
+        if answers is not None:
+            widths = (38, 14, 24, 10, 18, 10, 40, 16, 30, 8, 10)
+            for col, key in enumerate(ANSWER_HEADERS):
+                answers.set_column(col, col, widths[col])
+                answers.write_string(0, col, labels.t(key), head)
+            answers.freeze_panes(1, 0)
+        answer_row = 1
+        for n, row in enumerate(rows, start=1):
+            for col, c in enumerate(RESULT_COLUMNS):
+                _cell(results, n, col, c.value(row, labels), c.kind, formats)
+            if answers is not None and views is not None:
+                for values in answer_rows(views(row), labels):
+                    for col, value in enumerate(values):
+                        kind = "number" if col == 5 else "text"
+                        _cell(answers, answer_row, col, value, kind, formats)
+                    answer_row += 1
+            progress(n, total)
+        results.autofilter(0, 0, max(total, 1), len(RESULT_COLUMNS) - 1)
+        if answers is not None:
+            answers.autofilter(0, 0, max(answer_row - 1, 1), len(ANSWER_HEADERS) - 1)
+    finally:
+        wb.close()
+    return path
+
+
+def _cell(ws: Any, row: int, col: int, value: Any, kind: str, formats: dict[str, Any]) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None)
+    elif kind == "datetime":
+        ws.write_datetime(row, col, local(value).replace(tzinfo=None),  # type: ignore[union-attr]
+                          formats["datetime"])
+    elif kind in ("number", "int") and isinstance(value, (int, float)):
+        ws.write_number(row, col, value, formats[kind])
+    else:
+        ws.write_string(row, col, str(value))

@@ -1,0 +1,18 @@
+"""Fixtures for the console's tests: a real office (server process, synced device)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from .office import Office
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    o = Office(tmp_path_factory.mktemp("office")).start()
+    try:
+        yield o
+    finally:
+        o.close()
