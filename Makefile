@@ -1,22 +1,33 @@
 # Two commands do everything on a fresh Debian machine with Python 3.11:
 #   make run    set up .venv and start the app (web UI on 127.0.0.1, local SQLite)
 #   make test   set up .venv plus test tools and browser/database packages, run every test
+# Both install the exact, hash-checked versions in requirements/ (run.txt: the app and the
+# central endpoint; dev.txt: that plus the test tools). After changing a dependency in
+# pyproject.toml, `make lock` renews them (`make lock UPGRADE=--upgrade` moves every pin to
+# the newest version pyproject.toml allows); tests/contracts/test_lock.py says when it is due.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install -q --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8550
+UV_VERSION := 0.13.8
+UPGRADE ?=
+LOCK := $(VENV)/bin/uv pip compile -q pyproject.toml --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock" $(UPGRADE)
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint lock bench clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements/run.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
+	$(PIP) --require-hashes -r requirements/run.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install -q -e ".[dev]"
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(PIP) --require-hashes -r requirements/dev.txt
+	$(PY) -m pip check
 	touch $@
 
 run: $(VENV)/.installed
@@ -24,17 +35,24 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	bash scripts/system-deps.sh
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports --no-cache --no-logo  # the import contracts in pyproject.toml
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q -n 2 -m "not e2e"
 	$(PY) -m pytest -q -m e2e  # real Chromium; its own run (Playwright keeps an event loop)
 
+# The static checks: style, the import contracts ([tool.importlinter]) and the types
+# ([tool.mypy]) in pyproject.toml.
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache --no-logo
+	$(VENV)/bin/mypy
+
+lock:
+	[ -x $(VENV)/bin/uv ] || { $(PYTHON) -m venv $(VENV) && $(PIP) "uv==$(UV_VERSION)"; }
+	$(LOCK) --extra dev -o requirements/dev.txt
+	$(LOCK) --extra server -c requirements/dev.txt -o requirements/run.txt
 
 bench: $(VENV)/.installed-dev
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis .mypy_cache
