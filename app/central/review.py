@@ -312,12 +312,12 @@ def _move(s: Session, actor: ManagerInfo | None, row: Inspection, to: ReviewStat
           action: str, reason: str | None, review_reason: str | None,
           from_states: tuple[str, ...], now: datetime) -> None:
     """The transition as one guarded UPDATE plus its audit line (not committed)."""
-    if row.review_state not in from_states:
-        raise WrongState(f"review.wrong_state.{row.review_state}", action=t(
-            f"review.action.{action}"))
+    before = row.review_state
+    if before not in from_states:
+        raise WrongState(f"review.wrong_state.{before}", action=t(f"review.action.{action}"))
     done = s.execute(update(Inspection)
                      .where(col(Inspection.seq) == row.seq,
-                            col(Inspection.review_state) == row.review_state)
+                            col(Inspection.review_state) == before)
                      .values(review_state=to, reviewed_at=now,
                              reviewed_by=actor.username if actor else "system",
                              review_reason=review_reason))
@@ -326,7 +326,7 @@ def _move(s: Session, actor: ManagerInfo | None, row: Inspection, to: ReviewStat
         raise WrongState("review.changed_meanwhile")
     audit.record(s, inspection_uuid=row.uuid, actor_kind="manager" if actor else "system",
                  actor_id=actor.username if actor else "system", action=action,
-                 from_state=row.review_state, to_state=to, reason=reason)
+                 from_state=before, to_state=to, reason=reason)
 
 
 # --- transitions -----------------------------------------------------------------------------
