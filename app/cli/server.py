@@ -1,4 +1,5 @@
-"""`hallcheck server`: run the central endpoint (FastAPI on uvicorn)."""
+"""`hallcheck server`: run the central endpoint (FastAPI on uvicorn) with the manager
+console at /console/ on the same port (composed in app.console.mount)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def register(cli: typer.Typer) -> None:
                                           help="serve HTTPS with this certificate (PEM)"),
         ssl_keyfile: Path = typer.Option(None, "--ssl-keyfile", help="its private key (PEM)"),
     ) -> None:
-        from app.central import ServerSettings, serve
+        from app.central import ServerSettings
+        from app.console.mount import CONSOLE_PATH, serve  # the endpoint with its console
 
         settings = ServerSettings.from_env(data_dir, database_url, checklists_path=checklists)
         typer.echo(t("sync.cli.server.starting", host=host, port=port,
@@ -37,6 +39,9 @@ def register(cli: typer.Typer) -> None:
                      data_dir=str(settings.data_dir),
                      database="PostgreSQL" if settings.url.startswith("postgresql")
                      else "SQLite"), err=True)
+        scheme = "https" if ssl_certfile else "http"
+        typer.echo(t("console.cli.url", url=f"{scheme}://{host}:{port}{CONSOLE_PATH}/"),
+                   err=True)
         serve(settings, host=host, port=port, log_level=log_level,
               ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
               ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None)

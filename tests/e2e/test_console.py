@@ -1,0 +1,221 @@
+"""The manager console in a real browser (Chromium, desktop 1280x800, outside requests
+blocked), served by `python -m app server` at /console/ beside the JSON API.
+
+Results get there the honest way: a real device (store + services) finishes a mystery shop
+with a failed 一票否决 item, its note and photo, and syncs it with the real sync client.
+The reviewer then works in the browser: log in, open the result, see the veto and its
+photo (full size too), return it with a reason; the device amends and syncs; the reviewer
+approves the amendment; the queue is exported to Excel and read back with openpyxl.
+
+Each test is self-contained on the module's office (what another test does through the
+browser, it prepares through the services), so any one can run alone.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from console.office import PASSWORD, REVIEWER, SHOPPER, Office
+from playwright.sync_api import expect
+
+from .browser import TABLET, FletPage
+from .hallcheck import STEP_TIMEOUT, L
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP = TABLET  # 1280 x 800
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    o = Office(tmp_path_factory.mktemp("console-office")).start()
+    try:
+        yield o
+    finally:
+        o.close()
+
+
+def console_url(office: Office) -> str:
+    return f"{office.server.url}/console/"
+
+
+def log_in(ui: FletPage, username: str = REVIEWER, password: str = PASSWORD) -> None:
+    page = ui.page
+    expect(page.get_by_role("button", name=L("console.login.submit"))).to_be_visible(
+        timeout=STEP_TIMEOUT)
+    ui.type_into(L("console.login.username"), username)
+    ui.type_into(L("console.login.password"), password)
+    ui.tap(L("console.login.submit"))
+
+
+def see(ui: FletPage, text: str | re.Pattern[str], timeout: int = STEP_TIMEOUT) -> None:
+    pattern = text if isinstance(text, re.Pattern) else re.compile(re.escape(text))
+    loc = ui.page.get_by_text(pattern).or_(ui.page.get_by_label(pattern))
+    expect(loc.first).to_be_attached(timeout=timeout)
+
+
+def region(ui: FletPage, identifier: str) -> Any:
+    return ui.page.locator(f'[flt-semantics-identifier="{identifier}"]')
+
+
+def state_of(office: Office, uuid: str) -> str:
+    from app.central import review
+
+    return review.result_view(office.ctx, office.reviewer(), uuid).review_state
+
+
+def wait_state(office: Office, uuid: str, state: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while state_of(office, uuid) != state:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{uuid} is {state_of(office, uuid)}, not {state}")
+        time.sleep(0.05)
+
+
+def test_login_in_words_lockout_language_and_logout(office: Office, open_page) -> None:
+    from app.central import accounts
+
+    accounts.add_manager(office.ctx, "wang.view", "王查看", "viewer", "another pass 77")
+    ui = open_page(console_url(office), viewport=DESKTOP)
+    page = ui.page
+    # English on the login page, and back
+    ui.tap(L("console.lang.switch"))
+    expect(page.get_by_role("button", name=L("console.login.submit", "en"))).to_be_visible(
+        timeout=STEP_TIMEOUT)
+    ui.tap(L("console.lang.switch", "en"))
+    # wrong passwords are said in words; the fifth locks the account, saying for how long
+    for _ in range(4):
+        log_in(ui, "wang.view", "not the password")
+        see(ui, L("accounts.login_failed"))
+    log_in(ui, "wang.view", "not the password")
+    see(ui, re.compile(r"账号已锁定。请 \d+ 分钟后再试"))
+    ui.shot("login-locked")
+    # the reviewer logs in, sees the queue, logs out
+    log_in(ui)
+    expect(page.get_by_role("button", name=L("console.nav.queue"))).to_be_visible(
+        timeout=STEP_TIMEOUT)
+    see(ui, L("console.queue.title"))
+    ui.tap(L("console.logout"))
+    see(ui, L("console.login.logged_out"))
+    expect(page.get_by_role("button", name=L("console.login.submit"))).to_be_visible(
+        timeout=STEP_TIMEOUT)
+
+
+def test_review_a_veto_with_its_photo_and_return_it(office: Office, open_page,
+                                                     artifacts: Path) -> None:
+    uuid = office.veto_visit()
+    assert office.sync().sent == 1
+    ui = open_page(console_url(office), viewport=DESKTOP)
+    page = ui.page
+    log_in(ui)
+    row = region(ui, f"row-{uuid}")
+    expect(row).to_be_visible(timeout=STEP_TIMEOUT)
+    ui.settle()
+    ui.stable_screenshot(artifacts / "queue.png")
+    row.click()
+    # the veto, explained, with its evidence
+    vetoes = region(ui, "result-vetoes")
+    expect(vetoes).to_be_visible(timeout=STEP_TIMEOUT)
+    expect(vetoes).to_contain_text("「服务规范」记 0 分：着装规范（未着工装）")
+    expect(vetoes).to_contain_text("营业员穿便服，未佩戴工牌")
+    header = region(ui, "result-header")
+    expect(header).to_contain_text("人民路旗舰厅（HALL-001）")
+    expect(header).to_contain_text("签到：")
+    expect(header).to_contain_text("在店时长：25 分钟")
+    thumb = vetoes.get_by_role("button", name=L("console.result.photo", item="着装规范"))
+    expect(thumb).to_be_visible(timeout=STEP_TIMEOUT)
+    ui.settle()
+    ui.stable_screenshot(artifacts / "result.png")
+    # full size on click: the browser fetches the photo from the signed route
+    with page.expect_response(lambda r: "/console/files/" in r.url and r.status == 200
+                              and r.headers.get("content-type") == "image/jpeg"
+                              and int(r.headers.get("content-length") or 0) > 5000,
+                              timeout=STEP_TIMEOUT):
+        thumb.click()
+    expect(region(ui, "photo-full")).to_be_attached(timeout=STEP_TIMEOUT)
+    ui.tap(L("console.result.close"))
+    expect(region(ui, "photo-full")).to_have_count(0, timeout=STEP_TIMEOUT)
+    # return it with a reason
+    ui.tap(L("console.action.return"))
+    box = page.get_by_role("textbox", name=L("console.action.return_reason"))
+    ui.type_in(box, "照片看不清工牌，请补充说明")
+    ui.tap(L("console.action.confirm"))
+    wait_state(office, uuid, "returned")
+    see(ui, L("console.queue.title"))
+    from app.central import review
+
+    view = review.result_view(office.ctx, office.reviewer(), uuid)
+    assert view.review_reason == "照片看不清工牌，请补充说明"
+    assert [a.action for a in view.audit][-1] == "returned"
+    assert view.audit[-1].actor_id == REVIEWER
+
+
+def test_the_device_amends_and_the_amendment_is_approved(office: Office, open_page,
+                                                          artifacts: Path) -> None:
+    from app.central import review
+
+    original = office.veto_visit()
+    assert office.sync().sent == 1
+    review.return_result(office.ctx, office.reviewer(), original, "请补充问候时间")
+    # the shopper's device learns of it at its next sync and answers with an amendment
+    office.sync()
+    amendment = office.ws.inspections.amend(
+        original, by=SHOPPER, reason="补充：问候时间应为 12 秒", changes={"greet_seconds": 12},
+        finalise=True)
+    report = office.sync()
+    assert report.sent == 1, report
+    ui = open_page(console_url(office), viewport=DESKTOP)
+    log_in(ui)
+    row = region(ui, f"row-{amendment}")
+    expect(row).to_be_visible(timeout=STEP_TIMEOUT)
+    row.click()
+    chain = region(ui, "result-chain")
+    expect(chain).to_contain_text("补充：问候时间应为 12 秒", timeout=STEP_TIMEOUT)
+    expect(region(ui, f"chain-{original}")).to_be_attached()
+    expect(region(ui, "result-sections")).to_contain_text("12 秒")
+    ui.tap(L("console.action.approve"))
+    ui.tap(L("console.action.confirm"))
+    wait_state(office, amendment, "approved")
+    assert state_of(office, original) == "returned"  # the original is kept as it was
+    see(ui, L("console.queue.title"))
+
+
+def test_export_the_queue_to_excel(office: Office, open_page, tmp_path: Path) -> None:
+    import openpyxl
+
+    from app.central import review
+
+    uuid = office.veto_visit(note="工牌没有佩戴")
+    assert office.sync().sent == 1
+    expected = review.queue(office.ctx, office.reviewer(), review.QueueFilter(state=None),
+                            limit=500)
+    ui = open_page(console_url(office), viewport=DESKTOP)
+    page = ui.page
+    log_in(ui)
+    expect(region(ui, f"row-{uuid}")).to_be_visible(timeout=STEP_TIMEOUT)
+    region(ui, "state-all").get_by_role("button").click()
+    see(ui, L("console.queue.count", total=expected.total))
+    with page.expect_download(timeout=STEP_TIMEOUT) as download:
+        ui.tap(L("console.export.xlsx"))
+    see(ui, re.compile("导出完成"))
+    assert download.value.suggested_filename.endswith(".xlsx")
+    target = tmp_path / "export.xlsx"
+    download.value.save_as(target)
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames == ["检查结果", "逐项明细"]
+    sheet = wb["检查结果"]
+    head = [c.value for c in sheet[1]]
+    rows = [dict(zip(head, [c.value for c in r], strict=True))
+            for r in sheet.iter_rows(min_row=2)]
+    assert [r["结果编号"] for r in rows] == [r.uuid for r in expected.rows]
+    mine = next(r for r in rows if r["结果编号"] == uuid)
+    assert mine["检查类型"] == "暗访" and mine["门店类别"] == "旗舰厅"
+    assert mine["审核状态"] == "待审核" and mine["得分（服务器）"] == 0
+    answers = [dict(zip([c.value for c in wb["逐项明细"][1]], [c.value for c in r], strict=True))
+               for r in wb["逐项明细"].iter_rows(min_row=2)]
+    assert any(a["结果编号"] == uuid and a["备注"] == "工牌没有佩戴" for a in answers)
