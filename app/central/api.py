@@ -19,6 +19,8 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 
 from app.central import admin, service
 from app.central.context import ServerContext
@@ -29,6 +31,7 @@ from app.i18n import t
 from app.sync.protocol import (
     API_PREFIX,
     API_VERSION,
+    INT32_MAX,
     LIMITS_HEADER,
     MEDIA_PHOTO,
     AssignmentList,
@@ -50,11 +53,16 @@ from app.sync.protocol import (
     MissingPhotosResponse,
     OutletList,
     PhotoAck,
+    RecentVisits,
 )
 
 log = logging.getLogger("hallcheck.server")
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+_ID_PATTERN = r"^[^\x00-\x1f/\\]+$"  # an outlet code or device id: no controls, no slashes
+# pydantic error types of the protocol's plain-JSON check -> their translated message
+_PLAIN_JSON_ERRORS = ("nul_character", "non_finite_number", "number_too_big", "json_too_deep",
+                      "json_too_big", "time_out_of_range")
 _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 406: "not_acceptable", 413: "too_large",
                  415: "unsupported_media_type", 422: "invalid_request", 429: "too_many_requests"}
@@ -67,10 +75,12 @@ def _lang(request: Request | None) -> str:
 
 
 def _error(status: int, code: str, message: str, request: Request | None = None,
-           **extra: Any) -> JSONResponse:
+           headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body = {"error": code, "message": message, **extra}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers)
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers or None)
 
 
 class BodyTooLarge(StarletteHTTPException):
@@ -177,6 +187,7 @@ def _known_query(request: Request) -> None:
 def create_app(settings: ServerSettings, context: ServerContext | None = None) -> FastAPI:
     """The endpoint as an ASGI app (migrates the database to head on creation)."""
     ctx = context or ServerContext(settings)
+    ctx.checklists.bundle()  # record what is issued before the first device can ask
     app = FastAPI(
         title="hallcheck central endpoint",
         version=f"{API_VERSION}.0",
@@ -215,11 +226,16 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
         return ctx.limits
 
     @app.post(f"{api}/enrol", response_model=EnrolResponse, tags=["devices"],
-              responses=errors)
-    def enrol(req: EnrolRequest) -> EnrolResponse:
+              responses={**errors, 429: {
+                  "model": ErrorBody, "headers": {"Retry-After": {
+                      "schema": {"type": "integer"}, "description": "seconds to wait"}},
+                  "description": "too many refused codes from this address: wait"}})
+    def enrol(req: EnrolRequest, request: Request) -> EnrolResponse:
         """Trade a one-time enrolment code (from `hallcheck admin enrol-code create`) for a
-        device token. The token is shown once; the server keeps only its SHA-256."""
-        return service.enrol(ctx, req)
+        device token. The token is shown once; the server keeps only its SHA-256. After a
+        few refused codes from one address, each further attempt must wait longer (429
+        with Retry-After)."""
+        return service.enrol(ctx, req, request.client.host if request.client else None)
 
     @app.get(f"{api}/me", response_model=Me, tags=["devices"], responses=errors)
     def me(device: DeviceDep) -> Me:
@@ -235,8 +251,9 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
              responses={**errors, 304: {"description": "unchanged since the If-None-Match"}})
     def checklists(device: DeviceDep,
                    if_none_match: Annotated[str | None, Header()] = None) -> Response:
-        """Every current checklist definition; ETag + If-None-Match make an unchanged set a
-        304 with no body."""
+        """Every current checklist definition, every phase of every kind x tier (the
+        default phase last within each kind x tier); ETag + If-None-Match make an unchanged
+        set a 304 with no body."""
         bundle = ctx.checklists.bundle()
         return _etagged(ChecklistBundle(etag=bundle.etag, checklists=bundle.checklists,
                                         tiers=bundle.tiers),
@@ -250,10 +267,13 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
         device: DeviceDep,
         kind: Annotated[str, Path(pattern=r"^[a-z_]{1,32}$")],
         tier: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")],
+        phase: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]{0,63}$",
+                                           description="default: the default phase")] = None,
         if_none_match: Annotated[str | None, Header()] = None,
     ) -> Response:
-        """The current definition for one kind and tier, with its content hash as ETag."""
-        found = ctx.checklists.bundle().find(kind, tier)
+        """The current definition for one kind, tier and phase, with its content hash as
+        ETag."""
+        found = ctx.checklists.bundle().find(kind, tier, phase)
         if found is None:
             raise not_found("sync.api.checklist_not_found", kind=kind, tier=tier)
         return _etagged(found, f'"{found["content_hash"]}"', if_none_match)
@@ -268,6 +288,13 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
     def assignments(device: DeviceDep) -> AssignmentList:
         """The open visits assigned to this device's inspector."""
         return service.list_assignments(ctx, device)
+
+    @app.get(f"{api}/visits/recent", response_model=RecentVisits, tags=["pull"],
+             responses=errors)
+    def visits_recent(device: DeviceDep) -> RecentVisits:
+        """This device's shopper's covert visits of the last three months, from every
+        device (outlet and when finalised), so the device blocks a repeat visit on site."""
+        return service.recent_visits(ctx, device)
 
     @app.post(f"{api}/photos/missing", response_model=MissingPhotosResponse, tags=["push"],
               responses=errors)
@@ -306,24 +333,33 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
                                           "ETag": f'"{sha256}"'})
 
     @app.put(f"{api}/inspections/{{uuid}}", response_model=InspectionAck, tags=["push"],
-             responses={**errors, 409: {"model": ConflictBody,
-                                        "description": "differs from what is stored; kept "
-                                        "for review, never overwritten"}})
+             responses={**errors,
+                        403: {"model": ErrorBody, "description": "this token may not file "
+                              "it (another inspector, a kind its role does not file, "
+                              "another outlet than its kiosk's, another's amendment)"},
+                        409: {"model": ConflictBody,
+                              "description": "differs from what is stored; kept for "
+                              "review, never overwritten"}})
     def put_inspection(uuid: UUID, upload: InspectionUpload,
                        device: DeviceDep) -> InspectionAck:
-        """Store an inspection keyed by its device-made UUID. Sending the same body again
-        is a no-op success; a different body for a stored finalized inspection (or for
-        another device's) is a 409 and is kept for review."""
+        """Store an inspection keyed by its device-made UUID, re-scored by the server
+        against the checklist definition it issued (the device's score is kept as a
+        claim). Refused with a reason and nothing stored (422) for a checklist never
+        issued, answers to unknown items or values an item cannot take, a finalized visit
+        missing required answers or veto evidence. Sending the same body again is a no-op
+        success; a different body for a stored finalized inspection (or for another
+        device's) is a 409 and is kept for review."""
         return service.put_inspection(ctx, device, uuid, upload)
 
     @app.get(f"{api}/inspections", response_model=InspectionPage, tags=["read"],
              responses={**errors, **forbidden_resp})
     def list_inspections(
         manager: ManagerDep,
-        after: Annotated[int, Query(ge=0, le=2**62, description="cursor: seq > after")] = 0,
+        after: Annotated[int, Query(ge=0, le=INT32_MAX,
+                                    description="cursor: seq > after")] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        outlet: Annotated[str | None, Query(max_length=64)] = None,
-        device: Annotated[str | None, Query(max_length=64)] = None,
+        outlet: Annotated[str | None, Query(max_length=64, pattern=_ID_PATTERN)] = None,
+        device: Annotated[str | None, Query(max_length=64, pattern=_ID_PATTERN)] = None,
         status: Annotated[str | None, Query(pattern="^(draft|finalized)$")] = None,
         complete: Annotated[bool | None, Query(description="finalized with every photo")] = None,
     ) -> InspectionPage:
@@ -341,7 +377,7 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
     @app.get(f"{api}/conflicts", response_model=ConflictList, tags=["read"],
              responses={**errors, **forbidden_resp})
     def conflicts(manager: ManagerDep,
-                  after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                  after: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> ConflictList:
         """Uploads refused with 409, kept for a person to review."""
         return ConflictList(conflicts=service.list_conflicts(ctx, after, limit))
@@ -366,8 +402,12 @@ def _etagged(payload: Any, etag: str, if_none_match: str | None) -> Response:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.code, t(exc.key, _lang(request), **exc.params),
-                      **exc.extra)
+        return _error(exc.status, exc.code, exc.message(_lang(request)),
+                      headers=exc.headers, **exc.extra)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, exc: ClientDisconnect) -> Response:
+        return _client_gone(request)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -377,6 +417,14 @@ def _install_error_handlers(app: FastAPI) -> None:
             return _error(400, "malformed_json", t("sync.api.malformed_json", lang))
         details = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
                     "type": str(e.get("type", ""))} for e in errs[:50]]
+        plain = next((e for e in errs if e.get("type") in _PLAIN_JSON_ERRORS), None)
+        if plain is not None:  # one clear sentence: a NUL, a NaN, too deep, out of range
+            ctx_ = plain.get("ctx") or {}
+            where = str(ctx_.get("where") or "/".join(str(p) for p in plain.get("loc", ())
+                                                      if p != "body"))
+            return _error(422, "invalid_request",
+                          t(f"sync.api.invalid.{plain['type']}", lang, where=where,
+                            limit=ctx_.get("limit", "")), details=details)
         where = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in details[:3])
         if len(details) > 3:
             where += f"; +{len(details) - 3}"
@@ -384,9 +432,14 @@ def _install_error_handlers(app: FastAPI) -> None:
                       details=details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         lang = _lang(request)
         code = _STATUS_CODES.get(exc.status_code, "error")
+        if isinstance(exc.__cause__, ClientDisconnect):  # the body never finished arriving
+            return _client_gone(request)
+        if exc.status_code == 405:
+            allow = ", ".join(_allowed_methods(request))
+            return _error(405, code, t("sync.api.http.405", lang), headers={"Allow": allow})
         if isinstance(exc, BodyTooLarge):
             return _error(413, code, _too_large_message(exc.limit, lang), limit=exc.limit)
         if exc.status_code == 400 and isinstance(exc.__cause__, BodyTooLarge):
@@ -396,10 +449,28 @@ def _install_error_handlers(app: FastAPI) -> None:
         message = t(key, lang)
         if message == key:
             message = str(exc.detail)
-        return _error(exc.status_code, code, message)
+        return _error(exc.status_code, code, message, headers=dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unexpected error on %s %s", request.method, request.url.path,
                   exc_info=exc)
         return _error(500, "internal", t("sync.api.internal", _lang(request)))
+
+
+def _client_gone(request: Request) -> Response:
+    """A client that went away mid-request (a phone losing its network): one info line, no
+    traceback, and an answer nobody will read."""
+    log.info("client went away during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (the 405's Allow header)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        for method in getattr(route, "methods", None) or ():
+            match, _ = route.matches({**request.scope, "method": method})
+            if match is Match.FULL:
+                methods.add(method)
+    return sorted(methods)

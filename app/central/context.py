@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+import json
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from app.central.checklists import ChecklistSource
 from app.central.db import make_engine, upgrade
+from app.central.models import IssuedChecklist, utcnow
 from app.central.photos import FileSystemPhotoStore, PhotoStore
 from app.central.settings import ServerSettings
+from app.checklists import ResolvedChecklist
+from app.checklists.schema import to_plain
 from app.sync.protocol import API_VERSION, MAX_HASHES_PER_QUERY, Limits
 
 
@@ -18,7 +24,9 @@ class ServerContext:
         self.engine = make_engine(settings.url)
         upgrade(self.engine)
         self.photos: PhotoStore = photos or FileSystemPhotoStore(settings.photos_dir)
-        self.checklists = ChecklistSource(settings.resolved_checklists_path())
+        self.checklists = ChecklistSource(settings.resolved_checklists_path(),
+                                          record=self._record_issued,
+                                          find=self._find_issued)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -33,6 +41,34 @@ class ServerContext:
             max_photo_bytes=s.max_request_bytes,
             max_hashes_per_query=MAX_HASHES_PER_QUERY,
         )
+
+    def _record_issued(self, definitions: list[ResolvedChecklist]) -> None:
+        """Keep every definition about to be issued (those already kept stay as they are:
+        a definition is named by its content, so it never changes)."""
+        by_hash = {c.content_hash: c for c in definitions}
+        for _ in range(3):  # another worker may record the same ones at the same moment
+            with self.session() as s:
+                have = set(s.exec(select(IssuedChecklist.content_hash).where(
+                    col(IssuedChecklist.content_hash).in_(list(by_hash)))).all())
+                now = utcnow()
+                for h, c in by_hash.items():
+                    if h not in have:
+                        s.add(IssuedChecklist(
+                            content_hash=h, checklist_id=c.id, kind=c.kind.value, tier=c.tier,
+                            phase=c.phase, version=c.version, first_issued_at=now,
+                            body=json.dumps(to_plain(c), ensure_ascii=False,
+                                            sort_keys=True, separators=(",", ":"))))
+                try:
+                    s.commit()
+                    return
+                except IntegrityError:
+                    s.rollback()
+        raise RuntimeError("could not record the issued checklists")
+
+    def _find_issued(self, content_hash: str) -> str | None:
+        with self.session() as s:
+            return s.exec(select(IssuedChecklist.body)
+                          .where(IssuedChecklist.content_hash == content_hash)).first()
 
     def close(self) -> None:
         self.engine.dispose()

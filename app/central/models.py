@@ -32,6 +32,8 @@ class Inspector(ServerModel, table=True):
     role: str = Field(default="mystery_shopper", max_length=32)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    # an outlet agent's own outlet: its kiosk files self-checks of this outlet only (0002)
+    outlet_code: str | None = Field(default=None, max_length=64)
 
 
 class Outlet(ServerModel, table=True):
@@ -70,6 +72,7 @@ class EnrolCode(ServerModel, table=True):
     used_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     used_by: str | None = Field(default=None, max_length=64)
     revoked_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    outlet_code: str | None = Field(default=None, max_length=64)  # a kiosk's outlet (0002)
 
 
 class Device(ServerModel, table=True):
@@ -83,12 +86,15 @@ class Device(ServerModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     last_seen_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    outlet_code: str | None = Field(default=None, max_length=64)  # a kiosk's outlet (0002)
 
 
 class Inspection(ServerModel, table=True):
     __tablename__ = "inspections"
     __table_args__ = (
         Index("ix_inspections_outlet", "outlet_code"),
+        # a shopper's covert visits by time: the rotation flag and /visits/recent (0002)
+        Index("ix_inspections_rotation", "inspector_id", "kind", "finalized_at"),
         # the review queue, oldest first within a state (migration 0003)
         Index("ix_inspections_queue", "review_state", "received_at", "seq"),
         Index("ix_inspections_amends_uuid", "amends_uuid"),
@@ -149,7 +155,8 @@ class Conflict(ServerModel, table=True):
     """An upload refused because it differs from what is stored: kept for a person to review."""
 
     __tablename__ = "conflicts"
-    __table_args__ = (UniqueConstraint("uuid", "device_id", "body_sha256"),)
+    __table_args__ = (UniqueConstraint("uuid", "device_id", "body_sha256"),
+                      Index("ix_conflicts_device", "device_id"))  # the per-device cap (0002)
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(max_length=36, index=True)
     device_id: str = Field(max_length=64)
@@ -173,6 +180,17 @@ class IssuedChecklist(ServerModel, table=True):
     version: int
     body: str = Field(sa_column=Column(Text, nullable=False))
     first_issued_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class EnrolAttempt(ServerModel, table=True):
+    """A refused enrolment, by client address: the delay before that address may try again
+    grows with its recent refusals. Kept in the database, so every worker sees the same."""
+
+    __tablename__ = "enrol_attempts"
+    __table_args__ = (Index("ix_enrol_attempts_client", "client", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
 class AuditEntry(ServerModel, table=True):

@@ -4,14 +4,17 @@ idempotently, keep conflicts for review, and answer the managers' read queries."
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from app.central import audit, ingest
 from app.central.auth import hash_code, hash_secret, new_device_id, new_token
 from app.central.context import ServerContext
 from app.central.errors import ApiError, not_found, unauthorized
@@ -19,6 +22,7 @@ from app.central.models import (
     Assignment,
     Conflict,
     Device,
+    EnrolAttempt,
     EnrolCode,
     Inspection,
     InspectionPhoto,
@@ -28,6 +32,9 @@ from app.central.models import (
     utcnow,
 )
 from app.central.photos import PhotoHashMismatch, PhotoTooLarge
+from app.central.settings import ServerSettings
+from app.i18n import t
+from app.programme import rotation
 from app.sync.protocol import (
     API_VERSION,
     AssignmentList,
@@ -42,6 +49,8 @@ from app.sync.protocol import (
     InspectionUpload,
     OutletOut,
     PhotoAck,
+    RecentVisit,
+    RecentVisits,
     canonical_json,
 )
 
@@ -58,18 +67,27 @@ def as_utc(dt: datetime | None) -> datetime | None:
 # --- enrolment and tokens ----------------------------------------------------------------
 
 
-def enrol(ctx: ServerContext, req: EnrolRequest) -> EnrolResponse:
-    """Trade a one-time enrolment code for a device token (shown once, stored hashed)."""
+def enrol(ctx: ServerContext, req: EnrolRequest, client: str | None = None) -> EnrolResponse:
+    """Trade a one-time enrolment code for a device token (shown once, stored hashed).
+
+    `client` (the caller's address) is throttled: after a few refused codes each further
+    attempt waits longer (429 with Retry-After), so codes cannot be guessed in bulk.
+    """
     now = utcnow()
+    client = (client or "unknown")[:64]
+    _throttle_enrolment(ctx, client, now)
     token = new_token()
     with ctx.session() as s:
         code = s.exec(select(EnrolCode).where(EnrolCode.code_hash == hash_code(req.code))).first()
         if (code is None or code.revoked_at is not None or code.used_at is not None
                 or as_utc(code.expires_at) < now):  # type: ignore[operator]
+            s.add(EnrolAttempt(client=client, at=now))
+            s.commit()
             raise ApiError(401, "invalid_enrol_code", "sync.api.invalid_enrol_code")
         device = Device(id=new_device_id(), name=req.device_name, platform=req.platform,
                         role=code.role, inspector_id=code.inspector_id,
-                        token_hash=hash_secret(token), created_at=now)
+                        outlet_code=code.outlet_code, token_hash=hash_secret(token),
+                        created_at=now)
         # Claim the code atomically: of two devices racing with one code, one wins.
         claimed = s.execute(
             update(EnrolCode)
@@ -80,6 +98,7 @@ def enrol(ctx: ServerContext, req: EnrolRequest) -> EnrolResponse:
             s.rollback()
             raise ApiError(401, "invalid_enrol_code", "sync.api.invalid_enrol_code")
         s.add(device)
+        s.execute(delete(EnrolAttempt).where(col(EnrolAttempt.client) == client))
         inspector = s.get(Inspector, code.inspector_id) if code.inspector_id else None
         s.commit()
     return EnrolResponse(
@@ -88,6 +107,38 @@ def enrol(ctx: ServerContext, req: EnrolRequest) -> EnrolResponse:
         inspector_name=inspector.name if inspector else None,
         inspector_role=inspector.role if inspector else None, api_version=API_VERSION,
     )
+
+
+def enrolment_delay(refusals: int, settings: ServerSettings) -> float:
+    """How long an address waits after its latest refused code, given its recent refusals:
+    nothing for the first few, then a delay that doubles with each refusal, capped."""
+    over = refusals - settings.enrol_free_attempts
+    if over < 0:
+        return 0.0
+    return min(settings.enrol_base_delay_s * 2.0 ** min(over, 40), settings.enrol_max_delay_s)
+
+
+def _throttle_enrolment(ctx: ServerContext, client: str, now: datetime) -> None:
+    since = now - timedelta(hours=ctx.settings.enrol_window_hours)
+    with ctx.session() as s:
+        count, last = s.exec(select(func.count(), func.max(EnrolAttempt.at))  # type: ignore[call-overload]
+                             .where(EnrolAttempt.client == client,
+                                    col(EnrolAttempt.at) >= since)).one()
+    if not count or last is None:
+        return
+    wait = enrolment_delay(count, ctx.settings)
+    ready = as_utc(last) + timedelta(seconds=wait)  # type: ignore[operator]
+    if now < ready:
+        seconds = max(1, math.ceil((ready - now).total_seconds()))
+        raise ApiError(429, "too_many_attempts", "sync.api.enrol_throttled",
+                       headers={"Retry-After": str(seconds)}, wait=_wait_text(seconds),
+                       extra={"retry_after": seconds})
+
+
+def _wait_text(seconds: int) -> Callable[[str], str]:
+    if seconds < 120:
+        return lambda lang: t("sync.api.wait_seconds", lang, n=seconds)
+    return lambda lang: t("sync.api.wait_minutes", lang, n=math.ceil(seconds / 60))
 
 
 def authenticate(ctx: ServerContext, token: str | None) -> Device:
@@ -199,12 +250,19 @@ class ConflictError(ApiError):
 
 
 def put_inspection(ctx: ServerContext, device: Device, uuid: UUID,
-                   upload: InspectionUpload) -> InspectionAck:
+                   upload: InspectionUpload, *, rescore: bool = True) -> InspectionAck:
     """Store an inspection keyed by its device-made UUID.
 
-    Same body again: a no-op success. A draft may be replaced (by its own device) until it is
-    finalized. A different body for a stored finalized inspection, or any body for another
-    device's inspection, is refused with 409 and kept in `conflicts` for a person to review.
+    Same body again: a no-op success. Otherwise the token must be allowed to file it (403,
+    see ingest.authorise) and it must be a result the server can stand behind: it is
+    re-scored against the definition the server issued and refused with a reason (422)
+    when it cannot be (see ingest.assess); nothing is stored then. A draft may be replaced
+    (by its own device) until it is finalized. A different body for a stored finalized
+    inspection, or any body for another device's inspection, is refused with 409 and kept
+    in `conflicts` for a person to review (up to a cap per device).
+
+    `rescore=False` takes the device's score at its word: only for the benchmark's
+    baseline, never from the API.
     """
     if upload.uuid != uuid:
         raise ApiError(422, "uuid_mismatch", "sync.api.uuid_mismatch")
@@ -214,20 +272,27 @@ def put_inspection(ctx: ServerContext, device: Device, uuid: UUID,
     body_hash = upload.body_sha256()
     for _ in range(3):  # an insert can lose a race with the same upload on another connection
         try:
-            return _put_inspection_once(ctx, device, upload, body, body_hash)
+            return _put_inspection_once(ctx, device, upload, body, body_hash, rescore)
         except IntegrityError:
             continue
     raise ApiError(503, "busy", "sync.api.busy")
 
 
 def _put_inspection_once(ctx: ServerContext, device: Device, upload: InspectionUpload,
-                         body: str, body_hash: str) -> InspectionAck:
+                         body: str, body_hash: str, rescore: bool) -> InspectionAck:
     uuid = str(upload.uuid)
     now = utcnow()
     with ctx.session() as s:
         row = s.exec(select(Inspection).where(Inspection.uuid == uuid)).first()
         if row is not None and row.body_sha256 == body_hash and row.device_id == device.id:
             return _ack(s, row, "unchanged")
+        ingest.authorise(s, device, upload)
+        if rescore:
+            checklist = ingest.definition_for(ctx.checklists, upload)
+            assessment, _ = ingest.assess(checklist, upload, received_at=now,
+                                          settings=ctx.settings)
+        else:
+            assessment = ingest.claimed(upload)
         if row is not None and row.device_id != device.id:
             conflict = ("other_device", None)
         elif row is not None and row.status == "finalized":
@@ -238,6 +303,11 @@ def _put_inspection_once(ctx: ServerContext, device: Device, upload: InspectionU
             s.rollback()
             cid = _keep_conflict(ctx, device, upload, body, body_hash, *conflict)
             raise ConflictError(upload.uuid, cid, conflict[0], conflict[1])
+        columns = assessment.columns()
+        if rescore and ingest.rotation_flag(s, upload):
+            columns["flags"] = json.dumps([*assessment.flags, ingest.FLAG_ROTATION])
+        first_result = upload.status == "finalized" and (row is None
+                                                          or row.status != "finalized")
         fields = {
             "device_id": device.id, "inspector_id": upload.inspector_id,
             "outlet_code": upload.outlet_code, "kind": upload.kind.value, "tier": upload.tier,
@@ -246,9 +316,8 @@ def _put_inspection_once(ctx: ServerContext, device: Device, upload: InspectionU
             "checklist_hash": upload.checklist_hash,
             "started_at": upload.started_at.astimezone(UTC),
             "finalized_at": upload.finalized_at.astimezone(UTC) if upload.finalized_at else None,
-            "score_total": upload.score.total if upload.score else None,
             "amends_uuid": str(upload.amends_uuid) if upload.amends_uuid else None,
-            "body_sha256": body_hash, "body": body, "updated_at": now,
+            "body_sha256": body_hash, "body": body, "updated_at": now, **columns,
         }
         if row is None:
             row = Inspection(uuid=uuid, received_at=now, **fields)
@@ -263,6 +332,9 @@ def _put_inspection_once(ctx: ServerContext, device: Device, upload: InspectionU
             stored = "updated"
         for sha in upload.photo_hashes():
             s.add(InspectionPhoto(inspection_seq=row.seq, sha256=sha))  # type: ignore[arg-type]
+        if first_result:  # the result enters review: its first audit line, same transaction
+            audit.record(s, inspection_uuid=uuid, actor_kind="device", actor_id=device.id,
+                         action="received", to_state="received")
         s.commit()
         return _ack(s, row, stored)
 
@@ -300,6 +372,12 @@ def _keep_conflict(ctx: ServerContext, device: Device, upload: InspectionUpload,
         found = existing(s)
         if found is not None:
             return found.id  # type: ignore[return-value]
+        kept = s.exec(select(func.count()).select_from(Conflict)
+                      .where(Conflict.device_id == device.id)).one()
+        if kept >= ctx.settings.max_conflicts_per_device:
+            raise ApiError(409, "conflict_limit", "sync.api.conflict_limit", count=kept,
+                           extra={"uuid": uuid, "conflict_id": None,
+                                  "stored_body_sha256": stored_hash})
         row = Conflict(uuid=uuid, device_id=device.id, reason=reason, body_sha256=body_hash,
                        stored_body_sha256=stored_hash, body=body)
         s.add(row)
@@ -332,11 +410,38 @@ def _summary(row: Inspection, total: int, missing: int) -> InspectionSummary:
         inspector_id=row.inspector_id, outlet_code=row.outlet_code, kind=row.kind,
         tier=row.tier, status=row.status, started_at=as_utc(row.started_at),  # type: ignore[arg-type]
         finalized_at=as_utc(row.finalized_at), received_at=as_utc(row.received_at),  # type: ignore[arg-type]
-        score_total=row.score_total,
+        phase=row.phase, score_total=row.score_total,
+        device_score_total=row.device_score_total, voided=bool(row.voided),
+        veto_count=row.veto_count or 0, flags=_flags(row.flags),
+        time_on_site_s=row.time_on_site_s,
         amends_uuid=UUID(row.amends_uuid) if row.amends_uuid else None,
         photo_count=total, photos_missing=missing,
         complete=row.status == "finalized" and missing == 0, body_sha256=row.body_sha256,
     )
+
+
+def _flags(raw: str | None) -> list[str]:
+    try:
+        flags = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(f) for f in flags] if isinstance(flags, list) else []
+
+
+def recent_visits(ctx: ServerContext, device: Device, now: datetime | None = None
+                  ) -> RecentVisits:
+    """The token's shopper's covert visits of the rotation window, newest first, from every
+    device (a manager's token, or a device without an inspector, has none)."""
+    since = (now or utcnow()) - rotation.WINDOW
+    if device.role == "manager" or not device.inspector_id:
+        return RecentVisits(inspector_id=None, since=since, visits=[])
+    stmt = (ingest.covert_visits_query(device.inspector_id, since)
+            .order_by(col(Inspection.finalized_at).desc()).limit(1000))
+    with ctx.session() as s:
+        rows = s.exec(stmt).all()
+    return RecentVisits(inspector_id=device.inspector_id, since=since,
+                        visits=[RecentVisit(outlet_code=r[0], finalized_at=as_utc(r[1]))  # type: ignore[arg-type]
+                                for r in rows])
 
 
 def list_inspections(ctx: ServerContext, *, after: int = 0, limit: int = 100,

@@ -36,6 +36,13 @@ def default_server_data_dir() -> Path:
     return Path(user_data_dir("hallcheck-server", appauthor=False))
 
 
+TRUST_SETTINGS: dict[str, type] = {
+    "short_visit_minutes": float, "late_upload_hours": float, "enrol_free_attempts": int,
+    "enrol_base_delay_s": float, "enrol_max_delay_s": float, "enrol_window_hours": float,
+    "max_conflicts_per_device": int,
+}
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     data_dir: Path
@@ -54,6 +61,15 @@ class ServerSettings:
     lockout_threshold: int = 5  # wrong passwords in a row before the account is locked
     lockout_minutes: float = 5.0  # the first lock; each further lock doubles it ...
     lockout_max_minutes: float = 240.0  # ... up to this
+    # trust (app/central/ingest.py): flags on a received result, the enrolment throttle,
+    # kept conflicts. Each may be set as $HALLCHECK_SERVER_<NAME IN CAPITALS>.
+    short_visit_minutes: float = 5.0  # time on site below this: flag `short_visit`
+    late_upload_hours: float = 48.0  # received this long after finalising: `late_upload`
+    enrol_free_attempts: int = 5  # refused enrolments per address before delays start
+    enrol_base_delay_s: float = 2.0  # the first delay; each further refusal doubles it
+    enrol_max_delay_s: float = 3600.0
+    enrol_window_hours: float = 24.0  # refusals older than this are forgotten
+    max_conflicts_per_device: int = 200  # kept 409 bodies per device; beyond: refused
 
     @property
     def url(self) -> str:
@@ -82,6 +98,10 @@ class ServerSettings:
             review["auto_approve_hours"] = _positive(AUTO_APPROVE_ENV, float)
         if os.environ.get(DISPUTE_DAYS_ENV) and "dispute_days" not in kw:
             review["dispute_days"] = _positive(DISPUTE_DAYS_ENV, int)
+        for name, kind in TRUST_SETTINGS.items():
+            env = f"HALLCHECK_SERVER_{name.upper()}"
+            if os.environ.get(env) and name not in kw:
+                review[name] = _positive(env, kind)
         return cls(
             data_dir=Path(data_dir) if data_dir else default_server_data_dir(),
             database_url=database_url or os.environ.get(DATABASE_URL_ENV) or None,

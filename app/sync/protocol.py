@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+import math
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -27,6 +29,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from app.checklists import Kind
 
@@ -41,6 +44,17 @@ DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024  # the largest request body of any 
 DEFAULT_MAX_JSON_BYTES = 2 * 1024 * 1024  # the largest JSON body (an inspection)
 MAX_HASHES_PER_QUERY = 1000  # POST /photos/missing
 
+# What both databases store: an INTEGER column is 32-bit on PostgreSQL, so every integer a
+# device sends that may reach a column is bounded to it (a bigger one is a 422, never a 500).
+INT32_MAX = 2**31 - 1
+# Free-form JSON (the device's score detail) nests at most this deep, and a whole body is
+# checked against it once: whatever is accepted is read back by every JSON parser in use
+# (pydantic's stops at 200 levels, Python's json at about 1000).
+MAX_JSON_DEPTH = 32
+MAX_FREE_FORM_NODES = 100_000  # values in the score detail
+# An answer's or a free-form integer stays exact in a double (what JSON readers use).
+MAX_SAFE_INT = 2**53
+
 Sha256 = Annotated[
     str, StringConstraints(pattern=r"^[0-9a-f]{64}$"),
     Field(description="lower-case hex SHA-256 of the photo's bytes"),
@@ -54,12 +68,87 @@ ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_leng
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Note = Annotated[str, StringConstraints(max_length=20_000)]
 Tier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Int32 = Annotated[int, Field(ge=0, le=INT32_MAX)]
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _sane_moment(value: datetime) -> datetime:
+    """A device's clock may be wrong, but not by centuries: a time outside 1970..2200 is a
+    422 (year 1 at +08:00 is not even a time in UTC, and no column needs to hold it)."""
+    if not EARLIEST <= value <= LATEST:
+        raise PydanticCustomError("time_out_of_range", "a time between 1970 and 2200")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_sane_moment)]
+SafeInt = Annotated[int, Field(ge=-MAX_SAFE_INT, le=MAX_SAFE_INT)]
 
 
 class Wire(BaseModel):
-    """Base of every protocol model: unknown keys are an error, not silently dropped."""
+    """Base of every protocol model: unknown keys are an error, not silently dropped, and
+    numbers are real numbers (Infinity and NaN are not JSON, and no database stores them
+    the same way)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def check_plain_json(data: Any, *, max_depth: int = MAX_JSON_DEPTH,
+                     max_nodes: int | None = None, where: str = "") -> None:
+    """Refuse what a database or a JSON reader cannot take back: a NUL character in any
+    string or key (PostgreSQL text cannot hold one), Infinity/NaN, an integer beyond a
+    double's exact range, nesting deeper than `max_depth`, more than `max_nodes` values.
+
+    Raises PydanticCustomError (a 422 naming the place) inside a validator. Iterative, so a
+    deep document cannot exhaust the stack while it is being checked.
+    """
+    stack: list[tuple[Any, int, str]] = [(data, 1, where)]
+    nodes = 0
+    while stack:
+        value, depth, path = stack.pop()
+        nodes += 1
+        if max_nodes is not None and nodes > max_nodes:
+            raise PydanticCustomError("json_too_big", "more than {limit} values at {where}",
+                                      {"limit": max_nodes, "where": where or "/"})
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise PydanticCustomError("nul_character", "a NUL character at {where}",
+                                          {"where": path or "/"})
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise PydanticCustomError("non_finite_number", "{value} at {where} is not a "
+                                          "number JSON allows",
+                                          {"value": str(value), "where": path or "/"})
+        elif isinstance(value, int):
+            if abs(value) > MAX_SAFE_INT:
+                raise PydanticCustomError("number_too_big", "the integer at {where} is "
+                                          "beyond ±2^53", {"where": path or "/"})
+        elif isinstance(value, dict | list | tuple):
+            if depth > max_depth:
+                raise PydanticCustomError("json_too_deep", "nested deeper than {limit} "
+                                          "levels at {where}",
+                                          {"limit": max_depth, "where": path or "/"})
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if isinstance(key, str) and "\x00" in key:
+                        raise PydanticCustomError("nul_character", "a NUL character at "
+                                                  "{where}", {"where": f"{path}/{key!r}"})
+                    stack.append((item, depth + 1, f"{path}/{key}"))
+            else:
+                stack.extend((item, depth + 1, f"{path}/{i}") for i, item in enumerate(value))
+
+
+class Body(Wire):
+    """A request body: checked once, as a whole, by `check_plain_json` before its fields
+    are (so a NUL in any string, a NaN or a too-deep nesting is one clear 422)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_json(cls, data: Any) -> Any:
+        check_plain_json(data)
+        return data
 
 
 # --- what a device uploads ---------------------------------------------------------------
@@ -69,38 +158,49 @@ class Location(Wire):
     lat: Annotated[float, Field(ge=-90, le=90)]
     lon: Annotated[float, Field(ge=-180, le=180)]
     accuracy_m: Annotated[float, Field(ge=0)] | None = None
-    at: AwareDatetime | None = None
+    at: Moment | None = None
 
 
 class ScoreSnapshot(Wire):
-    """The score as the device computed it at finalise (the server keeps it, never
-    recomputes): the headline numbers plus the device's full breakdown, verbatim."""
+    """The score as the device computed it at finalise: a claim, kept verbatim. The server
+    scores the answers itself against the definition it issued and uses its own score; a
+    claim outside 0..100 is no score at all and is refused."""
 
-    total: Annotated[float, Field(ge=0)] | None = None
+    total: Annotated[float, Field(ge=0, le=100)] | None = None
     complete: bool | None = None
     voided: bool = False
-    veto_count: Annotated[int, Field(ge=0)] = 0
+    veto_count: Int32 = 0
     detail: dict[str, Any] = Field(default={}, description="sections, items, vetoes as "
-                                   "scored on the device")
+                                   f"scored on the device (JSON nested at most "
+                                   f"{MAX_JSON_DEPTH} deep, at most {MAX_FREE_FORM_NODES} "
+                                   "values)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded_detail(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "detail" in data:
+            check_plain_json(data["detail"], max_nodes=MAX_FREE_FORM_NODES,
+                             where="score/detail")
+        return data
 
 
 class AnswerUpload(Wire):
     item_id: ItemId
-    value: bool | int | float | str | None = Field(
+    value: bool | SafeInt | float | Note | None = Field(
         default=None, description="yes_no: true/false/\"na\"; scale: int/\"na\"; number; "
         "choice: option id/\"na\"; text: str")
-    answered_at: AwareDatetime | None = None
+    answered_at: Moment | None = None
     note: Note | None = None
-    noted_at: AwareDatetime | None = None
+    noted_at: Moment | None = None
 
 
 class PhotoRef(Wire):
     sha256: Sha256
     item_id: ItemId | None = None
-    size: Annotated[int, Field(gt=0)]
+    size: Annotated[int, Field(gt=0, le=INT32_MAX)]
     width: Annotated[int, Field(ge=1, le=100_000)] | None = None
     height: Annotated[int, Field(ge=1, le=100_000)] | None = None
-    captured_at: AwareDatetime | None = None
+    captured_at: Moment | None = None
     source: Literal["camera", "gallery"] = "camera"
     content_type: Literal["image/jpeg", "image/png", "image/webp", "image/heic"] = "image/jpeg"
 
@@ -115,7 +215,7 @@ class VetoUpload(Wire):
     reason_en: Annotated[str, StringConstraints(max_length=500)] | None = None
     note: Note | None = None
     photos: Annotated[list[Sha256], Field(max_length=50)] = []
-    raised_at: AwareDatetime | None = None
+    raised_at: Moment | None = None
 
 
 class ActionUpload(Wire):
@@ -126,7 +226,7 @@ class ActionUpload(Wire):
     description: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
     owner: Name
     due_date: date
-    raised_at: AwareDatetime
+    raised_at: Moment
 
 
 class ActionUpdate(Wire):
@@ -136,18 +236,18 @@ class ActionUpdate(Wire):
     change: Literal["closed", "carried"]
     note: Note | None = None
     due_date: date | None = Field(default=None, description="the new due date when carried")
-    at: AwareDatetime | None = None
+    at: Moment | None = None
 
 
 class Amendment(Wire):
     """A finished result is never edited: a correction is a new record naming who, when, why."""
 
     by: Name
-    at: AwareDatetime
+    at: Moment
     reason: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 
 
-class InspectionUpload(Wire):
+class InspectionUpload(Body):
     """One inspection as the device made it; keyed by the UUID the device generated."""
 
     uuid: UUID
@@ -158,11 +258,12 @@ class InspectionUpload(Wire):
     phase: Tier | None = None
     inspector_id: Code
     checklist_id: ItemId
-    checklist_version: Annotated[int, Field(ge=1)]
+    checklist_version: Annotated[int, Field(ge=1, le=INT32_MAX)]
     checklist_hash: Sha256
-    created_seq: Annotated[int, Field(ge=0, description="the device's order of creation")]
-    started_at: AwareDatetime
-    finalized_at: AwareDatetime | None = None
+    created_seq: Annotated[int, Field(ge=0, le=INT32_MAX,
+                                      description="the device's order of creation")]
+    started_at: Moment
+    finalized_at: Moment | None = None
     location_start: Location | None = None
     location_end: Location | None = None
     status: Literal["draft", "finalized"]
@@ -232,7 +333,7 @@ class PhotoAck(Wire):
     stored: Literal["created", "unchanged"]
 
 
-class MissingPhotosRequest(Wire):
+class MissingPhotosRequest(Body):
     hashes: Annotated[list[Sha256], Field(max_length=MAX_HASHES_PER_QUERY)]
 
 
@@ -250,7 +351,8 @@ class ErrorBody(BaseModel):
 
 class ConflictBody(ErrorBody):
     uuid: UUID
-    conflict_id: int
+    conflict_id: int | None = Field(description="the kept conflict; null when the device "
+                                    "already has too many kept (`conflict_limit`)")
     stored_body_sha256: Sha256 | None = None
 
 
@@ -267,7 +369,7 @@ class Health(Wire):
     api_version: int
 
 
-class EnrolRequest(Wire):
+class EnrolRequest(Body):
     code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
     device_name: Name
     platform: Annotated[str, StringConstraints(max_length=100)] | None = None
@@ -321,12 +423,18 @@ class AssignmentList(Wire):
 
 
 class ChecklistBundle(Wire):
-    """Every resolved checklist (kind x tier) the server currently issues."""
+    """Every resolved checklist (kind x tier x phase) the server currently issues.
+
+    For each kind and tier the definitions of the other phases come first and the default
+    phase's last, so a device that predates phases (and takes the last one per kind and
+    tier as current) keeps using the default phase.
+    """
 
     etag: str
     checklists: list[dict[str, Any]] = Field(
-        description="ResolvedChecklist documents (id, kind, version, tier, sections, "
-        "content_hash); a draft keeps the definition it started with"
+        description="ResolvedChecklist documents (id, kind, version, tier, phase, sections, "
+        "content_hash), every phase of every kind x tier, the default phase last within "
+        "each kind x tier; a draft keeps the definition it started with"
     )
     tiers: dict[str, dict[str, Any]] = Field(
         default={}, description="tier name -> {family, label: {zh, en}}"
@@ -345,12 +453,35 @@ class InspectionSummary(Wire):
     started_at: datetime
     finalized_at: datetime | None = None
     received_at: datetime
-    score_total: float | None = None
+    phase: str | None = None
+    score_total: float | None = Field(default=None, description="the server's score, "
+                                      "re-scored on arrival: the one that counts")
+    device_score_total: float | None = Field(default=None,
+                                             description="what the device claimed")
+    voided: bool = Field(default=False, description="a visit-level 一票否决 voided it")
+    veto_count: int = 0
+    flags: list[str] = Field(default=[], description="score_disagreement, veto, rotation, "
+                             "short_visit, late_upload")
+    time_on_site_s: int | None = None
     amends_uuid: UUID | None = None
     photo_count: int
     photos_missing: int
     complete: bool = Field(description="finalized and every photo it lists has arrived")
     body_sha256: Sha256
+
+
+class RecentVisit(Wire):
+    outlet_code: str
+    finalized_at: datetime
+
+
+class RecentVisits(Wire):
+    """The token's shopper's covert visits of the rotation window (from every device), so a
+    new phone blocks a repeat visit on site too."""
+
+    inspector_id: str | None
+    since: datetime
+    visits: list[RecentVisit]
 
 
 class InspectionPage(Wire):

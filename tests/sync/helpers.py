@@ -7,6 +7,7 @@ free loopback port, PostgreSQL is a real cluster made with initdb/pg_ctl in a te
 
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
 import os
@@ -318,7 +319,22 @@ def make_upload(device_id: str, *, photos: list[bytes] = (), uuid: str | None = 
                     "width": 1600, "height": 1200, "source": "camera"} for p in photos],
     }
     body.update(over)
+    if "checklist_hash" not in over:  # the definition the server issues for it
+        body["checklist_hash"] = issued_hash(body["kind"], body["tier"], body.get("phase"))
     return InspectionUpload.model_validate(body).model_dump(mode="json")
+
+
+def issued_hash(kind: str, tier: str, phase: str | None = None,
+                checklists: Path = CHECKLISTS) -> str:
+    """The content hash of the definition a server with `checklists` issues."""
+    return _catalog(checklists).resolve(kind, tier, phase).content_hash
+
+
+@functools.cache
+def _catalog(path: Path) -> Any:
+    from app.checklists import Catalog
+
+    return Catalog.from_file(path)
 
 
 # --- a device: a real workspace (store + services) --------------------------------------------

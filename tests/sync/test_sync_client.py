@@ -194,6 +194,7 @@ def test_conflict_is_flagged_and_the_next_inspection_still_goes(
     other = sqlite_server.enrol("ms-other")
     body = client_store.build_upload(device.store, taken, other.device_id).model_dump(
         mode="json")
+    body["inspector_id"] = "ms-other"  # a device files only for its own inspector
     httpx.put(f"{other.url}/api/v1/inspections/{taken}", json=body,
               headers=other.headers).raise_for_status()
     report = sync(device)

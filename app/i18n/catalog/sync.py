@@ -64,6 +64,124 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.api.http.400": ("请求格式错误。", "Malformed request."),
     "sync.api.http.404": ("没有这个地址。", "No such address."),
     "sync.api.http.405": ("此地址不支持该方法。", "This address does not allow that method."),
+    # --- trust: what the server refuses to count, and why (issue 8) ---
+    "sync.api.and_more": ("另有 {count} 项", "and {count} more"),
+    "sync.api.field_differs": ("{field} 为 {theirs}，应为 {ours}",
+                               "{field} is {theirs}, expected {ours}"),
+    "sync.api.checklist_not_issued": (
+        "此检查使用的检查表（{checklist}，内容哈希 {hash}…）不是本服务器下发的，结果未保存。"
+        "请先同步以获取当前检查表，再用它重新检查。",
+        "This inspection uses a checklist ({checklist}, content hash {hash}…) this server "
+        "never issued; nothing was stored. Sync to get the current checklists and inspect "
+        "again with them.",
+    ),
+    "sync.api.checklist_mismatch": (
+        "检查表信息与服务器下发的定义 {checklist} 不符：{problems}。结果未保存。",
+        "The checklist details do not match the definition {checklist} the server issued: "
+        "{problems}. Nothing was stored.",
+    ),
+    "sync.api.unknown_items": (
+        "检查表 {checklist} 中没有这些项目：{items}。结果未保存；请用服务器下发的检查表重新检查。",
+        "Checklist {checklist} has no such items: {items}. Nothing was stored; inspect "
+        "again with the checklist the server issued.",
+    ),
+    "sync.api.duplicate_answers": (
+        "同一项目有多个答案：{items}。结果未保存。",
+        "More than one answer to the same item: {items}. Nothing was stored.",
+    ),
+    "sync.api.invalid_answers": (
+        "有 {count} 个答案不符合检查表：{problems}。结果未保存；请在设备上更正后重新提交。",
+        "{count} answer(s) do not fit the checklist: {problems}. Nothing was stored; "
+        "correct them on the device and submit again.",
+    ),
+    "sync.api.not_finalisable": (
+        "这次检查还不能算作完成：{problems}。结果未保存；请补全后以修订方式重新提交。",
+        "This inspection cannot count as finished: {problems}. Nothing was stored; "
+        "complete it and submit it again as an amendment.",
+    ),
+    "sync.api.manager_cannot_file": (
+        "管理人员的令牌不能提交检查结果。",
+        "A manager's token cannot file inspection results.",
+    ),
+    "sync.api.no_inspector": (
+        "此设备没有关联检查人，不能提交检查结果。请用为检查人生成的注册码重新注册。",
+        "This device acts for no inspector, so it cannot file results. Enrol it again with "
+        "a code made for an inspector.",
+    ),
+    "sync.api.wrong_inspector": (
+        "此设备代表检查人 {mine}，不能以检查人 {theirs} 的名义提交结果。结果未保存。",
+        "This device acts for inspector {mine}; it cannot file results as inspector "
+        "{theirs}. Nothing was stored.",
+    ),
+    "sync.api.inspector_inactive": (
+        "检查人 {id} 不存在或已停用，不能提交结果。请联系渠道管理。",
+        "Inspector {id} is unknown or disabled and cannot file results. Ask channel "
+        "management.",
+    ),
+    "sync.api.kind_not_allowed": (
+        "{role}不能提交{kind}结果。结果未保存。",
+        "A {role} cannot file a {kind} result. Nothing was stored.",
+    ),
+    "sync.api.actions_not_allowed": (
+        "只有片区经理的明查可以提出或跟进整改措施。结果未保存。",
+        "Only an area manager's open inspection raises or follows up corrective actions. "
+        "Nothing was stored.",
+    ),
+    "sync.api.kiosk_unbound": (
+        "此自助平板没有绑定门店，不能提交自查。请渠道管理为其绑定门店后重新注册。",
+        "This kiosk is bound to no outlet, so it cannot file self-checks. Ask channel "
+        "management to bind it to its outlet, then enrol it again.",
+    ),
+    "sync.api.outlet_not_allowed": (
+        "此自助平板绑定的是门店 {own}，不能提交门店 {outlet} 的自查。结果未保存。",
+        "This kiosk belongs to outlet {own}; it cannot file a self-check of outlet "
+        "{outlet}. Nothing was stored.",
+    ),
+    "sync.api.amend_not_allowed": (
+        "只有原检查人（{owner}）可以修订这次检查；管理人员可在管理台处理。结果未保存。",
+        "Only the inspector who filed it ({owner}) may amend this inspection; a manager "
+        "can act on it in the console. Nothing was stored.",
+    ),
+    "sync.api.amend_mismatch": (
+        "修订必须与原检查的门店和检查类型一致。结果未保存。",
+        "An amendment must keep the original's outlet and kind. Nothing was stored.",
+    ),
+    "sync.api.conflict_limit": (
+        "此设备已有 {count} 份上传留存待核对；在渠道管理核对之前，不再留存新的上传。"
+        "请联系渠道管理。",
+        "This device already has {count} uploads kept for review; no more are kept until "
+        "channel management has reviewed them. Contact channel management.",
+    ),
+    "sync.api.enrol_throttled": (
+        "注册码错误次数过多。请 {wait}后再试，并核对注册码。",
+        "Too many wrong enrolment codes. Try again in {wait}, and check the code.",
+    ),
+    "sync.api.wait_seconds": ("{n} 秒", "{n} seconds"),
+    "sync.api.wait_minutes": ("{n} 分钟", "{n} minutes"),
+    "sync.api.invalid.nul_character": (
+        "{where} 处含有 NUL 字符（\\0），服务器无法保存。请删除该字符后重试。",
+        "There is a NUL character (\\0) at {where}, which the server cannot store. Remove "
+        "it and try again.",
+    ),
+    "sync.api.invalid.non_finite_number": (
+        "{where} 处的数字无效（Infinity 或 NaN 不是 JSON 数字）。",
+        "The number at {where} is not valid (Infinity and NaN are not JSON numbers).",
+    ),
+    "sync.api.invalid.number_too_big": (
+        "{where} 处的整数过大。", "The integer at {where} is too large.",
+    ),
+    "sync.api.invalid.json_too_deep": (
+        "{where} 处嵌套过深：最多 {limit} 层。",
+        "Nested too deep at {where}: at most {limit} levels.",
+    ),
+    "sync.api.invalid.json_too_big": (
+        "{where} 处的内容过多：最多 {limit} 个值。",
+        "Too many values at {where}: at most {limit}.",
+    ),
+    "sync.api.invalid.time_out_of_range": (
+        "{where} 处的时间不在 1970 到 2200 年之间：请检查设备时钟。",
+        "The time at {where} is not between 1970 and 2200: check the device's clock.",
+    ),
     "sync.api.internal": (
         "服务器内部错误，已记录。请稍后重试。",
         "Internal server error; it has been logged. Try again later.",

@@ -30,6 +30,19 @@ def upgrade() -> None:
         batch.add_column(sa.Column('review_state', sa.String(length=16), nullable=False,
                                    server_default='received'))
         batch.create_index('ix_inspections_review_state', ['review_state'])
+        batch.create_index('ix_inspections_rotation', ['inspector_id', 'kind', 'finalized_at'])
+    for table in ('inspectors', 'enrol_codes', 'devices'):  # a kiosk's own outlet
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column('outlet_code', sa.String(length=64), nullable=True))
+    op.create_index('ix_conflicts_device', 'conflicts', ['device_id'])
+    op.create_table(
+        'enrol_attempts',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('client', sa.String(length=64), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_enrol_attempts_client', 'enrol_attempts', ['client', 'at'])
     op.create_table(
         'issued_checklists',
         sa.Column('content_hash', sa.String(length=64), nullable=False),
@@ -59,10 +72,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_enrol_attempts_client', table_name='enrol_attempts')
+    op.drop_table('enrol_attempts')
+    op.drop_index('ix_conflicts_device', table_name='conflicts')
+    for table in ('devices', 'enrol_codes', 'inspectors'):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column('outlet_code')
     op.drop_index('ix_audit_log_uuid', table_name='audit_log')
     op.drop_table('audit_log')
     op.drop_table('issued_checklists')
     with op.batch_alter_table('inspections') as batch:
+        batch.drop_index('ix_inspections_rotation')
         batch.drop_index('ix_inspections_review_state')
         for name in ('review_state', 'time_on_site_s', 'flags', 'veto_count', 'voided',
                      'score_detail', 'device_score_total', 'phase'):
