@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from app.checklists.answers import NA, is_answered
 from app.checklists.resolve import ResolvedChecklist
 from app.checklists.schema import ItemType, PhotoRule, PhotoSource, Text
-from app.checklists.scoring import NA, is_answered, item_failed, visibility
+from app.checklists.scoring import item_failed, visibility
 from app.i18n import normalise, t
 
 Reason = Literal[

@@ -1,17 +1,8 @@
 """Score a visit's answers against its resolved checklist. Pure: no I/O, no clock, no store.
 
-Answer values (the contract shared with the store, the sync and the views):
-
-===========  ==============================================================================
-yes_no       True / False, or NA when the item allows it
-scale        an int within [min, max], or NA when allowed
-number       an int or float (within the item's min/max when given), or NA when allowed
-choice       an option id (str), or NA when allowed
-text         a str (unscored)
-photo        no value: a photo item is satisfied by one or more attached photos
-===========  ==============================================================================
-
-`None` (or a missing key) means "not answered yet".
+What each item takes is in `answers` (validate_answer and the answer contract); how a
+result reads (format_score, the breakdown, the JSON) is in `rendering`. Both are
+re-exported here, so `from app.checklists.scoring import ...` keeps working for every name.
 
 The rules (issue "scoring"):
 
@@ -27,170 +18,55 @@ The rules (issue "scoring"):
   `missing`, and the total is still reported but flagged.
 * Answers to item ids the checklist does not have are ignored and listed in `ignored`.
 
-Scores are kept exact here and rounded only where a person reads them (`breakdown`).
+Scores are kept exact here and rounded only where a person reads them (`rendering`).
 """
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from app.checklists import rendering
+from app.checklists.answers import (
+    NA,
+    InvalidAnswer,
+    InvalidAnswers,
+    check_answers,
+    is_answered,
+    validate_answer,
+    validate_answers,
+)
+from app.checklists.rendering import format_score, list_sep
 from app.checklists.resolve import ResolvedChecklist
 from app.checklists.schema import Condition, Item, ItemType, Text, VetoScope
-from app.errors import UserError
-from app.i18n import normalise, t
 
-NA = "na"
+__all__ = [
+    "NA",
+    "InvalidAnswer",
+    "InvalidAnswers",
+    "ItemScore",
+    "ScoreResult",
+    "SectionScore",
+    "Status",
+    "VetoHit",
+    "check_answers",
+    "format_score",
+    "is_answered",
+    "is_visible",
+    "item_failed",
+    "item_score",
+    "list_sep",
+    "score",
+    "validate_answer",
+    "validate_answers",
+    "visibility",
+]
 
 Status = Literal["scored", "na", "hidden", "unanswered", "unscored"]
 
 
-# --- answers ---------------------------------------------------------------------------
-
-
-class InvalidAnswer(UserError):
-    """An answer an item cannot take: wrong type, out of range, unknown option, N/A refused.
-
-    The message names the item by its label in the reader's language, e.g.
-    "「服务态度」应为 1 到 5 之间的整数，收到 7".
-    """
-
-    def __init__(self, key: str, /, item: Item, value: object, **params: object) -> None:
-        super().__init__(key, item=item.id, value=_show(value), **params)
-        self.item_id = item.id
-        self.label = item.label
-        self.value = value
-
-    def message(self, lang: str | None = None) -> str:
-        lang = normalise(lang)
-        return t(self.key, lang, label=self.label.get(lang), **self.params)
-
-
-class InvalidAnswers(UserError):
-    """Several answers are invalid at once: every one is listed."""
-
-    def __init__(self, problems: list[InvalidAnswer]) -> None:
-        super().__init__("score.invalid.several", count=len(problems))
-        self.problems = problems
-
-    def message(self, lang: str | None = None) -> str:
-        head = t(self.key, lang, count=len(self.problems))
-        return "\n".join([head, *(f"  - {p.message(lang)}" for p in self.problems)])
-
-
-def _show(value: object) -> str:
-    """An answer as the person typed it (JSON spelling: true, 3, "fully"), kept short."""
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _fmt_num(value: float) -> str:
-    """3.0 -> '3', 2.5 -> '2.5' (bounds and thresholds as an author wrote them)."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def validate_answer(item: Item, value: object) -> object:
-    """The answer normalised for storing (e.g. 3.0 -> 3 on a scale), or InvalidAnswer.
-
-    None means "no answer" and is returned as is; photo items take no value at all.
-    """
-    if value is None:
-        return None
-    kind = item.type
-    if isinstance(value, str) and value == NA and kind not in (ItemType.TEXT, ItemType.PHOTO):
-        if not item.allow_na:
-            raise InvalidAnswer("score.invalid.na_not_allowed", item, value)
-        return NA
-    if kind is ItemType.YES_NO:
-        if not isinstance(value, bool):
-            key = "score.invalid.yes_no_na" if item.allow_na else "score.invalid.yes_no"
-            raise InvalidAnswer(key, item, value)
-        return value
-    if kind is ItemType.SCALE:
-        lo, hi = item.min, item.max
-        assert lo is not None and hi is not None  # the schema guarantees it
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-            raise InvalidAnswer("score.invalid.scale", item, value, min=lo, max=hi)
-        return value
-    if kind is ItemType.NUMBER:
-        if not _is_number(value) or not math.isfinite(value):  # type: ignore[arg-type]
-            raise InvalidAnswer("score.invalid.number", item, value)
-        lo, hi = item.min, item.max
-        if (lo is not None and value < lo) or (hi is not None and value > hi):  # type: ignore[operator]
-            if lo is not None and hi is not None:
-                raise InvalidAnswer("score.invalid.number_range", item, value, min=lo, max=hi)
-            if lo is not None:
-                raise InvalidAnswer("score.invalid.number_min", item, value, min=lo)
-            raise InvalidAnswer("score.invalid.number_max", item, value, max=hi)
-        return value
-    if kind is ItemType.CHOICE:
-        ids = [o.id for o in item.options or []]
-        if not isinstance(value, str) or value not in ids:
-            raise InvalidAnswer("score.invalid.choice", item, value, options=", ".join(ids))
-        return value
-    if kind is ItemType.TEXT:
-        if not isinstance(value, str):
-            raise InvalidAnswer("score.invalid.text", item, value)
-        return value
-    raise InvalidAnswer("score.invalid.photo", item, value)
-
-
-def check_answers(
-    checklist: ResolvedChecklist, answers: Mapping[str, object]
-) -> tuple[dict[str, object], list[InvalidAnswer]]:
-    """Validate every answer at once: (normalised valid answers, problems in checklist order).
-
-    Answers to ids the checklist does not have are kept as they are (score() ignores them).
-    """
-    valid: dict[str, object] = {}
-    problems: list[InvalidAnswer] = []
-    items = checklist.items
-    for item_id, value in answers.items():
-        item = items.get(item_id)
-        if item is None:
-            valid[item_id] = value
-            continue
-        try:
-            valid[item_id] = validate_answer(item, value)
-        except InvalidAnswer as exc:
-            problems.append(exc)
-    order = {item_id: i for i, item_id in enumerate(items)}
-    problems.sort(key=lambda p: order[p.item_id])
-    return valid, problems
-
-
-def validate_answers(
-    checklist: ResolvedChecklist, answers: Mapping[str, object]
-) -> dict[str, object]:
-    """Like check_answers, raising InvalidAnswers (every problem) when any answer is bad."""
-    valid, problems = check_answers(checklist, answers)
-    if problems:
-        raise InvalidAnswers(problems)
-    return valid
-
-
 # --- one item --------------------------------------------------------------------------
-
-
-def is_answered(item: Item, value: object) -> bool:
-    """Whether `value` answers the item (N/A counts; an empty text does not)."""
-    if value is None:
-        return False
-    if item.type is ItemType.TEXT:
-        return isinstance(value, str) and bool(value.strip())
-    return item.type is not ItemType.PHOTO
 
 
 def item_score(item: Item, value: object) -> float | None:
@@ -367,114 +243,11 @@ class ScoreResult:
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """JSON-ready: the numbers exact, the words in `lang`, plus the readable breakdown."""
-        lang = normalise(lang)
-        cl = self.checklist
-        return {
-            "checklist": {
-                "id": cl.id,
-                "kind": cl.kind.value,
-                "version": cl.version,
-                "tier": cl.tier,
-                "phase": cl.phase,
-                "content_hash": cl.content_hash,
-            },
-            "total": self.total,
-            "complete": self.complete,
-            "voided": self.voided,
-            "missing": list(self.missing),
-            "ignored": list(self.ignored),
-            "sections": [
-                {
-                    "id": s.section_id,
-                    "title": s.title.get(lang),
-                    "weight": s.weight,
-                    "score": s.score,
-                    "raw_score": s.raw_score,
-                    "vetoed": s.vetoed,
-                    "items": [
-                        {
-                            "id": i.item_id,
-                            "status": i.status,
-                            "score": i.score,
-                            "weight": i.weight,
-                            "failed": i.failed,
-                        }
-                        for i in s.items
-                    ],
-                }
-                for s in self.sections
-            ],
-            "vetoes": [
-                {
-                    "item": v.item_id,
-                    "section": v.section_id,
-                    "scope": v.scope.value,
-                    "label": v.label.get(lang),
-                    "reason": v.reason.get(lang),
-                }
-                for v in self.vetoes
-            ],
-            "breakdown": self.breakdown(lang),
-        }
+        return rendering.to_dict(self, lang)
 
     def breakdown(self, lang: str = "zh") -> list[str]:
         """Lines a person reads: the total first, then each section, vetoes spelt out."""
-        lang = normalise(lang)
-        items = self.checklist.items
-        sep = list_sep(lang)
-        lines: list[str] = []
-        if self.total is None:
-            head = t("score.total_none", lang)
-        else:
-            head = t("score.total", lang, score=format_score(self.total))
-        if self.voided:
-            reasons = sep.join(_reason(v.reason, lang) for v in self.vetoes
-                               if v.scope is VetoScope.VISIT)
-            head += t("score.voided", lang, reasons=reasons)
-        if not self.complete:
-            head += t("score.incomplete", lang, count=len(self.missing))
-        lines.append(head)
-        for s in self.sections:
-            title = s.title.get(lang)
-            if s.score is None:
-                lines.append(t("score.section_none", lang, title=title))
-                continue
-            line = t("score.section", lang, title=title, score=format_score(s.score))
-            if s.vetoed:
-                reasons = sep.join(
-                    _reason(v.reason, lang) for v in self.vetoes
-                    if v.section_id == s.section_id and v.scope is VetoScope.SECTION
-                )
-                line += t("score.section_vetoed", lang, reasons=reasons)
-            lines.append(line)
-            failed = [items[i.item_id].label.get(lang) for i in s.items if i.failed]
-            if failed:
-                lines.append("  " + t("score.failed_items", lang, items=sep.join(failed)))
-        if self.missing:
-            labels = sep.join(items[i].label.get(lang) for i in self.missing)
-            lines.append(t("score.missing_items", lang, items=labels))
-        if self.ignored:
-            lines.append(t("score.ignored_items", lang, items=", ".join(self.ignored)))
-        return lines
-
-
-def format_score(value: float) -> str:
-    """A score as people read it: one decimal, none when whole (72.5, 100, 66.7)."""
-    rounded = round(value + 0.0, 1)
-    return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
-
-
-def list_sep(lang: str | None) -> str:
-    """How a list of labels is joined: 、 in Chinese, a comma in English."""
-    return ", " if normalise(lang) == "en" else "、"
-
-
-def _reason(reason: Text, lang: str) -> str:
-    """A veto reason inside a sentence ("veto: staff not in uniform"); acronyms stay."""
-    text = reason.get(lang)
-    if lang == "en" and len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
+        return rendering.breakdown(self, lang)
 
 
 # --- the score -------------------------------------------------------------------------

@@ -57,7 +57,8 @@ import pytest
 import yaml
 
 from app.checklists import ChecklistFileError, load_checklist_file
-from app.checklists.loader import _KeyCheckingLoader, parse_checklist_text
+from app.checklists.loader import parse_checklist_text
+from app.checklists.reader import _KeyCheckingLoader
 
 BASE_LINES = [
     "schema_version: 1",
