@@ -388,6 +388,9 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
         """Enrolled devices (never their tokens)."""
         return admin.list_devices(ctx)
 
+    from app.central import review_api  # review, disputes, console sessions, /returns
+
+    review_api.install(app, ctx)
     return app
 
 

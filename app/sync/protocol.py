@@ -526,3 +526,17 @@ def parse_ack(model: type[BaseModel], payload: Any) -> BaseModel | None:
         return model.model_validate(payload)
     except ValidationError:
         return None
+
+
+class ReturnedOut(Wire):
+    """A result the reviewer returned to its inspector (GET /api/v1/returns)."""
+
+    uuid: UUID
+    reason: str | None = None
+    returned_at: datetime | None = None
+    superseded_by: UUID | None = Field(default=None, description="an amendment of it the "
+                                       "server already holds")
+
+
+class ReturnList(Wire):
+    returns: list[ReturnedOut]
