@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from contextvars import ContextVar
+from datetime import datetime
 from functools import cache
 from string import Formatter
 
@@ -73,3 +74,27 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
 def placeholders(text: str) -> set[str]:
     """The `{name}` fields a message uses (tests check both languages use the same)."""
     return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+def when(moment: datetime | None, lang: str | None = None, /, *,
+         now: datetime | None = None) -> str:
+    """A date-time as people read it, in local time: 今天 14:05, 3月5日 14:05, 2025年3月5日
+    14:05 (today 14:05, 5 Mar 14:05, 5 Mar 2025 14:05). The words come from the catalogue,
+    not from strftime's %b, which follows the process locale instead of the user's language.
+    `now` is for tests."""
+    if moment is None:
+        return "—"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    if now is None:
+        now = datetime.now().astimezone() if moment.tzinfo is not None else datetime.now()
+    elif now.tzinfo is not None:
+        now = now.astimezone()
+    if moment.date() == now.date():
+        key = "time.today"
+    elif moment.year == now.year:
+        key = "time.this_year"
+    else:
+        key = "time.other_year"
+    return t(key, lang, time=moment.strftime("%H:%M"), day=moment.day, year=moment.year,
+             month=t(f"time.month.{moment.month}", lang))

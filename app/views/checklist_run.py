@@ -21,6 +21,7 @@ from typing import Any
 
 import flet as ft
 
+from app.checklists.rendering import format_score
 from app.views import sync_indicator, theme, ui
 from app.views.item_widgets import ItemCallbacks, ItemCard
 from app.views.shell import make_route
@@ -214,7 +215,7 @@ class ChecklistScreen(ui.Screen):
             total = getattr(state.score, "total", None)
             vetoes = len(getattr(state.score, "vetoes", []) or [])
             started = state.answered_count > 0
-            text = self.t("views.run.score", score=_fmt(total)) \
+            text = self.t("views.run.score", score=format_score(total)) \
                 if total is not None and started else ""
             if vetoes:
                 text += " · " + self.t("views.run.vetoes", n=vetoes)
@@ -394,11 +395,3 @@ def hide_screen(app: Any) -> None:
                                on_click=app.guard(app.close_dialog))],
     )
     app.page.show_dialog(cover)
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "—"
-    from app.checklists.scoring import format_score
-
-    return format_score(value)

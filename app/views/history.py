@@ -11,13 +11,8 @@ from typing import Any
 
 import flet as ft
 
+from app.checklists.rendering import format_score
 from app.views import theme, ui
-
-
-def _fmt(value: float | None) -> str:
-    from app.checklists.scoring import format_score
-
-    return "—" if value is None else format_score(value)
 
 
 class HistoryScreen(ui.Screen):
@@ -56,7 +51,7 @@ class HistoryScreen(ui.Screen):
         scored = [v.total_score for v in finished if v.total_score is not None]
         if scored and not mood.discreet:
             body.append(ui.muted(app, self.t("views.history.summary", n=len(finished),
-                                             avg=_fmt(sum(scored) / len(scored)))))
+                                             avg=format_score(sum(scored) / len(scored)))))
         if not visits:
             body.append(ui.empty_state(app, self.t("views.history.none"), ft.Icons.HISTORY))
         for v in visits:
@@ -90,7 +85,7 @@ class HistoryScreen(ui.Screen):
                 trailing.append(ui.tag(app, self.t("views.home.vetoes", n=v.veto_count),
                                        icon=ft.Icons.GAVEL, color=theme.FAIL,
                                        bgcolor=theme.VETO_BG))
-            trailing.append(ft.Text(_fmt(v.total_score), size=app.mood.fs(20),
+            trailing.append(ft.Text(format_score(v.total_score), size=app.mood.fs(20),
                                     weight=ft.FontWeight.W_700,
                                     color=theme.FAIL if v.veto_count else app.mood.primary))
         row = ft.Row([

@@ -12,6 +12,7 @@ from typing import Any
 
 import flet as ft
 
+from app.checklists.rendering import format_score
 from app.views import location, sync_indicator, theme, ui
 from app.views.checklist_run import hide_screen
 
@@ -127,7 +128,7 @@ class HomeScreen(ui.Screen):
         trailing: list[ft.Control] = []
         if not app.discreet:
             if r.total_score is not None:
-                trailing.append(ft.Text(_fmt(r.total_score), size=app.mood.fs(18),
+                trailing.append(ft.Text(format_score(r.total_score), size=app.mood.fs(18),
                                         weight=ft.FontWeight.W_700,
                                         color=theme.FAIL if r.veto_count else
                                         app.mood.primary))
@@ -151,9 +152,3 @@ class HomeScreen(ui.Screen):
 
     def refresh_sync(self) -> None:
         self.badge.refresh()
-
-
-def _fmt(value: float | None) -> str:
-    from app.checklists.scoring import format_score
-
-    return "—" if value is None else format_score(value)

@@ -18,15 +18,8 @@ from typing import Any
 
 import flet as ft
 
+from app.checklists.rendering import format_score
 from app.views import location, sync_indicator, theme, ui
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "—"
-    from app.checklists.scoring import format_score
-
-    return format_score(value)
 
 
 def score_panel(app: Any, *, total: float | None, sections: list[dict[str, Any]],
@@ -36,7 +29,7 @@ def score_panel(app: Any, *, total: float | None, sections: list[dict[str, Any]]
     voided = any(v.get("scope") == "visit" for v in vetoes)
     rows: list[ft.Control] = [
         ft.Row([ui.heading(app, app.t("views.review.total")),
-                ft.Text(_fmt(total), size=mood.fs(28), weight=ft.FontWeight.W_700,
+                ft.Text(format_score(total), size=mood.fs(28), weight=ft.FontWeight.W_700,
                         color=theme.FAIL if vetoes else mood.primary)],
                alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
                vertical_alignment=ft.CrossAxisAlignment.CENTER),
@@ -49,7 +42,7 @@ def score_panel(app: Any, *, total: float | None, sections: list[dict[str, Any]]
         score = sec.get("score")
         line = ft.Row([
             ft.Text(sec.get("title", ""), size=mood.fs(15), expand=True),
-            ft.Text(_fmt(score) if score is not None else app.t("views.review.not_scored"),
+            ft.Text(format_score(score) if score is not None else app.t("views.review.not_scored"),
                     size=mood.fs(15), weight=ft.FontWeight.W_600,
                     color=theme.FAIL if sec.get("vetoed") else None),
         ])
@@ -57,7 +50,7 @@ def score_panel(app: Any, *, total: float | None, sections: list[dict[str, Any]]
         if sec.get("vetoed"):
             raw = sec.get("raw_score")
             rows.append(ui.muted(app, app.t("views.review.section_vetoed",
-                                            raw=_fmt(raw)), size=13))
+                                            raw=format_score(raw)), size=13))
     if vetoes:
         rows.append(ft.Divider(height=8))
         rows.append(ui.heading(app, app.t("views.review.vetoes", n=len(vetoes)),

@@ -250,17 +250,7 @@ def empty_state(app: AppShell, text: str, icon: Any = ft.Icons.INBOX_OUTLINED
 
 
 def when(moment: Any, lang: str) -> str:
-    """A local date-time as people read it: 今天 14:05 / 3月5日 14:05."""
-    from datetime import datetime
+    """A local date-time as people read it: 今天 14:05 / 3月5日 14:05 (app.i18n.when)."""
+    from app.i18n import when as format_when
 
-    if moment is None:
-        return "—"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    today = datetime.now().astimezone().date() if moment.tzinfo else datetime.now().date()
-    hm = moment.strftime("%H:%M")
-    if moment.date() == today:
-        return ("今天 " if lang == "zh" else "today ") + hm
-    if lang == "zh":
-        return f"{moment.month}月{moment.day}日 {hm}"
-    return moment.strftime("%d %b ") + hm
+    return format_when(moment, lang)

@@ -157,6 +157,7 @@ TEMPLATES: dict[str, Callable[[], set[str]]] = {
     "console.flag.{}": _review_flags,
     "review.wrong_state.{}": _review_states,
     "review.audit.{}": _audit_actions,
+    "time.month.{}": lambda: {str(month) for month in range(1, 13)},
 }
 
 
