@@ -859,3 +859,23 @@ def test_every_generated_answer_validates_to_itself(data: st.DataObject) -> None
     answers = data.draw(answers_for(cl))
     valid, problems = check_answers(cl, answers)
     assert problems == [] and valid == answers
+
+
+def test_no_score_reads_as_a_dash_in_both_languages() -> None:
+    assert format_score(None) == "—"
+    assert format_score(72.46) == "72.5" and format_score(99.96) == "100"
+
+
+def test_the_split_keeps_every_name_importable_from_scoring() -> None:
+    """The office re-scores with these names (app.central): the answers/rendering split must
+    not move them out from under it."""
+    from app.checklists import answers, rendering, scoring
+
+    for name in ("NA", "InvalidAnswer", "InvalidAnswers", "check_answers", "is_answered",
+                 "validate_answer", "validate_answers"):
+        assert getattr(scoring, name) is getattr(answers, name), name
+    for name in ("format_score", "list_sep"):
+        assert getattr(scoring, name) is getattr(rendering, name), name
+    for name in ("score", "ScoreResult", "item_failed", "item_score", "visibility",
+                 "is_visible", "SectionScore", "ItemScore", "VetoHit"):
+        assert name in scoring.__all__ and hasattr(scoring, name), name
