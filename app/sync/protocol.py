@@ -26,7 +26,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -518,14 +517,6 @@ class DeviceOut(Wire):
     created_at: datetime
     last_seen_at: datetime | None = None
     revoked_at: datetime | None = None
-
-
-def parse_ack(model: type[BaseModel], payload: Any) -> BaseModel | None:
-    """The ack in `payload`, or None when it is not one (wrong shape, wrong kind)."""
-    try:
-        return model.model_validate(payload)
-    except ValidationError:
-        return None
 
 
 class ReturnedOut(Wire):
