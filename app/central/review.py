@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
 
+from pydantic import ValidationError
 from sqlalchemy import case, exists, func, or_, update
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
@@ -621,6 +622,8 @@ def amend_by_manager(ctx: ServerContext, actor: ManagerInfo, uuid: str,
             if value is None:
                 answers.pop(item_id, None)
                 continue
+            if isinstance(value, str) and "\x00" in value:
+                raise BadInput("accounts.bad_text")
             try:
                 answers[item_id] = validate_answer(item, value)
             except InvalidAnswer as exc:
@@ -647,7 +650,11 @@ def amend_by_manager(ctx: ServerContext, actor: ManagerInfo, uuid: str,
                                  actor, text or "", now)
         from app.sync.protocol import InspectionUpload, canonical_json
 
-        upload = InspectionUpload.model_validate(new_body)
+        try:
+            upload = InspectionUpload.model_validate(new_body)
+        except ValidationError as exc:  # e.g. a text longer than the protocol takes
+            where = "; ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:3])
+            raise BadInput("review.amend_bad_value", problem=where) from None
         stored = canonical_json(upload).decode()
         amendment = Inspection(
             uuid=new_uuid, device_id=CONSOLE_DEVICE, inspector_id=row.inspector_id,

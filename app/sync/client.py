@@ -55,6 +55,7 @@ from app.sync.protocol import (
     MissingPhotosResponse,
     OutletList,
     PhotoAck,
+    ReturnList,
 )
 
 log = logging.getLogger(__name__)
@@ -243,6 +244,10 @@ class Api:
     def assignments(self) -> AssignmentList:
         return self._call("GET", "/assignments", AssignmentList)
 
+    def returns(self) -> ReturnList:
+        """This inspector's results a reviewer returned, with the reasons."""
+        return self._call("GET", "/returns", ReturnList)
+
     def missing(self, hashes: list[str], batch: int) -> set[str]:
         out: set[str] = set()
         for i in range(0, len(hashes), batch):
@@ -298,6 +303,7 @@ class SyncReport:
     checklists_new: int | None = None  # None: unchanged (304)
     outlets_changed: int = 0
     assignments: int = 0
+    returned: int = 0  # this device's results a reviewer returned (to amend)
     stopped: str | None = None  # why the sync stopped early (auth, network), as a message
     auth_failed: bool = False
     reached_server: bool = False
@@ -391,6 +397,7 @@ class SyncClient:
             self.store, self.api.outlets().outlets, families)
         report.assignments = client_store.apply_assignments(
             self.store, self.api.assignments().assignments)
+        report.returned = client_store.apply_returns(self.store, self.api.returns().returns)
 
     def _known_families(self) -> dict[str, str]:
         from sqlalchemy import select

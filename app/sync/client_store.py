@@ -385,3 +385,23 @@ def apply_assignments(store: Store, assignments: list[AssignmentOut],
                 set_={"outlet_code": a.outlet_code, "kind": a.kind.value,
                       "inspector_id": a.inspector_id, "due_date": due}))
     return len(assignments)
+
+
+# --- results returned by a reviewer ----------------------------------------------------------
+
+
+def apply_returns(store: Store, returns: list[Any]) -> int:
+    """Keep the server's returned results (`ReturnedOut`) that this device holds, with the
+    reviewer's reason (the `server_returned` setting, see app/store/returns.py). Returns
+    how many of this device's results are returned."""
+    from app.store import returns as stored
+
+    with store.writing() as s:
+        mine = stored.local_uuids(s, [str(r.uuid) for r in returns])
+        data = {str(r.uuid): {
+            "reason": r.reason,
+            "returned_at": r.returned_at.isoformat() if r.returned_at else None,
+            "superseded_by": str(r.superseded_by) if r.superseded_by else None,
+        } for r in returns if str(r.uuid) in mine}
+        _put(s, stored.KEY_RETURNED, json.dumps(data, sort_keys=True, ensure_ascii=False))
+    return len(data)

@@ -200,6 +200,13 @@ class SyncScreen(ui.Screen):
         if attention:
             body.append(ui.heading(app, self.t("views.sync.attention_list")))
             body += [self._row(s, problem=True) for s in attention]
+        from app.services.returns import returned_results  # a reviewer's returns
+
+        returned = [r for r in returned_results(ws.store) if r.needs_amendment]
+        if returned:
+            body.append(ui.heading(app, self.t("review.device.returned_count",
+                                               count=len(returned))))
+            body += [self._returned_row(r) for r in returned]
         outbox = ws.inspections.outbox()
         body.append(ui.heading(app, self.t("views.sync.waiting_list", n=len(outbox))))
         if outbox:
@@ -232,6 +239,23 @@ class SyncScreen(ui.Screen):
         return ui.tappable(app, ft.Column(lines, spacing=2),
                            lambda: app.go(f"/result/{s.uuid}"),
                            label=self.t("views.sync.open_row", name=outlet))
+
+    def _returned_row(self, r: Any) -> ft.Control:
+        """A result the reviewer returned: why, and a tap to open it and amend it."""
+        app = self.app
+        title = r.outlet_code if not app.discreet else self.t("views.discreet.entry",
+                                                               name=r.outlet_code)
+        why = (self.t("review.device.returned_reason", reason=r.reason) if r.reason
+               else self.t("review.device.returned_no_reason"))
+        lines: list[ft.Control] = [
+            ui.body_text(app, title, weight=ft.FontWeight.W_600),
+            ui.muted(app, f"{ui.when(r.started_at, app.lang)} · "
+                          f"{self.t('review.device.returned')}"),
+            ui.body_text(app, why, color=theme.FAIL, size=14),
+        ]
+        return ui.tappable(app, ft.Column(lines, spacing=2),
+                           lambda: app.go(f"/result/{r.uuid}"),
+                           label=self.t("views.sync.open_row", name=r.outlet_code))
 
     def sync_now(self) -> None:
         wake(self.app)
