@@ -21,11 +21,11 @@ class LoginPage(Page):
         return self.t("console.login.title")
 
     def build(self) -> list[ft.Control]:
+        # (no max_length: its counter is noise here; accounts.login bounds what it reads)
         self.username = ft.TextField(label=self.t("console.login.username"), autofocus=True,
-                                     max_length=64, on_submit=self.on(self._to_password),
-                                     counter=None, text_size=16)
+                                     on_submit=self.on(self._to_password), text_size=16)
         self.password = ft.TextField(label=self.t("console.login.password"), password=True,
-                                     can_reveal_password=True, max_length=1024,
+                                     can_reveal_password=True,
                                      on_submit=self.on(self._submit), text_size=16)
         self.error = ft.Text("", color=theme.FAIL, size=14, visible=False)
         form = ft.Column([
