@@ -567,9 +567,6 @@ class Inspections:
         end = datetime.combine(now.date() + timedelta(days=1), time.min, tzinfo=now.tzinfo)
         return self._list(between_query(start, end))
 
-    def list_between(self, start: datetime, end: datetime) -> list[InspectionSummary]:
-        return self._list(between_query(_now(start), _now(end)))
-
     def list_recent(self, limit: int = 50) -> list[InspectionSummary]:
         return self._list(recent_query(limit))
 

@@ -66,15 +66,6 @@ def guard(app: AppShell, fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def run_safely(app: AppShell, fn: Callable[[], Any]) -> Any:
-    """Call `fn()` now; on error report it and return None (for code outside handlers)."""
-    try:
-        return fn()
-    except Exception as exc:
-        report(app, exc)
-        return None
-
-
 def _param_count(fn: Callable[..., Any]) -> int:
     try:
         params = inspect.signature(fn).parameters.values()

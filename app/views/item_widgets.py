@@ -475,14 +475,14 @@ class ItemCard:
             self.marks[value].selected = selected
         if self.radio is not None:
             self.radio.value = self.value if isinstance(self.value, str) else None
-        if self.text_field is not None and not self._text_pending():
+        if self.text_field is not None:
             shown = "" if self.value in (None, NA) else str(self.value)
             if (self.text_field.value or "") != shown and not self._editing_same(shown):
                 self.text_field.value = shown
 
         wants_note = (item.note_on_fail and failed) or bool(self.note_text) or self._note_open
         self.note_field.visible = wants_note and item.type is not ItemType.TEXT
-        if not self._note_pending() and (self.note_field.value or "") != self.note_text:
+        if (self.note_field.value or "") != self.note_text:
             self.note_field.value = self.note_text
         self.note_toggle.visible = (not self.readonly and not self.note_field.visible
                                     and item.type is not ItemType.TEXT)
@@ -500,12 +500,6 @@ class ItemCard:
             border = theme.FAIL
         self.box.border = ft.Border.all(2 if border != "#E0E0E0" else 1, border)
         self.control.visible = item.id in state.visible
-
-    def _text_pending(self) -> bool:
-        return False
-
-    def _note_pending(self) -> bool:
-        return False
 
     def _editing_same(self, shown: str) -> bool:
         """The field holds the same number in another spelling (e.g. '5.0' for 5)."""

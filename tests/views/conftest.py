@@ -25,12 +25,9 @@ from .harness import PHONE, App, FakeClient
 
 def app_main() -> Callable[..., Any]:
     """hallcheck's Flet entry point: app/flet_main.py main(page)."""
-    try:
-        return importlib.import_module("app.flet_main").main
-    except ModuleNotFoundError as exc:
-        if exc.name != "app.flet_main":
-            raise
-        pytest.fail("app/flet_main.py (the Flet entry point main(page)) does not exist yet")
+    from app.flet_main import main
+
+    return main
 
 
 def _reset_shared_workspace() -> None:
