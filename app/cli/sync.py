@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from app.i18n import t
+from app.i18n import get_language, t
 
 
 def register(cli: typer.Typer) -> None:
@@ -24,7 +24,8 @@ def register(cli: typer.Typer) -> None:
         from app.sync.client import enrol
 
         with Workspace.open(data_dir) as ws:
-            answer = enrol(ws, endpoint, code, name or platform.node() or "hallcheck device")
+            answer = enrol(ws, endpoint, code, name or platform.node() or "hallcheck device",
+                           lang=get_language())  # the server answers in --lang
         typer.echo(t("sync.cli.enrolled", endpoint=endpoint.rstrip("/"),
                      device_id=answer.device_id))
         if answer.inspector_id:
@@ -57,7 +58,8 @@ def register(cli: typer.Typer) -> None:
                     bar.update(task, description=t("sync.cli.progress.push"),
                                total=step.total, completed=step.done)
 
-            with SyncClient.for_workspace(ws, endpoint, progress=on_step) as client:
+            with SyncClient.for_workspace(ws, endpoint, progress=on_step,
+                                          lang=get_language()) as client:
                 report = client.run()
         if report.reached_server:
             checklists = (t("sync.cli.checklists_unchanged") if report.checklists_new is None

@@ -39,7 +39,7 @@ from tenacity import (
 )
 
 from app.errors import UserError
-from app.i18n import t
+from app.i18n import normalise, t
 from app.store import Store, SyncState
 from app.sync import client_store
 from app.sync.protocol import (
@@ -59,6 +59,8 @@ from app.sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
+
+ACCEPT_LANGUAGE = {"zh": "zh-CN", "en": "en"}  # what the server reads (its first two letters)
 M = TypeVar("M", bound=BaseModel)
 PUSH_WINDOW = 50  # inspections prepared, and asked about their photos, at once
 PHOTO_PARALLEL = 3  # photo uploads in flight at once (one inspection's)
@@ -133,10 +135,15 @@ class Api:
 
     def __init__(self, endpoint: str, token: str | None = None, *,
                  policy: RetryPolicy | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None,
+                 lang: str | None = None) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.policy = policy or RetryPolicy()
-        headers = {"Accept": MEDIA_JSON, "User-Agent": "hallcheck-sync/1"}
+        # every request says the user's language, so the server's refusals (shown to the
+        # user as they come) are in it
+        self.lang = normalise(lang)
+        headers = {"Accept": MEDIA_JSON, "User-Agent": "hallcheck-sync/1",
+                   "Accept-Language": ACCEPT_LANGUAGE[self.lang]}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(base_url=self.endpoint + API_PREFIX, headers=headers,
@@ -330,11 +337,12 @@ class SyncClient:
                  device_id: str, *, policy: RetryPolicy | None = None,
                  transport: httpx.BaseTransport | None = None,
                  progress: Callable[[Progress], None] | None = None,
-                 cancel: threading.Event | None = None) -> None:
+                 cancel: threading.Event | None = None, lang: str | None = None) -> None:
         self.store = store
         self.photos_dir = Path(photos_dir)
         self.device_id = device_id
-        self.api = Api(endpoint, token, policy=policy, transport=transport)
+        self.api = Api(endpoint, token, policy=policy, transport=transport, lang=lang)
+        self.lang = normalise(lang)  # what the user reads: the reasons kept and reported
         self.progress = progress or (lambda p: None)
         self.cancel = cancel or threading.Event()
 
@@ -348,6 +356,7 @@ class SyncClient:
             raise UserError("sync.client.no_endpoint")
         if not token or not device_id:
             raise UserError("sync.client.not_enrolled")
+        kw.setdefault("lang", ws.settings.language)  # the app's language (the CLI: --lang)
         return cls(ws.store, ws.paths.photos, endpoint, token, device_id, **kw)
 
     def close(self) -> None:
@@ -371,9 +380,9 @@ class SyncClient:
             client_store.record_contact(self.store)
         except AuthFailed as exc:
             report.auth_failed = True
-            report.stopped = exc.message()
+            report.stopped = exc.message(self.lang)
         except (Transient, Refused) as exc:  # Refused: the server turned down a pull
-            report.stopped = exc.message()
+            report.stopped = exc.message(self.lang)
         report.waiting = client_store.waiting_count(self.store)
         self.progress(Progress("done", report.sent + report.already, report.waiting))
         return report
@@ -433,18 +442,19 @@ class SyncClient:
                 try:
                     self._push_one(prepared[item.uuid], missing, limits, report)
                 except Refused as exc:
-                    client_store.mark_refused(self.store, item.uuid, exc.state, exc.message())
+                    client_store.mark_refused(self.store, item.uuid, exc.state,
+                                              exc.message(self.lang))
                     bucket = (report.conflicts if exc.state is SyncState.CONFLICT
                               else report.rejected)
-                    bucket.append((item.uuid, exc.message()))
+                    bucket.append((item.uuid, exc.message(self.lang)))
                 except Transient as exc:
                     self._failed(item.uuid, exc, report)
                     raise  # keep the order: later inspections wait for this one
         self.progress(Progress("push", total, total))
 
     def _failed(self, uuid: str, exc: Transient, report: SyncReport) -> None:
-        client_store.note_error(self.store, uuid, exc.message())
-        report.failed.append((uuid, exc.message()))
+        client_store.note_error(self.store, uuid, exc.message(self.lang))
+        report.failed.append((uuid, exc.message(self.lang)))
 
     def _prepare(self, uuid: str) -> client_store.PreparedUpload | Refused:
         try:
@@ -516,11 +526,13 @@ class SyncClient:
 
 def enrol(ws: Any, endpoint: str, code: str, device_name: str, *,
           policy: RetryPolicy | None = None,
-          transport: httpx.BaseTransport | None = None) -> EnrolResponse:
+          transport: httpx.BaseTransport | None = None,
+          lang: str | None = None) -> EnrolResponse:
     """Trade an enrolment code for a token and keep endpoint, token and device id locally."""
     endpoint = endpoint.strip().rstrip("/")
     ws.settings.set_endpoint(endpoint)  # validates the URL
-    with Api(endpoint, policy=policy, transport=transport) as api:
+    with Api(endpoint, policy=policy, transport=transport,
+             lang=lang or ws.settings.language) as api:
         try:
             answer = api.enrol(code, device_name, platform="hallcheck")
         except AuthFailed:
@@ -529,7 +541,7 @@ def enrol(ws: Any, endpoint: str, code: str, device_name: str, *,
             raise UserError("sync.client.enrol_invalid", reason=exc.server_message) from None
         except Transient as exc:
             raise UserError("sync.client.unreachable", endpoint=endpoint,
-                            reason=exc.message()) from None
+                            reason=exc.message(api.lang)) from None
     client_store.save_enrolment(
         ws.store, endpoint=endpoint, token=answer.token, device_id=answer.device_id,
         inspector_id=answer.inspector_id, inspector_name=answer.inspector_name,
