@@ -1,0 +1,161 @@
+"""The console's pages headless (tests/views/harness.py runs a real Flet session in-process)
+against the office's real database: sessions, roles, units, actions, languages.
+
+The browser tests (tests/e2e/test_console.py) show the same pages in Chromium; these check
+the rules around them quickly: who sees what, what happens when a session ends, that the
+reviewer moves on to the next result, that errors are sentences.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+
+import pytest
+from views.harness import App
+
+from app.central import accounts, review
+from app.console.files import ConsoleFiles
+from app.console.shell import TOKEN_KEY, make_main
+from app.i18n import t
+
+from .office import PASSWORD, REVIEWER, Office
+
+DESKTOP = (1280.0, 800.0)
+
+
+@pytest.fixture
+def console(office: Office) -> Iterator[Callable[..., App]]:
+    opened: list[App] = []
+    files = ConsoleFiles(office.ctx)
+
+    def open_console(route: str = "/") -> App:
+        app = App(make_main(office.ctx, files), size=DESKTOP, route=route)
+        opened.append(app)
+        return app
+
+    yield open_console
+    for app in opened:
+        app.close()
+
+
+def login(app: App, username: str = REVIEWER, password: str = PASSWORD) -> None:
+    app.fill(t("console.login.username", "zh"), username)
+    app.fill(t("console.login.password", "zh"), password)
+    app.click(t("console.login.submit", "zh"))
+
+
+@pytest.fixture(scope="module")
+def two_results(office: Office) -> list[str]:
+    uuids = [office.veto_visit(), office.veto_visit(greet=20)]
+    assert office.sync().sent == 2
+    return uuids
+
+
+def test_login_keeps_the_token_in_the_session_only(console, office, two_results,
+                                                   caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    app = console()
+    assert app.sees(t("console.login.title", "zh"))
+    login(app, password="wrong password!")
+    app.wait_for_text(t("accounts.login_failed", "zh"))
+    login(app)
+    app.wait_for_text(t("console.queue.title", "zh"))
+    token = app.page.session.store.get(TOKEN_KEY)
+    assert token and accounts.session_manager(office.ctx, token).username == REVIEWER
+    assert token not in caplog.text and PASSWORD not in caplog.text  # never logged
+    assert token not in app.view_route  # never in a URL
+
+
+def test_an_ended_session_sends_back_to_login_with_a_reason(console, office, two_results
+                                                              ) -> None:
+    app = console()
+    login(app)
+    app.wait_for_text(t("console.queue.title", "zh"))
+    accounts.logout(office.ctx, app.page.session.store.get(TOKEN_KEY))  # e.g. elsewhere
+    app.click(t("console.nav.outlets", "zh"), type="TextButton")
+    app.wait_for_snack(t("console.session_expired", "zh"))
+    assert app.sees(t("console.login.title", "zh"))
+    assert app.view_route.startswith("/login?next=")
+    login(app)  # and after logging in again, the page asked for
+    app.wait_for_text(t("console.outlets.title", "zh"))
+
+
+def test_a_deep_link_needs_a_login_then_opens(console, two_results) -> None:
+    app = console(f"/result/{two_results[0]}")
+    assert app.sees(t("console.login.title", "zh"))
+    login(app)
+    app.wait_for_text(t("console.result.vetoes", "zh"))
+    assert app.view_route == f"/result/{two_results[0]}"
+
+
+def test_acting_moves_to_the_next_result(console, office, two_results) -> None:
+    first, second = two_results
+    app = console(f"/result/{first}")
+    login(app)
+    app.wait_for_text(t("console.result.vetoes", "zh"))
+    app.click(t("console.action.reject", "zh"))
+    app.click(t("console.action.confirm", "zh"), in_dialog=True)
+    app.wait_for_text(t("console.action.pick_reason", "zh"))  # the dialog says what is missing
+    reasons = review.rejection_reasons(office.ctx, "zh")
+    app.click(reasons[0][1])
+    app.fill(t("console.action.reject_note", "zh"), "与另一条结果重复")
+    app.click(t("console.action.confirm", "zh"), in_dialog=True)
+    app.wait_until(lambda: app.view_route == f"/result/{second}", timeout=5)
+    view = review.result_view(office.ctx, office.reviewer(), first)
+    assert view.review_state == "rejected" and view.audit[-1].reason == \
+        f"{reasons[0][0]}: 与另一条结果重复"
+    # a return needs a reason: refused in words, the dialog stays open
+    app.click(t("console.action.return", "zh"))
+    app.click(t("console.action.confirm", "zh"), in_dialog=True)
+    app.wait_for_text(t("review.return_reason_missing", "zh"))
+    assert review.result_view(office.ctx, office.reviewer(), second).review_state == "received"
+
+
+def test_a_viewer_sees_no_actions_and_a_unit_manager_only_their_unit(console, office,
+                                                                      two_results) -> None:
+    accounts.add_manager(office.ctx, "zhao.view", "赵查看", "viewer", "viewer pass 123")
+    accounts.add_manager(office.ctx, "xi.unit", "西区经理", "manager", "unit pass 1234",
+                         business_unit="西区营业部")
+    viewer = console(f"/result/{two_results[1]}")
+    login(viewer, "zhao.view", "viewer pass 123")
+    viewer.wait_for_text(t("console.result.no_actions", "zh"))
+    assert not viewer.sees(t("console.action.approve", "zh"), exact=True)
+
+    west = console()
+    login(west, "xi.unit", "unit pass 1234")
+    west.wait_for_text(t("console.queue.title", "zh"))
+    assert not west.find_all(within="queue-rows")  # HALL-001 is in 东区营业部
+    assert west.sees(t("console.queue.empty", "zh"))
+    west.go(f"/result/{two_results[1]}")
+    west.wait_for_snack(t("review.other_unit", "zh", unit="西区营业部"))
+    west.wait_until(lambda: west.view_route == "/", timeout=5)  # back on the queue
+    assert west.sees(t("console.queue.empty", "zh"))
+
+
+def test_english(console, two_results) -> None:
+    app = console()
+    app.click(t("console.lang.switch", "zh"))
+    app.wait_for_text(t("console.login.title", "en"))
+    app.fill(t("console.login.username", "en"), REVIEWER)
+    app.fill(t("console.login.password", "en"), PASSWORD)
+    app.click(t("console.login.submit", "en"))
+    app.wait_for_text(t("console.queue.title", "en"))
+    assert app.sees("Mystery shop") and app.sees("Flagship hall", exact=False)
+    assert not app.sees("暗访", exact=True)
+
+
+def test_outlets_and_inspectors(console, office, two_results) -> None:
+    app = console("/outlets")
+    login(app)
+    app.wait_for_text(t("console.outlets.title", "zh"))
+    assert app.sees("人民路旗舰厅") and app.sees("王家村服务站")
+    app.click(t("console.outlets.open", "zh", name="人民路旗舰厅"))
+    app.wait_until(lambda: app.view_route == "/outlets/HALL-001", timeout=5)
+    rows = [r for r in review.queue(office.ctx, office.reviewer(),
+                                    review.QueueFilter(outlet="HALL-001", state=None)).rows]
+    app.wait_for_text(t("console.queue.count", "zh", total=len(rows)))
+    app.click(t("console.nav.inspectors", "zh"), type="TextButton")
+    app.wait_for_text("张敏")
+    app.click(t("console.inspectors.results", "zh", name="张敏"))
+    app.wait_for_text(t("console.inspectors.filter", "zh", name="ms-001"))
