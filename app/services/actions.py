@@ -8,17 +8,51 @@ that visit's outlet; each change is committed at once.
 from __future__ import annotations
 
 import uuid as uuidlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.errors import UserError
-from app.services.inspections import _now
+from app.services.inspection.records import now_or as _now
 from app.services.types import ActionInfo
 from app.store import ActionStatus, CorrectiveAction, Inspection, Status, Store
 
 OPEN_STATES = (ActionStatus.OPEN.value, ActionStatus.CARRIED.value)
+DEFAULT_DUE_DAYS = 7  # an action found today is due in a week unless the manager says
+
+
+def default_due(today: date | None = None) -> date:
+    """The due date a new action is offered with."""
+    return (today or date.today()) + timedelta(days=DEFAULT_DUE_DAYS)
+
+
+def carried_due(current_due: date, today: date | None = None) -> date:
+    """The new due date offered when an action is carried forward: a week after its old
+    due date, or after today when that has passed already."""
+    return max(today or date.today(), current_due) + timedelta(days=DEFAULT_DUE_DAYS)
+
+
+def parse_due(text: str, today: date | None = None) -> date:
+    """A due date as typed on a phone: 2025-03-31, 2025/3/31, 2025.3.31, 3/31 (the next
+    such day) or +7 (days from today). Raises UserError saying how to write it."""
+    today = today or date.today()
+    raw = (text or "").strip().replace("/", "-").replace(".", "-")
+    if not raw:
+        raise UserError("services.action.due_missing")
+    try:
+        if raw.startswith("+"):
+            return today + timedelta(days=int(raw[1:]))
+        parts = [int(p) for p in raw.split("-") if p]
+        if len(parts) == 3:
+            return date(parts[0], parts[1], parts[2])
+        if len(parts) == 2:
+            candidate = date(today.year, parts[0], parts[1])
+            return candidate if candidate >= today else date(today.year + 1, *parts)
+    except (ValueError, OverflowError):
+        pass
+    raise UserError("services.action.due_invalid", value=text)
 
 
 def _info(a: CorrectiveAction) -> ActionInfo:
@@ -64,24 +98,24 @@ class Actions:
     def open_actions(self, outlet_code: str) -> list[ActionInfo]:
         """The outlet's actions not yet closed, soonest due first."""
         stmt = (select(CorrectiveAction)
-                .where(CorrectiveAction.outlet_code == outlet_code,
-                       CorrectiveAction.status.in_(OPEN_STATES))
-                .order_by(CorrectiveAction.due_date, CorrectiveAction.raised_at))
+                .where(col(CorrectiveAction.outlet_code) == outlet_code,
+                       col(CorrectiveAction.status).in_(OPEN_STATES))
+                .order_by(col(CorrectiveAction.due_date), col(CorrectiveAction.raised_at)))
         with self._store.reading() as s:
             return [_info(a) for a in s.execute(stmt).scalars()]
 
     def for_outlet(self, outlet_code: str) -> list[ActionInfo]:
         """All of the outlet's actions, open and closed, newest first."""
-        stmt = (select(CorrectiveAction).where(CorrectiveAction.outlet_code == outlet_code)
-                .order_by(CorrectiveAction.raised_at.desc()))
+        stmt = (select(CorrectiveAction).where(col(CorrectiveAction.outlet_code) == outlet_code)
+                .order_by(col(CorrectiveAction.raised_at).desc()))
         with self._store.reading() as s:
             return [_info(a) for a in s.execute(stmt).scalars()]
 
     def raised_in(self, inspection_uuid: str) -> list[ActionInfo]:
         """The actions raised during one visit."""
         stmt = (select(CorrectiveAction)
-                .where(CorrectiveAction.raised_in_uuid == inspection_uuid)
-                .order_by(CorrectiveAction.raised_at))
+                .where(col(CorrectiveAction.raised_in_uuid) == inspection_uuid)
+                .order_by(col(CorrectiveAction.raised_at)))
         with self._store.reading() as s:
             return [_info(a) for a in s.execute(stmt).scalars()]
 
