@@ -16,10 +16,12 @@ DEFAULT_PORT = 8550
 
 
 def main(page: Any) -> None:
-    """Build the app on `page` (one per browser tab or app window)."""
+    """Build the app on `page` (one per browser tab or app window). Every tab shares the
+    process's one Workspace and background sync (app.services.process)."""
+    from app.services import process
     from app.views.shell import run_page
 
-    run_page(page)
+    run_page(page, process.workspace, process.device_sync)
 
 
 def assets_dir() -> Path:

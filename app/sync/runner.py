@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from tenacity import RetryCallState, wait_random_exponential
@@ -29,15 +30,28 @@ from app.sync.client import RetryPolicy, SyncClient, SyncReport
 
 log = logging.getLogger(__name__)
 
+
+class SyncPhase(StrEnum):
+    """What the background sync is doing (the one vocabulary of every sync indicator)."""
+
+    NOT_ENROLLED = "not_enrolled"  # no central endpoint or no device token yet
+    OFFLINE = "offline"  # the endpoint does not answer; probing with backoff
+    SYNCING = "syncing"
+    IDLE = "idle"  # nothing going on (`waiting` says whether anything is queued)
+    ATTENTION = "attention"  # something was refused, is in conflict, or auth failed
+
+
 OFFLINE, SYNCING, IDLE, ATTENTION, NOT_ENROLLED = (
-    "offline", "syncing", "idle", "attention", "not_enrolled")
+    SyncPhase.OFFLINE, SyncPhase.SYNCING, SyncPhase.IDLE, SyncPhase.ATTENTION,
+    SyncPhase.NOT_ENROLLED)
 
 
 @dataclass(frozen=True)
 class SyncStatus:
-    """What a sync indicator shows."""
+    """What a sync indicator shows: the one status type, from the runner or counted on
+    the device (app/services/sync_status.py)."""
 
-    state: str = OFFLINE  # offline | syncing | idle | attention | not_enrolled
+    state: SyncPhase = SyncPhase.OFFLINE
     waiting: int = 0  # inspections still to send
     last_synced_at: datetime | None = None
     attention: tuple[tuple[str, str], ...] = ()  # (uuid, reason) refused or in conflict

@@ -21,14 +21,13 @@ responsive) with a time limit.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from app.views import theme
+from app.views import theme, ui
 
 if TYPE_CHECKING:
     from app.views.shell import AppShell
@@ -187,12 +186,13 @@ class CaptureView:
     def open(self) -> None:
         try:
             self.dialog = self._build()
-        except Exception as exc:  # e.g. flet-camera not installed
+        except ImportError as exc:  # a build without flet-camera
             log.warning("camera view could not be built: %r", exc)
             self.on_unavailable(classify(exc))
             return
         self.app.page.show_dialog(self.dialog)
-        self.app.page.run_task(self._start)
+        # guarded: anything unexpected is logged and said (error.unexpected), not lost
+        self.app.page.run_task(self.app.guard(self._start))
 
     async def _start(self) -> None:
         try:
@@ -205,11 +205,14 @@ class CaptureView:
             self.cameras = sorted(cameras, key=_lens_order)
             self.current = 0
             await self._initialize(self.cameras[0])
-        except Exception as exc:
+        except (RuntimeError, TimeoutError, CameraUnavailable) as exc:  # what clients say
             if self.closed:
                 return
             self._give_up(exc)
             return
+        except BaseException:
+            self.close()  # not left waiting on a camera that will never open
+            raise
         if self.closed:
             return
         self.switch.visible = len(self.cameras) > 1
@@ -243,7 +246,7 @@ class CaptureView:
         self._refresh()
         try:
             data = await asyncio.wait_for(self.camera.take_picture(), SHOT_TIMEOUT)
-        except Exception as exc:
+        except (RuntimeError, TimeoutError) as exc:  # the client's error, or no answer
             log.warning("taking the picture failed: %r", exc)
             data = None
         self.busy = False
@@ -267,7 +270,7 @@ class CaptureView:
         try:
             await asyncio.wait_for(self.camera.set_description(self.cameras[self.current]),
                                    OPEN_TIMEOUT)
-        except Exception as exc:
+        except (RuntimeError, TimeoutError) as exc:  # the client's error, or no answer
             self.busy = False
             if not self.closed:
                 self._give_up(exc)
@@ -285,8 +288,7 @@ class CaptureView:
         dlg = self.dialog
         if dlg is not None and dlg.open:
             dlg.open = False
-            with contextlib.suppress(Exception):
-                dlg.update()
+            ui.redraw(dlg)
 
     def _dismissed(self, _e: Any = None) -> None:
         self.closed = True
@@ -306,8 +308,7 @@ class CaptureView:
 
     def _refresh(self) -> None:
         if self.dialog is not None and not self.closed:
-            with contextlib.suppress(Exception):
-                self.dialog.update()
+            ui.redraw(self.dialog)
 
 
 def _screen(app: AppShell) -> tuple[float, float]:

@@ -16,7 +16,7 @@ picture from the camera view (app/views/camera.py), "gallery" for a picked file.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from typing import Any
 
 import flet as ft
@@ -25,6 +25,8 @@ from app.checklists.rendering import format_score
 from app.views import sync_indicator, theme, ui
 from app.views.item_widgets import ItemCallbacks, ItemCard
 from app.views.shell import make_route
+
+log = logging.getLogger("hallcheck.views")
 
 
 class ChecklistScreen(ui.Screen):
@@ -39,8 +41,6 @@ class ChecklistScreen(ui.Screen):
             # a finished visit is a record: show its result instead
             raise ui.Redirect(f"/result/{uuid}")
         self.checklist = self.state.checklist
-        if app.kiosk_locked and self.state.summary.outlet_code != app.kiosk_outlet:
-            raise ui.Redirect("/kiosk")
         self.summary = self.state.summary
         app.visit_kind = self.summary.kind
         sections = [sec.id for sec in self.checklist.sections]
@@ -232,8 +232,7 @@ class ChecklistScreen(ui.Screen):
         nav.append(ft.Container(self.review_button if last else self.next_button, expand=3))
         self.nav.controls = nav
         if update:
-            with contextlib.suppress(Exception):
-                self.view.update()
+            ui.redraw(self.view)
 
     def reload(self) -> None:
         self.apply_state(self.app.ws.inspections.state(self.uuid))
@@ -305,8 +304,7 @@ class ChecklistScreen(ui.Screen):
         self.focus_item = None
         self.draw_section()
         self.app.route = self.route()
-        with contextlib.suppress(Exception):
-            self.app.ws.settings.set("ui_resume_route", self.app.route)
+        self.app.session.save_place(self.app.route)
         self.view.update()
         self._scroll_top()
         self.app._push_browser_route(self.app.route)
@@ -342,25 +340,23 @@ class ChecklistScreen(ui.Screen):
             self._scroll_to(self.focus_item)
 
     def _scroll_top(self) -> None:
-        async def scroll() -> None:
-            with contextlib.suppress(Exception):
-                await self._scroller().scroll_to(offset=0, duration=0)
-
-        with contextlib.suppress(Exception):
-            self.app.page.run_task(scroll)
+        self.app.page.run_task(self._scroll, {"offset": 0, "duration": 0})
 
     def _scroll_to(self, item_id: str) -> None:
         card = self.cards.get(item_id)
         if card is not None:
             card.show_missing = True
             card.update(self.state)
+        self.app.page.run_task(self._scroll, {"scroll_key": f"item-{item_id}",
+                                              "duration": 300})
 
-        async def scroll() -> None:
-            with contextlib.suppress(Exception):
-                await self._scroller().scroll_to(scroll_key=f"item-{item_id}", duration=300)
-
-        with contextlib.suppress(Exception):
-            self.app.page.run_task(scroll)
+    async def _scroll(self, where: dict[str, Any]) -> None:
+        """Scroll the items (a task: the client answers when done). Not scrolled - the
+        screen left, no answer in time - is only a convenience lost."""
+        try:
+            await self._scroller().scroll_to(**where)
+        except (RuntimeError, TimeoutError) as exc:
+            log.debug("not scrolled: %r", exc)
 
     def _scroller(self) -> ft.Column:
         body = self.view.controls[0]

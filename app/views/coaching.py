@@ -8,36 +8,13 @@ Route: `/visit/<uuid>/actions` (`?arrive=1` when shown on arrival, before the ch
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import flet as ft
 
+from app.services.actions import carried_due, default_due, parse_due
 from app.views import theme, ui
-
-DEFAULT_DUE_DAYS = 7
-
-
-def parse_due(text: str) -> date:
-    """A due date typed as 2025-03-31, 2025/3/31, 3/31 or +7 (days from today)."""
-    from app.errors import UserError
-
-    raw = (text or "").strip().replace("/", "-").replace(".", "-")
-    today = date.today()
-    if not raw:
-        raise UserError("views.actions.due_missing")
-    try:
-        if raw.startswith("+"):
-            return today + timedelta(days=int(raw[1:]))
-        parts = [int(p) for p in raw.split("-") if p]
-        if len(parts) == 3:
-            return date(parts[0], parts[1], parts[2])
-        if len(parts) == 2:
-            candidate = date(today.year, parts[0], parts[1])
-            return candidate if candidate >= today else date(today.year + 1, *parts)
-    except ValueError:
-        pass
-    raise UserError("views.actions.due_invalid", value=text)
 
 
 class ActionsScreen(ui.Screen):
@@ -111,7 +88,7 @@ class ActionsScreen(ui.Screen):
         self.owner = ft.TextField(label=self.t("views.actions.owner"),
                                   text_size=mood.fs(15))
         self.due = ft.TextField(label=self.t("views.actions.due"),
-                                value=(today + timedelta(days=DEFAULT_DUE_DAYS)).isoformat(),
+                                value=default_due(today).isoformat(),
                                 helper=self.t("views.actions.due_help"),
                                 text_size=mood.fs(15), keyboard_type=ft.KeyboardType.DATETIME)
         body.append(ft.Semantics(content=theme.card(ft.Column([
@@ -164,8 +141,7 @@ class ActionsScreen(ui.Screen):
     def _carry(self, action: Any) -> Any:
         def carry() -> None:
             due = ft.TextField(label=self.t("views.actions.new_due"),
-                               value=(max(date.today(), action.due_date)
-                                      + timedelta(days=DEFAULT_DUE_DAYS)).isoformat(),
+                               value=carried_due(action.due_date).isoformat(),
                                helper=self.t("views.actions.due_help"), autofocus=True)
 
             def do() -> None:

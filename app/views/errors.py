@@ -26,12 +26,7 @@ def report(app: AppShell, exc: BaseException) -> None:
     """Show `exc` to the user the right way (never a traceback)."""
     if isinstance(exc, UserError):
         log.info("user error: %s", exc.key)
-        try:
-            text = exc.message(app.lang)
-        except Exception:  # a broken message must not hide the error itself
-            log.exception("rendering a user error failed")
-            text = app.t("error.unexpected")
-        app.notify(text, error=True)
+        app.notify(exc.message(app.lang), error=True)  # (i18n.t never raises)
         return
     log.error("unexpected error in a screen", exc_info=exc)
     app.notify(app.t("error.unexpected"), error=True)

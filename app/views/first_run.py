@@ -10,9 +10,8 @@ from typing import Any
 import flet as ft
 
 from app.errors import UserError
+from app.services.settings import ROLES
 from app.views import sync_indicator, theme, ui
-
-ROLES = ("mystery_shopper", "area_manager", "outlet_agent")
 
 
 class FirstRunScreen(ui.Screen):

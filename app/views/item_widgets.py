@@ -24,7 +24,6 @@ items it points to the gallery; a camera-only item stays without a photo (missin
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -69,10 +68,7 @@ def _failed(item: Item, value: Any) -> bool:
     what that means for the score and for what is missing)."""
     from app.checklists.scoring import item_failed
 
-    try:
-        return item_failed(item, value)
-    except Exception:
-        return False
+    return item_failed(item, value)  # (stored answers are validated: it cannot fail)
 
 
 class ItemCard:
@@ -393,20 +389,16 @@ class ItemCard:
             self.cb.note(self.item.id, text)
 
     def _later(self, still_current: Callable[[], bool], save: Callable[[], None]) -> None:
-        """Save after a short pause in typing (and at once if no event loop is around)."""
+        """Save after a short pause in typing (a task on the page's loop)."""
         app = self.app
 
         async def wait_then_save() -> None:
             await asyncio.sleep(TEXT_SAVE_DELAY)
             if still_current():
                 app.guard(save)()
-                with contextlib.suppress(Exception):
-                    app.page.update()
+                ui.redraw(app.page)
 
-        try:
-            app.page.run_task(wait_then_save)
-        except Exception:
-            app.guard(save)()
+        app.page.run_task(wait_then_save)
 
     def _open_camera(self) -> None:
         if self.readonly:
@@ -431,8 +423,7 @@ class ItemCard:
     def _show_camera_note(self, text: str) -> None:
         self.camera_note.value = text
         self.camera_note.visible = bool(text)
-        with contextlib.suppress(Exception):
-            self.camera_note.update()
+        ui.redraw(self.camera_note)
 
     def _gallery_picked(self, e: Any) -> None:
         files = [f for f in (getattr(e, "files", None) or []) if f is not None]
@@ -447,8 +438,7 @@ class ItemCard:
         self._busy = busy
         self.photo_status.value = self.t("views.item.photo_working") if busy else ""
         self.photo_progress.visible = busy
-        with contextlib.suppress(Exception):
-            self.photo_progress.update()
+        ui.redraw(self.photo_progress)
         if busy and self.camera_note.visible:
             self._show_camera_note("")
 

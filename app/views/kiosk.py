@@ -14,7 +14,7 @@ import time
 import flet as ft
 
 from app.views import theme, ui
-from app.views.review import live_score_dicts, score_panel
+from app.views.review import score_panel
 
 DONE_SECONDS = 20
 
@@ -58,12 +58,8 @@ class KioskScreen(ui.Screen):
         return view
 
     def start(self) -> None:
-        app = self.app
-        code = app.kiosk_outlet
-        assert code is not None
-        inspector = app.ws.settings.inspector_id or "kiosk"
-        uuid = app.ws.inspections.start("self_check", code, inspector)
-        app.go(f"/visit/{uuid}")
+        uuid = self.app.session.start_self_check()
+        self.app.go(f"/visit/{uuid}")
 
     def manage(self) -> None:
         self.app.ask_pin(lambda: self.app.go("/settings"))
@@ -88,10 +84,8 @@ class KioskDoneScreen(ui.Screen):
         last = next((r for r in app.ws.inspections.list_recent(5)
                      if r.outlet_code == app.kiosk_outlet and not r.is_draft), None)
         if last is not None:
-            state = app.ws.inspections.state(last.uuid)
-            sections, vetoes = live_score_dicts(app, state.score)
-            body.append(score_panel(app, total=state.score.total, sections=sections,
-                                    vetoes=vetoes, complete=state.score.complete))
+            body.append(score_panel(app, app.ws.inspections.recorded_score(last.uuid,
+                                                                           app.lang)))
         done = ui.primary_button(app, self.t("views.kiosk.new"),
                                  lambda: app.kiosk_reset(), icon=ft.Icons.REPLAY)
         return ui.frame(app, "/kiosk/done", body,

@@ -5,14 +5,13 @@ position, off the UI path (a task on the page's loop) and for at most `LOCATE_TI
 seconds. Refused, unavailable, no answer in time: the visit goes on without a location,
 silently (it is optional); the log says why. Coordinates are never logged.
 
-`start_visit` resumes the outlet's draft, or checks the mystery-shopper rotation rule,
-asks for the position and starts the new visit.
+`start_visit` resumes the outlet's draft, or (once services.session allows a new visit:
+the mystery-shopper rotation rule) asks for the position and starts the new visit.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import weakref
 from collections.abc import Callable
@@ -68,8 +67,15 @@ async def current(app: AppShell, purpose: str = "location") -> Location | None:
     except TimeoutError:
         log.info("%s without a location: no position within %.0f s", purpose,
                  LOCATE_TIMEOUT)
-    except Exception as exc:  # refused, no location service, no geolocator in the client
+    except TypeError:  # flet-geolocator 1.0.5 when the client answers no position at all
+        log.info("%s without a location: the device gave no position", purpose)
+    except RuntimeError as exc:  # what the client reports: refused, no location service
         log.info("%s without a location: %s", purpose, exc)
+    except ImportError as exc:  # a build without flet-geolocator
+        log.warning("%s without a location: %s", purpose, exc)
+    except ValueError:  # coordinates that are not a place on Earth (never logged)
+        log.warning("%s without a location: the device gave an impossible position",
+                    purpose)
     return None
 
 
@@ -80,8 +86,7 @@ def locate_then(app: AppShell, purpose: str, then: Callable[[Location | None], A
 
     def finish(found: Location | None) -> None:
         if busy is not None:
-            with contextlib.suppress(Exception):
-                busy(False)
+            app.guard(lambda: busy(False))()
         app.guard(lambda: then(found))()
 
     async def task() -> None:
@@ -90,35 +95,22 @@ def locate_then(app: AppShell, purpose: str, then: Callable[[Location | None], A
 
     if busy is not None:
         busy(True)
-    try:
-        app.page.run_task(task)
-    except Exception as exc:  # no event loop around: go on without a location
-        log.info("%s without a location: %s", purpose, exc)
-        finish(None)
+    app.page.run_task(task)
 
 
 def start_visit(app: AppShell, outlet_code: str, kind: str | None = None, *,
                 busy: Callable[[bool], Any] | None = None) -> None:
-    """Open the outlet's draft of this kind, or check in and start a new visit."""
-    ws = app.ws
-    kind = kind or app.kind
-    draft = ws.inspections.find_draft(outlet_code, kind)
-    if draft:
+    """Open the outlet's draft of this kind, or check in and start a new visit (the rules
+    are services.session's; this only asks the device where it is in between)."""
+    draft = app.session.resume_or_check(outlet_code, kind)
+    if draft is not None:
         app.notify(app.t("views.start.resumed"))
         app.go(f"/visit/{draft}")
         return
 
     def begin(found: Location | None) -> None:
-        uuid = ws.inspections.start(kind, outlet_code, ws.settings.inspector_id,
-                                    location=found)
-        if kind == "open_inspection" and ws.actions.open_actions(outlet_code):
-            app.go(f"/visit/{uuid}/actions?arrive=1")
-        else:
-            app.go(f"/visit/{uuid}")
+        started = app.session.begin(outlet_code, kind, found)
+        app.go(f"/visit/{started.uuid}/actions?arrive=1" if started.actions_first
+               else f"/visit/{started.uuid}")
 
-    def check_in() -> None:
-        locate_then(app, "check-in", begin, busy=busy)
-
-    if kind == "mystery_shop":  # refused before waiting for a position, not after
-        ws.inspections.check_rotation(outlet_code)
-    check_in()
+    locate_then(app, "check-in", begin, busy=busy)

@@ -9,7 +9,6 @@ seconds (app/views/location.py); a line says so meanwhile, except in discreet mo
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import flet as ft
@@ -97,10 +96,7 @@ class OutletPickerScreen(ui.Screen):
         self.count.value = self.t("views.outlets.count", n=len(outlets)) if outlets else ""
 
     def _has_checklist(self, tier: str) -> bool:
-        try:
-            return any(k.value == self.kind for k in self.app.ws.catalog.kinds_for(tier))
-        except Exception:
-            return True
+        return any(k.value == self.kind for k in self.app.ws.catalog.kinds_for(tier))
 
     def _pick(self, code: str) -> Any:
         def pick() -> None:
@@ -113,5 +109,4 @@ class OutletPickerScreen(ui.Screen):
     def _busy(self, busy: bool) -> None:
         self.starting = busy
         self.locating.visible = busy and not self.app.mood.discreet
-        with contextlib.suppress(Exception):  # the screen may have been left meanwhile
-            self.locating.update()
+        ui.redraw(self.locating)  # (the screen may have been left meanwhile)

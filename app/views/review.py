@@ -13,67 +13,57 @@ when and why; the original never changes).
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import flet as ft
 
 from app.checklists.rendering import format_score
+from app.errors import UserError
+from app.services import ScoreLines, results
 from app.views import location, sync_indicator, theme, ui
 
 
-def score_panel(app: Any, *, total: float | None, sections: list[dict[str, Any]],
-                vetoes: list[dict[str, Any]], complete: bool | None = True) -> ft.Control:
+def score_panel(app: Any, lines: ScoreLines) -> ft.Control:
     """The score breakdown: total, one line per section, every veto with its reason."""
     mood = app.mood
-    voided = any(v.get("scope") == "visit" for v in vetoes)
+    vetoes = lines.vetoes
     rows: list[ft.Control] = [
         ft.Row([ui.heading(app, app.t("views.review.total")),
-                ft.Text(format_score(total), size=mood.fs(28), weight=ft.FontWeight.W_700,
+                ft.Text(format_score(lines.total), size=mood.fs(28), weight=ft.FontWeight.W_700,
                         color=theme.FAIL if vetoes else mood.primary)],
                alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
                vertical_alignment=ft.CrossAxisAlignment.CENTER),
     ]
-    if voided:
+    if lines.voided:
         rows.append(ui.body_text(app, app.t("views.review.voided"), color=theme.FAIL))
-    if complete is False:
+    if lines.complete is False:
         rows.append(ui.muted(app, app.t("views.review.incomplete")))
-    for sec in sections:
-        score = sec.get("score")
+    for sec in lines.sections:
         line = ft.Row([
-            ft.Text(sec.get("title", ""), size=mood.fs(15), expand=True),
-            ft.Text(format_score(score) if score is not None else app.t("views.review.not_scored"),
+            ft.Text(sec.title, size=mood.fs(15), expand=True),
+            ft.Text(format_score(sec.score) if sec.score is not None
+                    else app.t("views.review.not_scored"),
                     size=mood.fs(15), weight=ft.FontWeight.W_600,
-                    color=theme.FAIL if sec.get("vetoed") else None),
+                    color=theme.FAIL if sec.vetoed else None),
         ])
         rows.append(line)
-        if sec.get("vetoed"):
-            raw = sec.get("raw_score")
+        if sec.vetoed:
             rows.append(ui.muted(app, app.t("views.review.section_vetoed",
-                                            raw=format_score(raw)), size=13))
+                                            raw=format_score(sec.raw_score)), size=13))
     if vetoes:
         rows.append(ft.Divider(height=8))
         rows.append(ui.heading(app, app.t("views.review.vetoes", n=len(vetoes)),
                                color=theme.FAIL, size=15))
         for v in vetoes:
-            scope = app.t(f"veto.scope.{v.get('scope', 'section')}")
+            scope = app.t(f"veto.scope.{v.scope}")
             rows.append(ft.Row([
                 ft.Icon(ft.Icons.GAVEL, color=theme.FAIL, size=18),
-                ft.Text(app.t("views.review.veto_line", label=v.get("label", ""),
-                              reason=v.get("reason", ""), scope=scope),
+                ft.Text(app.t("views.review.veto_line", label=v.label, reason=v.reason,
+                              scope=scope),
                         size=mood.fs(14), expand=True),
             ], vertical_alignment=ft.CrossAxisAlignment.START))
     return ft.Semantics(content=theme.card(ft.Column(rows, spacing=6), mood=mood),
                         identifier="score-breakdown", container=True)
-
-
-def live_score_dicts(app: Any, score: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    lang = app.lang
-    sections = [{"title": s.title.get(lang), "score": s.score, "raw_score": s.raw_score,
-                 "vetoed": s.vetoed} for s in score.sections]
-    vetoes = [{"label": v.label.get(lang), "reason": v.reason.get(lang),
-               "scope": v.scope.value} for v in score.vetoes]
-    return sections, vetoes
 
 
 class ReviewScreen(ui.Screen):
@@ -86,8 +76,6 @@ class ReviewScreen(ui.Screen):
         if not self.state.is_draft:
             raise ui.Redirect(f"/result/{uuid}")
         app.visit_kind = self.state.summary.kind
-        if app.kiosk_locked and self.state.summary.outlet_code != app.kiosk_outlet:
-            raise ui.Redirect("/kiosk")
         self.finishing = False
 
     def build(self) -> ft.View:
@@ -132,9 +120,7 @@ class ReviewScreen(ui.Screen):
                 ui.body_text(app, self.t("views.review.ready"))]), mood=mood))
 
         if not discreet:
-            sections, vetoes = live_score_dicts(app, state.score)
-            body.append(score_panel(app, total=state.score.total, sections=sections,
-                                    vetoes=vetoes, complete=state.score.complete))
+            body.append(score_panel(app, results.live(state.score, app.lang)))
         elif state.score.vetoes:
             items = "、".join(v.label.get(app.lang) for v in state.score.vetoes)
             body.append(theme.card(ui.body_text(
@@ -195,12 +181,11 @@ class ReviewScreen(ui.Screen):
         def finish(found: Any) -> None:
             try:
                 app.ws.inspections.finalise(self.uuid, checkout_location=found)
-            except Exception:
+            except UserError:
                 app.refresh()  # show what is missing now
                 raise
-            sync_indicator.wake(app)  # send it now if the central server is reachable
-            with contextlib.suppress(Exception):
-                app.ws.settings.set("ui_resume_route", None)
+            app.sync.wake()  # send it now if the central server is reachable
+            app.session.save_place(None)
             if app.kiosk_outlet is not None:
                 app.go("/kiosk/done")
                 return
@@ -218,8 +203,7 @@ class ReviewScreen(ui.Screen):
         self.finishing = busy
         self.finalise_button.disabled = busy  # (the button itself stays as it was)
         self.locating.visible = busy and not self.app.mood.discreet
-        with contextlib.suppress(Exception):
-            self.bottom.update()
+        ui.redraw(self.bottom)
 
     def delete(self) -> None:
         app = self.app
@@ -271,18 +255,13 @@ class ResultScreen(ui.Screen):
                 "views.result.amendment", who=s.amended_by or "",
                 when=ui.when(s.amended_at, app.lang), why=s.amend_reason or "")),
                 mood=mood))
-        snapshot = app.ws.inspections.score_snapshot(self.uuid) or {}
         if discreet and not self.show:
             body.append(ui.secondary_button(
                 app, self.t("views.result.show_details"),
                 lambda: app.go(f"/result/{self.uuid}?show=1"), icon=ft.Icons.VISIBILITY))
         else:
-            body.append(score_panel(
-                app, total=snapshot.get("total", s.total_score),
-                sections=[{**sec, "title": sec.get("title", "")} for sec in
-                          self._localised(snapshot).get("sections", [])],
-                vetoes=self._localised(snapshot).get("vetoes", []),
-                complete=snapshot.get("complete", s.complete)))
+            body.append(score_panel(app, app.ws.inspections.recorded_score(self.uuid,
+                                                                           app.lang)))
         for a in app.ws.inspections.amendments_of(self.uuid):
             body.append(ui.tappable(app, ui.body_text(app, self.t(
                 "views.result.amended_by", who=a.amended_by or "",
@@ -299,29 +278,6 @@ class ResultScreen(ui.Screen):
                                     else "views.result.title"), back=app.home_route())
         return ui.frame(app, f"/result/{self.uuid}", body, appbar=bar,
                         identifier="screen-result")
-
-    def _localised(self, snapshot: dict[str, Any]) -> dict[str, Any]:
-        """The stored snapshot's words are in one language: re-derive titles when we can."""
-        if not snapshot:
-            return {}
-        try:
-            checklist = self.app.ws.inspections.checklist(self.uuid)
-        except Exception:
-            return snapshot
-        lang = self.app.lang
-        titles = {sec.id: sec.title.get(lang) for sec in checklist.sections}
-        items = checklist.items
-        out = dict(snapshot)
-        out["sections"] = [{**sec, "title": titles.get(sec.get("id"), sec.get("title", ""))}
-                           for sec in snapshot.get("sections", [])]
-        vetoes = []
-        for v in snapshot.get("vetoes", []):
-            item = items.get(v.get("item"))
-            if item is not None and item.veto is not None:
-                v = {**v, "label": item.label.get(lang), "reason": item.veto.reason.get(lang)}
-            vetoes.append(v)
-        out["vetoes"] = vetoes
-        return out
 
     def amend(self) -> None:
         app = self.app

@@ -66,8 +66,7 @@ class SettingsScreen(ui.Screen):
                                      value=s.endpoint or "", text_size=mood.fs(15),
                                      keyboard_type=ft.KeyboardType.URL)
         self.code = ft.TextField(label=self.t("views.setup.enrol_code"), text_size=mood.fs(15))
-        st = sync_indicator.status(app)
-        _short, sentence, _icon, colour = sync_indicator.describe(app, st)
+        _short, sentence, _icon, colour = sync_indicator.describe(app, app.sync.status())
         sections.append(self._card("views.settings.central", [
             ui.body_text(app, sentence, color=colour, size=14),
             ui.muted(app, self.t("views.settings.enrolled") if s.device_token else
@@ -230,19 +229,7 @@ class SettingsScreen(ui.Screen):
 
     def kiosk_on(self) -> None:
         app = self.app
-        s = app.ws.settings
-        code = (self.kiosk_outlet.value or "").strip()
-        if not code:
-            raise UserError("views.settings.kiosk_outlet_missing")
-        pin = (self.pin.value or "").strip()
-        if pin:
-            s.set_manager_pin(pin)
-        elif not s.has_manager_pin:
-            raise UserError("views.settings.pin_missing")
-        s.set_kiosk_outlet(code)
-        s.set_role("outlet_agent")
-        if not s.inspector_id:
-            s.set_inspector("kiosk")
+        app.session.enable_kiosk(self.kiosk_outlet.value or "", self.pin.value or "")
         app.notify(self.t("views.settings.kiosk_enabled"))
         app.kiosk_reset()
 
@@ -250,7 +237,7 @@ class SettingsScreen(ui.Screen):
         app = self.app
 
         def do() -> None:
-            app.ws.settings.set_kiosk_outlet(None)
+            app.session.disable_kiosk()
             app.kiosk_unlocked = False
             app.notify(self.t("views.settings.kiosk_disabled"))
             app.go("/")

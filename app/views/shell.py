@@ -13,11 +13,9 @@ the browser (back/forward, a typed address) renders that route.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib
 import logging
 import re
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,25 +23,18 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import flet as ft
 
+from app.errors import UserError
 from app.i18n import set_language, t
+from app.services import DeviceSession, DeviceSync, Workspace
 from app.views import theme, ui
 from app.views.errors import guard, report
 
 log = logging.getLogger("hallcheck.views")
 
-RESUME_KEY = "ui_resume_route"
-KIOSK_IDLE_KEY = "ui_kiosk_idle_minutes"
-KIOSK_IDLE_MINUTES = 5
 TICK_SECONDS = 3.0
 # After pop_dialog(), how long to wait for the client's "dismissed" before doing what
 # follows anyway (close_dialog(then=...)); the close animation takes ~0.15 s.
 DIALOG_DISMISS_WAIT = 1.0
-
-ROLE_KIND = {
-    "mystery_shopper": "mystery_shop",
-    "area_manager": "open_inspection",
-    "outlet_agent": "self_check",
-}
 
 # route pattern -> (module, class)
 ROUTES: list[tuple[re.Pattern[str], str, str]] = [
@@ -65,50 +56,10 @@ ROUTES: list[tuple[re.Pattern[str], str, str]] = [
     ]
 ]
 
-# routes a locked kiosk may show without the manager PIN
-KIOSK_ROUTES = ("kiosk", "checklist_run", "review")
-KIOSK_BLOCKED = ("ResultScreen",)  # in an allowed module, still not for a locked kiosk
-
-_ws_lock = threading.Lock()
-_workspace: Any = None
-_runner: Any = None
-
-
-def workspace() -> Any:
-    """The process's one Workspace (every tab of the web UI shares the device's data)."""
-    global _workspace
-    with _ws_lock:
-        if _workspace is None:
-            from app.services import Workspace
-
-            _workspace = Workspace.open()
-        return _workspace
-
-
-def sync_runner(ws: Any) -> Any:
-    """The process's one background SyncRunner (app.sync.runner), started on first use."""
-    global _runner
-    with _ws_lock:
-        if _runner is None:
-            from app.sync.runner import SyncRunner
-
-            _runner = SyncRunner(ws).start()
-        return _runner
-
-
-def reset_workspace() -> None:
-    """Forget the shared Workspace and stop its sync runner (tests open a fresh data
-    directory each time)."""
-    global _workspace, _runner
-    with _ws_lock:
-        ws, _workspace = _workspace, None
-        runner, _runner = _runner, None
-    if runner is not None:
-        with contextlib.suppress(Exception):
-            runner.stop(timeout=5)
-    if ws is not None:
-        with contextlib.suppress(Exception):
-            ws.close()
+# screens a locked kiosk may show without the manager PIN (a visit's screens only for
+# the kiosk's own outlet)
+KIOSK_SCREENS = frozenset({"KioskScreen", "KioskDoneScreen", "ChecklistScreen",
+                           "ReviewScreen"})
 
 
 def split_route(route: str) -> tuple[str, dict[str, str]]:
@@ -127,9 +78,11 @@ def make_route(path: str, **query: Any) -> str:
 class AppShell:
     """State of one running UI: the page, the workspace, where we are, and how to talk."""
 
-    def __init__(self, page: ft.Page, ws: Any) -> None:
+    def __init__(self, page: ft.Page, ws: Workspace, sync: DeviceSync) -> None:
         self.page = page
         self.ws = ws
+        self.sync = sync
+        self.session = DeviceSession(ws)
         self.lang = ws.settings.language
         set_language(self.lang)
         self.route: str | None = None
@@ -141,9 +94,10 @@ class AppShell:
         self._mood: theme.Mood | None = None
         self._closed = False
         self._ticker: Any = None
+        self._tick_failed = False
         self._after_dismiss: dict[int, Callable[[], None]] = {}
         self._dialogs: list[ft.AlertDialog] = []  # shown by dialog(), newest last
-        self.sync_runner: Any = None
+        self._wide = False
 
     # -- words -----------------------------------------------------------------------------
 
@@ -159,22 +113,16 @@ class AppShell:
     def title(self) -> str:
         return self.t("views.discreet.title") if self.discreet else self.t("app.name")
 
-    # -- who and how -----------------------------------------------------------------------
-
-    @property
-    def role(self) -> str | None:
-        return self.ws.settings.role
+    # -- who and how (decided by services.session) -------------------------------------------
 
     @property
     def kind(self) -> str:
         """The checklist kind this role does."""
-        return ROLE_KIND.get(self.role or "", "open_inspection")
+        return self.session.kind
 
     @property
     def kiosk_outlet(self) -> str | None:
-        if self.role != "outlet_agent":
-            return None
-        return self.ws.settings.kiosk_outlet
+        return self.session.kiosk_outlet
 
     @property
     def kiosk_locked(self) -> bool:
@@ -182,9 +130,7 @@ class AppShell:
 
     @property
     def discreet(self) -> bool:
-        if self.visit_kind is not None:
-            return self.visit_kind == "mystery_shop"
-        return self.role == "mystery_shopper"
+        return self.session.discreet(self.visit_kind)
 
     @property
     def mood(self) -> theme.Mood:
@@ -212,40 +158,36 @@ class AppShell:
         page.on_resize = self._on_resize
         self._wide = ui.content_width(self) is not None
         self._apply_mood(force=True)
-        self._start_sync()
         self.go(self.initial_route(page.route), push=False)
-        self._start_ticker()
+        self._ticker = page.run_task(self._tick_loop)
 
     def initial_route(self, requested: str | None = None) -> str:
-        """Where a fresh start lands: setup, the kiosk, the place left, or home."""
-        s = self.ws.settings
-        if not s.role or not s.inspector_id:
+        """Where a fresh start lands: setup, the kiosk, the place left, or home. A locked
+        kiosk starts on its own screens (a start is nobody asking for another one)."""
+        if not self.session.is_set_up:
             return "/setup"
         candidates = []
         if requested and requested not in ("/", ""):
             candidates.append(requested)
-        saved = s.get(RESUME_KEY)
+        saved = self.session.saved_place()
         if saved:
             candidates.append(saved)
         for route in candidates:
             if self._resumable(route):
                 return route
-        return "/kiosk" if self.kiosk_outlet else "/"
+        return self.home_route()
 
     def _resumable(self, route: str) -> bool:
         path, _query = split_route(route)
         match = self._match(path)
-        if match is None or match[1] in ("first_run",):
+        if match is None or match[1] == "first_run":
             return False
-        uuid = match[0].get("uuid")
+        params, _module, cls_name = match
+        if self.kiosk_locked and not self._kiosk_may_show(cls_name, params):
+            return False
+        uuid = params.get("uuid")
         if uuid:
-            try:
-                summary = self.ws.inspections.summary(uuid)
-            except Exception:
-                return False
-            # a visit's own screens only while it is a draft; a result (a deep link, a
-            # reloaded tab) whenever it exists. The kiosk lock is go()'s to enforce.
-            return match[2] == "ResultScreen" or bool(summary.is_draft)
+            return self.session.can_reopen(uuid, as_result=cls_name == "ResultScreen")
         return True
 
     # -- navigation ------------------------------------------------------------------------
@@ -257,8 +199,20 @@ class AppShell:
                 return m.groupdict(), module, cls
         return None
 
-    def go(self, route: str, *, push: bool = True) -> None:
-        """Show `route` now (and tell the browser). Unknown routes land on home."""
+    def _kiosk_may_show(self, cls_name: str, params: dict[str, str]) -> bool:
+        """What a locked kiosk shows without the PIN: its start and thanks screens, and
+        its own outlet's visits."""
+        if cls_name not in KIOSK_SCREENS:
+            return False
+        uuid = params.get("uuid")
+        return uuid is None or self.session.kiosk_visit(uuid)
+
+    def go(self, route: str, *, push: bool = True, ask_pin: bool = True) -> None:
+        """Show `route` now (and tell the browser). Unknown routes land on home. A locked
+        kiosk refuses what it may not show: it stays on its start screen and (unless
+        `ask_pin` is False, e.g. for a screen's own redirect) asks for the manager PIN,
+        which then opens what was asked for."""
+        requested = route
         path, query = split_route(route)
         match = self._match(path)
         if match is None:
@@ -266,12 +220,15 @@ class AppShell:
             match = self._match("/")
             assert match is not None
         params, module_name, cls_name = match
-        if self.kiosk_locked and (module_name not in KIOSK_ROUTES
-                                  or cls_name in KIOSK_BLOCKED):
+        refused = False
+        if self.kiosk_locked and path == "/":
+            route, path, query = "/kiosk", "/kiosk", {}  # a kiosk's home is its start
+            params, module_name, cls_name = {}, "kiosk", "KioskScreen"
+        elif self.kiosk_locked and not self._kiosk_may_show(cls_name, params):
+            refused = True
             route, path, query = "/kiosk", "/kiosk", {}
             params, module_name, cls_name = {}, "kiosk", "KioskScreen"
-        if (module_name != "first_run" and not (self.ws.settings.role
-                                                and self.ws.settings.inspector_id)):
+        if module_name != "first_run" and not self.session.is_set_up:
             route, path, query = "/setup", "/setup", {}
             params, module_name, cls_name = {}, "first_run", "FirstRunScreen"
         module = importlib.import_module(f"app.views.{module_name}")
@@ -283,16 +240,15 @@ class AppShell:
             self._apply_mood()
             view = screen.build()
         except ui.Redirect as redirect:
-            self.go(redirect.route, push=push)
+            self.go(redirect.route, push=push, ask_pin=False)
             return
-        except Exception as exc:
+        except Exception as exc:  # a screen that cannot be built: say so, go home
             report(self, exc)
             if route != "/" and module_name != "first_run":
-                self.go("/" if not self.kiosk_locked else "/kiosk", push=push)
+                self.go(self.home_route(), push=push, ask_pin=False)
             return
         if old is not None:
-            with contextlib.suppress(Exception):
-                old.dispose()
+            old.dispose()
         self.screen = screen
         self.route = route
         self.page.title = self.title()
@@ -300,31 +256,39 @@ class AppShell:
         self.page.views.append(view)
         self.page.update()
         if module_name != "first_run":
-            with contextlib.suppress(Exception):
-                self.ws.settings.set(RESUME_KEY, route)
-        with contextlib.suppress(Exception):
-            screen.after_show()
-        if push:
+            self.session.save_place(route)
+        guard(self, screen.after_show)()
+        if push or route != requested:
             self._push_browser_route(route)
+        if refused and ask_pin:
+            self._ask_pin_to_open(requested)
+
+    def _ask_pin_to_open(self, route: str) -> None:
+        if any(d.open for d in self._dialogs):  # one PIN dialog at a time
+            return
+        log.info("kiosk: %s refused until the manager PIN is given", split_route(route)[0])
+        self.ask_pin(lambda: self.go(route), reason=self.t("views.kiosk.pin_locked"))
 
     def refresh(self) -> None:
         """Rebuild the current screen from the services (e.g. after a language change)."""
         if self.route:
-            self.go(self.route, push=False)
+            self.go(self.route, push=False, ask_pin=False)
 
     def home_route(self) -> str:
         return "/kiosk" if self.kiosk_outlet else "/"
 
     def _push_browser_route(self, route: str) -> None:
         async def push() -> None:
-            with contextlib.suppress(Exception):
+            try:
                 await asyncio.wait_for(self.page.push_route(route), timeout=5)
+            except (TimeoutError, RuntimeError) as exc:  # no answer, or the tab is gone
+                log.info("the browser's address bar did not follow to %s: %r",
+                         split_route(route)[0], exc)
 
-        with contextlib.suppress(Exception):
-            self.page.run_task(push)
+        self.page.run_task(push)
 
-    def _on_route_change(self, e: Any) -> None:
-        route = getattr(e, "route", None) or self.page.route
+    def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
+        route = e.route or self.page.route
         if route and route != self.route:
             guard(self, lambda: self.go(route, push=False))()
 
@@ -356,8 +320,10 @@ class AppShell:
             show_close_icon=error,
             behavior=ft.SnackBarBehavior.FLOATING,
         )
-        with contextlib.suppress(Exception):
+        try:
             self.page.show_dialog(bar)
+        except RuntimeError:  # the session is gone: nobody to tell
+            log.info("message not shown (the page is gone)")
 
     def dialog(self, title: str, content: ft.Control | str, actions: list[ft.Control], *,
                modal: bool = True) -> ft.AlertDialog:
@@ -388,12 +354,14 @@ class AppShell:
         # ours on top (not a SnackBar shown over it, e.g. an error message)
         self._dialogs = [d for d in self._dialogs if d.open]
         dlg: Any = self._dialogs.pop() if self._dialogs else None
-        with contextlib.suppress(Exception):
+        try:
             if dlg is not None:
                 dlg.open = False
                 dlg.update()
             else:
                 dlg = self.page.pop_dialog()  # one shown elsewhere (the camera view)
+        except RuntimeError:  # already gone from the page
+            log.debug("dialog already closed", exc_info=True)
         if then is None:
             return
         done = False
@@ -416,10 +384,7 @@ class AppShell:
             await asyncio.sleep(DIALOG_DISMISS_WAIT)
             run()
 
-        try:
-            self.page.run_task(fallback)
-        except Exception:  # no event loop (a bare test page): at once
-            run()
+        self.page.run_task(fallback)
 
     def _dialog_dismissed(self, e: Any) -> None:
         run = self._after_dismiss.pop(id(getattr(e, "control", None)), None)
@@ -471,51 +436,36 @@ class AppShell:
 
     def run_background(self, work: Callable[[], Any], done: Callable[[Any], Any] | None = None,
                        ) -> None:
-        """Run `work()` off the UI path; then `done(result)` (errors reported as usual)."""
+        """Run `work()` on a worker thread; then `done(result)`. An error in either is
+        shown like any other (a UserError's own words; anything else logged with its
+        traceback and shown as error.unexpected)."""
 
         def runner() -> None:
             try:
                 result = work()
-            except Exception as exc:
-                report(self, exc)
-                with contextlib.suppress(Exception):
-                    self.page.update()
-                return
-            if done is not None:
-                try:
+                if done is not None:
                     done(result)
-                except Exception as exc:
+            except Exception as exc:  # a worker thread: nothing above it would say it
+                report(self, exc)
+            ui.redraw(self.page)
+
+        self.page.run_thread(runner)
+
+    # -- timers ----------------------------------------------------------------------------
+
+    async def _tick_loop(self) -> None:
+        while not self._closed:
+            await asyncio.sleep(TICK_SECONDS)
+            if self._closed:
+                break
+            try:
+                self._tick()
+            except Exception as exc:  # the timer must outlive one bad round
+                if self._tick_failed:  # said once; the log keeps every one
+                    log.exception("the screen's timer failed again")
+                else:
+                    self._tick_failed = True
                     report(self, exc)
-            with contextlib.suppress(Exception):
-                self.page.update()
-
-        try:
-            self.page.run_thread(runner)
-        except Exception:  # no event loop (e.g. a bare test page): do it inline
-            runner()
-
-    # -- sync and timers -------------------------------------------------------------------
-
-    def _start_sync(self) -> None:
-        """Attach the background sync runner when the sync package provides one."""
-        from app.views import sync_indicator
-
-        with contextlib.suppress(Exception):
-            self.sync_runner = sync_indicator.attach_runner(self)
-
-    def _start_ticker(self) -> None:
-        async def tick() -> None:
-            while not self._closed:
-                await asyncio.sleep(TICK_SECONDS)
-                if self._closed:
-                    break
-                try:
-                    self._tick()
-                except Exception:
-                    log.debug("tick failed", exc_info=True)
-
-        with contextlib.suppress(Exception):
-            self._ticker = self.page.run_task(tick)
 
     def _tick(self) -> None:
         screen = self.screen
@@ -526,11 +476,7 @@ class AppShell:
             self.kiosk_reset()
 
     def idle_minutes(self) -> float:
-        raw = self.ws.settings.get(KIOSK_IDLE_KEY)
-        try:
-            return max(0.5, float(raw)) if raw else KIOSK_IDLE_MINUTES
-        except ValueError:
-            return KIOSK_IDLE_MINUTES
+        return self.session.idle_minutes()
 
     def idle_expired(self) -> bool:
         if self.route in ("/kiosk",):
@@ -547,21 +493,23 @@ class AppShell:
         self._closed = True
 
 
-def run_page(page: ft.Page) -> AppShell | None:
-    """The Flet `main(page)`: never lets an error reach the screen as a traceback."""
+def run_page(page: ft.Page, open_workspace: Callable[[], Workspace],
+             open_sync: Callable[[], DeviceSync]) -> AppShell | None:
+    """The Flet `main(page)` (the entry point hands over how to reach the device's data
+    and sync): never lets an error reach the screen as a traceback."""
     try:
-        app = AppShell(page, workspace())
+        app = AppShell(page, open_workspace(), open_sync())
         app.start()
         return app
-    except Exception as exc:
-        from app.errors import UserError
-
+    except UserError as exc:  # e.g. an unreadable checklist file, said in plain words
+        log.warning("the app could not start: %s", exc.key)
+        text = exc.message()
+    except Exception:  # the last line: the person gets a sentence, the log the traceback
         log.exception("the app could not start")
-        text = exc.message() if isinstance(exc, UserError) else t("views.start_failed")
-        with contextlib.suppress(Exception):
-            theme.apply(page, theme.NORMAL)
-            page.views.clear()
-            page.views.append(ft.View(route="/", controls=[
-                ft.Container(ft.Text(text, size=16), padding=ft.Padding.all(24))]))
-            page.update()
-        return None
+        text = t("views.start_failed")
+    theme.apply(page, theme.NORMAL)
+    page.views.clear()
+    page.views.append(ft.View(route="/", controls=[
+        ft.Container(ft.Text(text, size=16), padding=ft.Padding.all(24))]))
+    page.update()
+    return None

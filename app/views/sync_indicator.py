@@ -5,107 +5,38 @@ endpoint / offline / syncing / N waiting / synced at 14:05 / needs attention. Ta
 opens the sync screen: every visit still waiting to be sent, what went wrong with each
 (in plain words), and a "sync now" button when a sync runner is attached.
 
-The status comes from the background sync runner (app.sync) when there is one; without it
-the indicator counts the outbox itself and says the device is not connected yet.
+The status is the services' one typed `SyncStatus` (app/services/sync_status.py): from
+the background runner when there is one, else counted on the device.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import flet as ft
 
+from app.i18n import messages
+from app.services import SyncPhase, SyncStatus
 from app.views import theme, ui
-
-log = logging.getLogger("hallcheck.views")
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    state: str  # not_enrolled | offline | syncing | waiting | synced | attention | idle
-    waiting: int = 0
-    attention: int = 0
-    last_synced: datetime | None = None
-    detail: str | None = None  # the last error, in the user's words when we have them
-
-
-def attach_runner(app: Any) -> Any:
-    """The process's background sync runner (app.sync.runner), started on first use."""
-    try:
-        from app.views.shell import sync_runner
-
-        return sync_runner(app.ws)
-    except Exception:
-        log.warning("the background sync could not start", exc_info=True)
-        return None
-
-
-def wake(app: Any) -> None:
-    """Ask the runner to try now (after a finalise, an enrolment, "sync now")."""
-    runner = getattr(app, "sync_runner", None)
-    if runner is not None:
-        with contextlib.suppress(Exception):
-            runner.wake()
-
-
-def status(app: Any) -> SyncStatus:
-    """The status right now: from the runner, or counted from the outbox."""
-    runner = getattr(app, "sync_runner", None)
-    if runner is not None:
-        with contextlib.suppress(Exception):
-            raw = runner.status() if callable(getattr(runner, "status", None)) \
-                else runner.status
-            return _from_runner(raw, app)
-    ws = app.ws
-    waiting = len(ws.inspections.outbox())
-    attention = len(ws.inspections.needs_attention())
-    settings = ws.settings
-    if attention:
-        return SyncStatus("attention", waiting, attention)
-    if not settings.endpoint or not settings.device_token:
-        return SyncStatus("not_enrolled", waiting, attention)
-    return SyncStatus("waiting" if waiting else "idle", waiting, attention)
-
-
-def _from_runner(raw: Any, app: Any) -> SyncStatus:
-    if isinstance(raw, SyncStatus):
-        return raw
-    attention = getattr(raw, "attention", ()) or ()
-    count = len(attention) if isinstance(attention, (tuple, list)) else int(attention or 0)
-    message = getattr(raw, "message", None)
-    state = str(getattr(raw, "state", "idle") or "idle")
-    waiting = int(getattr(raw, "waiting", 0) or 0)
-    if state == "not_enrolled":
-        message = None  # the indicator's own sentence says it, with what to do
-    if state != "syncing":
-        # the runner's count is from its last round (a visit finalised since - e.g. while
-        # the endpoint is down - is not in it yet): the outbox is the truth, and cheap
-        with contextlib.suppress(Exception):
-            waiting = len(app.ws.inspections.outbox())
-    return SyncStatus(state=state, waiting=waiting, attention=count,
-                      last_synced=getattr(raw, "last_synced_at", None), detail=message)
 
 
 def describe(app: Any, st: SyncStatus) -> tuple[str, str, Any, str]:
     """(short text, full sentence, icon, colour) for a status."""
     t = app.t
-    last = ui.when(st.last_synced, app.lang) if st.last_synced else None
-    if st.state == "attention" or st.attention:
-        return (t("views.sync.attention_short", n=st.attention or 1),
-                t("views.sync.attention", n=st.attention or 1),
+    last = ui.when(st.last_synced_at, app.lang) if st.last_synced_at else None
+    attention = len(st.attention)
+    if st.state is SyncPhase.ATTENTION or attention:
+        return (t("views.sync.attention_short", n=attention or 1),
+                t("views.sync.attention", n=attention or 1),
                 ft.Icons.ERROR_OUTLINE, theme.FAIL)
-    if st.state == "syncing":
+    if st.state is SyncPhase.SYNCING:
         return (t("views.sync.syncing_short"), t("views.sync.syncing", n=st.waiting),
                 ft.Icons.SYNC, theme.PRIMARY)
-    if st.state == "offline":
+    if st.state is SyncPhase.OFFLINE:
         return (t("views.sync.offline_short", n=st.waiting) if st.waiting
                 else t("views.sync.offline_short0"),
                 t("views.sync.offline", n=st.waiting), ft.Icons.CLOUD_OFF, theme.WARN)
-    if st.state == "not_enrolled":
+    if st.state is SyncPhase.NOT_ENROLLED:
         return (t("views.sync.not_enrolled_short", n=st.waiting) if st.waiting
                 else t("views.sync.not_enrolled_short0"),
                 t("views.sync.not_enrolled", n=st.waiting), ft.Icons.CLOUD_OFF_OUTLINED,
@@ -141,17 +72,13 @@ class SyncBadge:
         self.refresh(update=False)
 
     def refresh(self, *, update: bool = True) -> None:
-        try:
-            st = status(self.app)
-        except Exception:
-            log.debug("sync status unavailable", exc_info=True)
-            return
+        st = self.app.sync.status()
         short, sentence, icon, colour = describe(self.app, st)
         key = (short, sentence, icon, colour)
         if key == self._last:
             return
         self._last = key
-        if self.compact and len(short) > 10 and st.state not in ("attention",):
+        if self.compact and len(short) > 10 and st.state is not SyncPhase.ATTENTION:
             # on a phone's top bar the icon and the number say it; the tooltip says all
             short = str(st.waiting) if st.waiting else ""
         self.text.value = short
@@ -161,8 +88,7 @@ class SyncBadge:
         self.button.tooltip = sentence
         self.control.label = sentence
         if update:
-            with contextlib.suppress(Exception):
-                self.control.update()
+            ui.redraw(self.control)
 
 
 class SyncScreen(ui.Screen):
@@ -173,7 +99,7 @@ class SyncScreen(ui.Screen):
     def build(self) -> ft.View:
         app = self.app
         ws = app.ws
-        st = status(app)
+        st = app.sync.status()
         short, sentence, icon, colour = describe(app, st)
         body: list[ft.Control] = [
             theme.card(ft.Row([ft.Icon(icon, color=colour, size=28),
@@ -183,15 +109,15 @@ class SyncScreen(ui.Screen):
                               vertical_alignment=ft.CrossAxisAlignment.START),
                        mood=app.mood),
         ]
-        if st.detail:
+        if st.message:
             body.append(theme.card(ui.body_text(app, self.t("views.sync.last_error",
-                                                             detail=st.detail)),
+                                                             detail=st.message)),
                                    mood=app.mood))
-        runner = getattr(app, "sync_runner", None)
-        if runner is not None and st.state != "not_enrolled":
+        not_enrolled = st.state is SyncPhase.NOT_ENROLLED
+        if app.sync.background and not not_enrolled:
             body.append(ui.primary_button(app, self.t("views.sync.now"), self.sync_now,
                                           icon=ft.Icons.SYNC))
-        if st.state == "not_enrolled":
+        if not_enrolled:
             body.append(ui.secondary_button(app, self.t("views.sync.enrol"),
                                             lambda: app.go("/settings"),
                                             icon=ft.Icons.LINK))
@@ -258,12 +184,12 @@ class SyncScreen(ui.Screen):
                            label=self.t("views.sync.open_row", name=r.outlet_code))
 
     def sync_now(self) -> None:
-        wake(self.app)
+        self.app.sync.wake()
         self.app.notify(self.t("views.sync.started"))
 
     def refresh_sync(self) -> None:
-        st = status(self.app)
-        key = (st.state, st.waiting, st.attention, st.last_synced)
+        st = self.app.sync.status()
+        key = (st.state, st.waiting, st.attention, st.last_synced_at)
         if getattr(self, "_seen", key) != key:
             self.app.refresh()
         self._seen = key
@@ -271,20 +197,14 @@ class SyncScreen(ui.Screen):
 
 def _plain_error(app: Any, error: str) -> str:
     """A stored sync error: a message key is shown in the user's words, else as is."""
-    from app.i18n import messages
-
     if error in messages():
         return app.t(error)
     return error
 
 
 def enrol(app: Any, endpoint: str, code: str) -> bool:
-    """Enrol this device with the central endpoint using a one-time code (app.sync.client);
-    then wake the background sync. Raises UserError with what to do when it fails."""
-    from app.sync.client import enrol as client_enrol
-
-    name = f"hallcheck {app.ws.settings.device_id[:8]}"
-    client_enrol(app.ws, endpoint, code, name)
+    """Enrol this device with the central endpoint using a one-time code, then sync
+    (runs on a worker thread). Raises UserError with what to do when it fails."""
+    app.sync.enrol(endpoint, code)
     app.notify(app.t("views.setup.enrolled"))
-    wake(app)
     return True

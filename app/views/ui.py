@@ -8,6 +8,7 @@ DOM attribute `flt-semantics-identifier`), listed in app/views/README.md.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ from app.views import theme
 if TYPE_CHECKING:
     from app.views.shell import AppShell
 
+log = logging.getLogger("hallcheck.views")
+
 
 class Redirect(Exception):
     """Raised while a screen loads: show `route` instead (e.g. a finished visit's result)."""
@@ -25,6 +28,16 @@ class Redirect(Exception):
     def __init__(self, route: str) -> None:
         super().__init__(route)
         self.route = route
+
+
+def redraw(control: Any) -> None:
+    """Send `control`'s changes to the screen while it is shown. Flet raises RuntimeError
+    for a control no longer on a page (a screen left while work finished) or a session
+    already gone (the tab closed): then there is nothing to redraw."""
+    try:
+        control.update()
+    except RuntimeError:
+        log.debug("nothing to redraw: %s is no longer shown", type(control).__name__)
 
 
 class Screen:

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,13 +30,10 @@ def app_main() -> Callable[..., Any]:
 
 
 def _reset_shared_workspace() -> None:
-    try:
-        shell = importlib.import_module("app.views.shell")
-    except ModuleNotFoundError:
-        return
-    reset = getattr(shell, "reset_workspace", None)
-    if reset is not None:
-        reset()
+    """Stop the process's sync thread and close its Workspace (app.services.process)."""
+    from app.services import process
+
+    process.reset()
 
 
 @pytest.fixture

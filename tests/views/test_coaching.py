@@ -62,7 +62,7 @@ def test_an_action_needs_an_owner_and_a_real_date(start_app, L, ws, data_dir) ->
     _raise(app, L, "更换破损灯箱", "")
     assert app.wait_for_snack(L("services.action.owner_missing"))
     _raise(app, L, "更换破损灯箱", "李主管", "下周")
-    assert app.wait_for_snack(L("views.actions.due_invalid", value="下周"))
+    assert app.wait_for_snack(L("services.action.due_invalid", value="下周"))
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     _raise(app, L, "更换破损灯箱", "李主管", yesterday)
     assert app.wait_for_snack(L("services.action.due_in_past", due=yesterday))

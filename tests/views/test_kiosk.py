@@ -63,7 +63,7 @@ def test_turning_the_kiosk_on_from_settings(start_app, L, ws, data_dir) -> None:
     app.wait_until(lambda: app.view_route == "/settings")
     app.fill(L("views.settings.kiosk_outlet"), AGENT)
     app.click(L("views.settings.kiosk_on"))  # no PIN yet: refused
-    assert app.wait_for_snack(L("views.settings.pin_missing"))
+    assert app.wait_for_snack(L("services.settings.pin_missing"))
     app.fill(L("views.settings.pin"), PIN)
     app.click(L("views.settings.kiosk_on"))
     app.wait_until(lambda: app.view_route == "/kiosk")

@@ -68,7 +68,7 @@ def test_cancel_closes_the_dialog_even_under_an_error_message(start_app, L, ws) 
     app.click(app.find(L("views.actions.carry"), within=f"action-{action.id}"))
     app.fill(app.find(L("views.actions.new_due"), in_dialog=True), "not a date")
     app.click(app.find(L("views.actions.carry"), in_dialog=True))
-    app.wait_for_snack(L("views.actions.due_invalid", value="not a date"))
+    app.wait_for_snack(L("services.action.due_invalid", value="not a date"))
     app.click(app.find(L("views.cancel"), in_dialog=True))
     app.wait_until(lambda: not app.find_all(L("views.actions.carry_title"), in_dialog=True))
     # and the dialog that closes then refreshes the screen (closing an action)
@@ -176,20 +176,24 @@ def test_the_chosen_answer_is_announced_as_selected(start_app, L, ws) -> None:
 def test_the_badge_counts_the_outbox_not_the_runners_last_round(start_app, L, ws) -> None:
     """Right after a finalise the runner's status still says "all sent" (its count is
     from its last round): the badge built now must say what waits."""
-    from app.sync.runner import SyncStatus
+    from app.services import DeviceSync, SyncPhase, SyncStatus
 
     seed_device(ws, "area_manager", "M-001")
     app = start_app()
     appshell = _shell(app)
+    idle = L("views.sync.synced_short", when="\x00").split("\x00")[0]
 
     class StaleRunner:
-        status = SyncStatus(state="idle", waiting=0,
+        status = SyncStatus(state=SyncPhase.IDLE, waiting=0,
                             last_synced_at=datetime.now().astimezone())
 
         def wake(self) -> None:
             pass
 
-    appshell.sync_runner = StaleRunner()
+    appshell.sync = DeviceSync(appshell.ws, StaleRunner())  # type: ignore[arg-type]
+    app.run(_as_coro(lambda: appshell.go("/")))
+    indicator = app.find(within="sync-indicator", type="Text")
+    assert text_of(indicator).startswith(idle)  # the runner's word, nothing waits
     _finished(ws)
     app.run(_as_coro(lambda: appshell.go("/")))
     indicator = app.find(within="sync-indicator", type="Text")

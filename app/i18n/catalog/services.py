@@ -159,6 +159,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "整改期限 {due} 已经过去，请选择今天或以后的日期。",
         "The due date {due} is in the past; choose today or a later date.",
     ),
+    "services.action.due_missing": ("请填写完成时限。", "Please enter a due date."),
+    "services.action.due_invalid": (
+        "“{value}”不是有效日期，请写成 2025-06-30 或 +7。",
+        "“{value}” is not a date; write it as 2025-06-30 or +7.",
+    ),
     "services.action.already_closed": (
         "这条整改事项已经关闭。",
         "This corrective action is already closed.",
@@ -188,5 +193,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "services.settings.pin_invalid": (
         "管理密码应为 4 到 8 位数字。",
         "The manager PIN must be 4 to 8 digits.",
+    ),
+    "services.settings.kiosk_outlet_missing": (
+        "请填写这台自助平板要锁定的门店编码，再启用。",
+        "Enter the code of the outlet this tablet is for, then turn the kiosk on.",
+    ),
+    "services.settings.pin_missing": (
+        "请先设置管理员 PIN（4–8 位数字）：解锁自助平板时要用到。",
+        "Set a manager PIN (4–8 digits) first: it is needed to unlock the kiosk.",
     ),
 }
