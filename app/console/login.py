@@ -33,7 +33,7 @@ class LoginPage(Page):
             ft.Text(self.t("console.login.intro"), size=14, color=theme.MUTED),
             self.username, self.password, self.error,
             ft.Row([
-                ft.TextButton(self.t("console.lang.switch"),
+                ft.TextButton(self.console.switch_label(),
                               tooltip=self.t("console.lang.switch_tip"),
                               on_click=self.on(self.console.switch_language)),
                 ft.FilledButton(self.t("console.login.submit"), on_click=self.on(self._submit)),

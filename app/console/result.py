@@ -23,6 +23,10 @@ from app.console.queue import next_result
 from app.console.shell import Page
 
 
+DISPUTE_STATES = {"open": "console.dispute.open", "upheld": "console.dispute.upheld",
+                  "overturned": "console.dispute.overturned"}
+
+
 class ResultPage(Page):
     nav = "queue"
 
@@ -383,11 +387,16 @@ class ResultPage(Page):
         lines: list[ft.Control] = [ui.heading(self.t("console.result.disputes"), 16)]
         for d in v.disputes:
             lines.append(ft.Text(self.t("console.result.dispute_line", at=lb.when(d.opened_at),
-                                        state=d.state, statement=d.statement), size=13))
+                                        state=self._dispute_state(d.state),
+                                        statement=d.statement), size=13))
             if d.decision_reason:
                 lines.append(ui.muted(self.t("console.result.audit_reason",
                                              reason=d.decision_reason)))
         return ui.region(theme.card(ft.Column(lines, spacing=3)), "result-disputes")
+
+    def _dispute_state(self, state: str) -> str:
+        key = DISPUTE_STATES.get(state)
+        return self.t(key) if key else state
 
     # -- the PDF report ---------------------------------------------------------------------
     def _pdf(self) -> None:

@@ -126,6 +126,10 @@ class Console:
     def t(self, key: str, /, **params: Any) -> str:
         return t(key, self.lang, **params)
 
+    def switch_label(self) -> str:
+        """The other language, named in itself (English / 简体中文)."""
+        return t("lang.en", "en") if self.lang == "zh" else t("lang.zh", "zh")
+
     def switch_language(self) -> None:
         self.lang = "en" if self.lang == "zh" else "zh"
         self.page.session.store.set(LANG_KEY, self.lang)
@@ -282,7 +286,7 @@ class Console:
                 nav("console.nav.inspectors", "/inspectors", "inspectors"),
                 ft.Container(width=24),
                 ft.Text(who, color=ft.Colors.WHITE, size=13),
-                ft.TextButton(self.t("console.lang.switch"), style=white,
+                ft.TextButton(self.switch_label(), style=white,
                               tooltip=self.t("console.lang.switch_tip"),
                               on_click=self.guard(self.switch_language)),
                 ft.TextButton(self.t("console.logout"), style=white,

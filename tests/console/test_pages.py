@@ -135,7 +135,7 @@ def test_a_viewer_sees_no_actions_and_a_unit_manager_only_their_unit(console, of
 
 def test_english(console, two_results) -> None:
     app = console()
-    app.click(t("console.lang.switch", "zh"))
+    app.click(t("lang.en", "en"))
     app.wait_for_text(t("console.login.title", "en"))
     app.fill(t("console.login.username", "en"), REVIEWER)
     app.fill(t("console.login.password", "en"), PASSWORD)

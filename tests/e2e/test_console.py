@@ -98,10 +98,10 @@ def test_login_in_words_lockout_language_and_logout(office: Office, open_page) -
     ui = open_page(console_url(office), viewport=DESKTOP)
     page = ui.page
     # English on the login page, and back
-    ui.tap(L("console.lang.switch"))
+    ui.tap(L("lang.en"))
     expect(page.get_by_role("button", name=L("console.login.submit", "en"))).to_be_visible(
         timeout=STEP_TIMEOUT)
-    ui.tap(L("console.lang.switch", "en"))
+    ui.tap(L("lang.zh"))
     # wrong passwords are said in words; the fifth locks the account, saying for how long
     log_in(ui, "wang.view", "not the password")
     see(ui, L("accounts.login_failed"))

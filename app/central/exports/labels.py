@@ -97,7 +97,7 @@ class Labels:
 
     def duration(self, seconds: float | None) -> str:
         if seconds is None:
-            return t("console.none", self.lang)
+            return "—"
         s = round(seconds)
         if s < 60:
             return t("console.duration.s", self.lang, s=s)
