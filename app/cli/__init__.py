@@ -57,11 +57,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # click's own usage errors carry their exit code
-        code = getattr(exc, "exit_code", None)
-        if code is not None and hasattr(exc, "show"):
-            exc.show()
-            return int(code)
+    except typer.Abort:  # Ctrl-C or end of input at a prompt
+        return 1
+    except typer.TyperException as exc:  # a usage error: typer (its click) says what
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        return int(getattr(exc, "exit_code", 2))
+    except Exception:  # a bug: a sentence on screen, the traceback in the log (--verbose)
         log.debug("unexpected error", exc_info=True)
         typer.echo(t("error.unexpected"), err=True)
         return 1

@@ -34,7 +34,7 @@ def desktop_window_possible() -> bool:
         return True
     try:
         import flet_desktop  # type: ignore[import-not-found]
-    except Exception:
+    except (ImportError, OSError):  # present but broken (a missing shared library)
         return False
     bundled = Path(flet_desktop.__file__).parent / "app"
     cached = Path.home() / ".flet" / "client"

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
+import struct
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ from PIL import Image, ImageCms
 from app.errors import UserError
 from app.media.files import ensure_dir, fsync_existing, sha256_file, write_atomic
 from app.media.formats import PILLOW_FORMAT, PhotoFormat, sniff
+
+log = logging.getLogger(__name__)
 
 SourceKind = Literal["camera", "gallery"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("camera", "gallery")
@@ -211,7 +215,9 @@ def _exif_facts(im: Image.Image) -> tuple[int, datetime | None]:
             sub.get(_TAG_OFFSET_TIME_ORIGINAL),
             sub.get(_TAG_SUBSEC_TIME_ORIGINAL),
         )
-    except Exception:  # malformed EXIF is common; it must not cost the photo
+    except (OSError, SyntaxError, ValueError, TypeError, KeyError, IndexError,
+            struct.error):  # malformed EXIF is common (Pillow's parser raises these)
+        log.debug("EXIF unreadable; taken as absent", exc_info=True)
         return 1, None
     if not isinstance(orientation, int) or orientation not in range(1, 9):
         orientation = 1
