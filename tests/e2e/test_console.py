@@ -91,32 +91,39 @@ def wait_state(office: Office, uuid: str, state: str, timeout: float = 15.0) -> 
         time.sleep(0.05)
 
 
-def test_login_in_words_lockout_language_and_logout(office: Office, open_page) -> None:
+def test_wrong_passwords_are_said_in_words_and_lock_the_account(office: Office,
+                                                                 open_page) -> None:
     from app.central import accounts
 
     accounts.add_manager(office.ctx, "wang.view", "王查看", "viewer", "another pass 77")
     ui = open_page(console_url(office), viewport=DESKTOP)
     page = ui.page
-    # English on the login page, and back
-    ui.tap(L("lang.en"))
-    expect(page.get_by_role("button", name=L("console.login.submit", "en"))).to_be_visible(
-        timeout=STEP_TIMEOUT)
-    ui.tap(L("lang.zh"))
-    # wrong passwords are said in words; the fifth locks the account, saying for how long
     log_in(ui, "wang.view", "not the password")
     see(ui, L("accounts.login_failed"))
     for _ in range(4):  # the username stays; the refused password is cleared
         ui.type_into(L("console.login.password"), "not the password")
         page.keyboard.press("Enter")
-    see(ui, re.compile(r"账号已锁定。请 \d+ 分钟后再试"))
+    see(ui, re.compile(r"账号已锁定。请 \d+ 分钟后再试"))  # how long to wait, in words
     ui.shot("login-locked")
-    # the reviewer logs in, sees the queue, logs out
+    ui.type_into(L("console.login.password"), "another pass 77")  # even the right one now
+    page.keyboard.press("Enter")
+    see(ui, re.compile(r"账号已锁定"))
+    assert accounts.get_manager(office.ctx, "wang.view").active
+
+
+def test_log_in_and_out(office: Office, open_page) -> None:
+    ui = open_page(console_url(office), viewport=DESKTOP)
+    page = ui.page
     log_in(ui)
     expect(page.get_by_role("button", name=L("console.nav.queue"))).to_be_visible(
         timeout=STEP_TIMEOUT)
-    see(ui, L("console.queue.title"))
+    see(ui, L("console.signed_in", name="李审核", role=L("accounts.role.manager")))
     ui.tap(L("console.logout"))
     see(ui, L("console.login.logged_out"))
+    expect(page.get_by_role("button", name=L("console.login.submit"))).to_be_visible(
+        timeout=STEP_TIMEOUT)
+    page.reload()  # the session really ended: a reload asks for the login again
+    ui.enable_semantics()
     expect(page.get_by_role("button", name=L("console.login.submit"))).to_be_visible(
         timeout=STEP_TIMEOUT)
 
