@@ -126,6 +126,12 @@ class QueuePage:
     next_offset: int | None
 
 
+def _light(body: bool = True) -> list[Any]:
+    """Loader options that leave the big text columns unread."""
+    cols = [Inspection.body, Inspection.score_detail] if body else [Inspection.score_detail]
+    return [defer(c) for c in cols]  # type: ignore[arg-type]
+
+
 def _flag_condition(flag: str) -> Any:
     """Whether a result carries `flag` (flags is a JSON list as text; a veto also shows in
     veto_count / voided, so those count as the veto flag whatever the list says)."""
@@ -193,21 +199,21 @@ def queue(ctx: ServerContext, viewer: ManagerInfo, flt: QueueFilter, offset: int
         return QueuePage([], 0, *empty_counts, None)
     base = _where(flt, unit)
     flag_cols = [func.sum(case((_flag_condition(f), 1), else_=0)) for f in FLAGS]
-    counts_stmt = select(Inspection.review_state, func.count(), *flag_cols)  # type: ignore[call-overload]
+    counts_stmt = select(Inspection.review_state, func.count(), *flag_cols)
     if unit is not None:
         counts_stmt = counts_stmt.join(Outlet, col(Outlet.code) == col(Inspection.outlet_code))
-    counts_stmt = counts_stmt.where(*base).group_by(Inspection.review_state)
+    counts_stmt = counts_stmt.where(*base).group_by(col(Inspection.review_state))
 
     page_where = list(base)
     if flt.state is not None:
         page_where.append(Inspection.review_state == flt.state)
     if flt.flag is not None:
         page_where.append(_flag_condition(flt.flag))
-    page_stmt = (select(Inspection, Outlet.name, Outlet.business_unit)  # type: ignore[call-overload]
-                 .options(defer(Inspection.body), defer(Inspection.score_detail))
+    page_stmt = (select(Inspection, Outlet.name, Outlet.business_unit)
+                 .options(*_light())
                  .outerjoin(Outlet, col(Outlet.code) == col(Inspection.outlet_code))
                  .where(*page_where)
-                 .order_by(Inspection.received_at, Inspection.seq)
+                 .order_by(col(Inspection.received_at), col(Inspection.seq))
                  .offset(offset).limit(limit + 1))
     with ctx.session() as s:
         grouped = s.exec(counts_stmt).all()
@@ -220,19 +226,22 @@ def queue(ctx: ServerContext, viewer: ManagerInfo, flt: QueueFilter, offset: int
         newer: dict[str, str] = {}
         if page:
             photos = dict(s.exec(
-                select(InspectionPhoto.inspection_seq, func.count())  # type: ignore[call-overload]
+                select(InspectionPhoto.inspection_seq, func.count())
                 .where(col(InspectionPhoto.inspection_seq).in_(seqs))
-                .group_by(InspectionPhoto.inspection_seq)).all())
+                .group_by(col(InspectionPhoto.inspection_seq))).all())
             ids = sorted({r[0].inspector_id for r in page})
             names = dict(s.exec(select(Inspector.id, Inspector.name)
                                 .where(col(Inspector.id).in_(ids))).all())
             for amended, by in s.exec(
                     select(Inspection.amends_uuid, Inspection.uuid)
                     .where(col(Inspection.amends_uuid).in_(uuids))
-                    .order_by(Inspection.received_at, Inspection.seq)).all():
-                newer[amended] = by  # the newest wins  # type: ignore[index]
+                    .order_by(col(Inspection.received_at), col(Inspection.seq))).all():
+                if amended is not None:
+                    newer[amended] = by  # the newest wins
     by_state, by_flag = empty_counts[0].copy(), empty_counts[1].copy()
-    for state, count, *flag_counts in grouped:
+    for rec in grouped:
+        state, count = rec[0], rec[1]
+        flag_counts: list[Any] = list(rec[2:])
         flagged = dict(zip(FLAGS, (int(c or 0) for c in flag_counts), strict=True))
         if state in by_state:
             by_state[state] = flagged[flt.flag] if flt.flag else int(count)
@@ -249,7 +258,7 @@ def queue(ctx: ServerContext, viewer: ManagerInfo, flt: QueueFilter, offset: int
         score_total=r.score_total, device_score_total=r.device_score_total,
         voided=bool(r.voided), veto_count=r.veto_count or 0, flags=_row_flags(r),
         review_state=r.review_state,  # type: ignore[arg-type]
-        photo_count=photos.get(r.seq, 0), amends_uuid=r.amends_uuid,
+        photo_count=photos.get(r.seq or 0, 0), amends_uuid=r.amends_uuid,
         superseded_by=newer.get(r.uuid),
     ) for r, name, bu in page]
     return QueuePage(rows=rows, total=total, counts_by_state=by_state, counts_by_flag=by_flag,
@@ -398,14 +407,14 @@ def auto_approve_due(ctx: ServerContext, now: datetime | None = None) -> list[st
         .where(col(InspectionPhoto.inspection_seq) == col(Inspection.seq),
                col(Photo.sha256).is_(None)))
     stmt = (select(Inspection)
-            .options(defer(Inspection.body), defer(Inspection.score_detail))
+            .options(*_light())
             .where(Inspection.review_state == "received", Inspection.status == "finalized",
                    col(Inspection.received_at) <= cutoff,
                    col(Inspection.amends_uuid).is_(None),
                    col(Inspection.flags).not_like('%"%'),
                    col(Inspection.veto_count) == 0, col(Inspection.voided).is_(False),
                    ~missing_photo)
-            .order_by(Inspection.received_at, Inspection.seq).limit(500))
+            .order_by(col(Inspection.received_at), col(Inspection.seq)).limit(500))
     reason = t("review.auto_approved", "zh", hours=format_score(float(hours)))
     done: list[str] = []
     while True:
@@ -445,13 +454,13 @@ def counted_results(ctx: ServerContext, start: datetime, end: datetime) -> list[
     count). Amendments keep their original's visit time, so a chain lies in one period."""
     lo, hi = start.astimezone(UTC), end.astimezone(UTC)
     with ctx.session() as s:
-        rows = s.exec(
+        rows: list[Any] = list(s.exec(
             select(Inspection.uuid, Inspection.amends_uuid, Inspection.review_state,  # type: ignore[call-overload]
                    Inspection.score_total, Inspection.outlet_code, Inspection.kind,
                    Inspection.tier, Inspection.inspector_id, Inspection.started_at,
                    Inspection.received_at, Inspection.seq)
             .where(Inspection.status == "finalized", col(Inspection.started_at) >= lo,
-                   col(Inspection.started_at) < hi)).all()
+                   col(Inspection.started_at) < hi)).all())
         by_uuid = {r.uuid: r for r in rows}
         outside = {r.amends_uuid for r in rows if r.amends_uuid and r.amends_uuid not in by_uuid}
         parents: dict[str, str | None] = {u: r.amends_uuid for u, r in by_uuid.items()}
@@ -640,7 +649,7 @@ def amend_by_manager(ctx: ServerContext, actor: ManagerInfo, uuid: str,
         for p in body.get("photos", []):
             if p.get("item_id"):
                 photos.setdefault(p["item_id"], []).append(p)
-        problems = finalise_problems(definition, answers, notes, photos)
+        problems = finalise_problems(definition, answers, notes, photos)  # type: ignore[arg-type]
         if problems:
             raise BadInput("review.amend_incomplete",
                            problems="; ".join(p.message() for p in problems[:10]))
@@ -903,7 +912,7 @@ def _chain(s: Session, row: Inspection) -> list[ChainLink]:
     frontier = [root]
     seen: set[str] = set()
     while frontier and len(seen) < 1000:
-        found = s.exec(select(Inspection).options(defer(Inspection.score_detail))
+        found = s.exec(select(Inspection).options(*_light(body=False))
                        .where(col(Inspection.uuid).in_(frontier))).all()
         found = [f for f in found if f.uuid not in seen]
         seen.update(f.uuid for f in found)
@@ -967,7 +976,7 @@ def result_view(ctx: ServerContext, viewer: ManagerInfo, uuid: str,
         superseded = next((c.uuid for c in reversed(chain) if c.amends_uuid == row.uuid), None)
         trail = audit.trail(s, row.uuid)
         disputes = list(s.exec(select(Dispute).where(Dispute.inspection_uuid == row.uuid)
-                               .order_by(Dispute.id)).all())
+                               .order_by(col(Dispute.id))).all())
         listed = list(s.exec(select(InspectionPhoto.sha256)
                              .where(InspectionPhoto.inspection_seq == row.seq)).all())
         have = set(s.exec(select(Photo.sha256).where(col(Photo.sha256).in_(listed))).all()) \
@@ -1071,7 +1080,7 @@ class ReturnedResult:
 def returned_for(ctx: ServerContext, inspector_id: str, limit: int = 500) -> list[ReturnedResult]:
     """The inspector's results in state `returned` (newest decision first), with reason."""
     with ctx.session() as s:
-        rows = s.exec(select(Inspection.uuid, Inspection.review_reason,  # type: ignore[call-overload]
+        rows = s.exec(select(Inspection.uuid, Inspection.review_reason,
                              Inspection.reviewed_at, Inspection.reviewed_by)
                       .where(Inspection.inspector_id == inspector_id,
                              Inspection.review_state == "returned",
@@ -1083,7 +1092,7 @@ def returned_for(ctx: ServerContext, inspector_id: str, limit: int = 500) -> lis
         if uuids:
             for parent, child in s.exec(select(Inspection.amends_uuid, Inspection.uuid)
                                         .where(col(Inspection.amends_uuid).in_(uuids))
-                                        .order_by(Inspection.seq)).all():
+                                        .order_by(col(Inspection.seq))).all():
                 amended[parent] = child  # type: ignore[index]
     return [ReturnedResult(uuid=u, reason=reason, returned_at=as_utc(at), returned_by=by,
                            superseded_by=amended.get(u)) for u, reason, at, by in rows]
