@@ -91,6 +91,9 @@ def serve(settings: ServerSettings, host: str = "127.0.0.1", port: int = 8765,
     import uvicorn
 
     logging.getLogger("uvicorn.access").addFilter(_redact_tickets)
+    from app.central import log_config
+
     uvicorn.run(build_app(settings), host=host, port=port, log_level=log_level,
                 access_log=True, server_header=False, timeout_keep_alive=30,
-                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
+                log_config=log_config(log_level))

@@ -22,7 +22,6 @@ from app.console.export_panel import ExportPanel
 from app.console.queue import next_result
 from app.console.shell import Page
 
-
 DISPUTE_STATES = {"open": "console.dispute.open", "upheld": "console.dispute.upheld",
                   "overturned": "console.dispute.overturned"}
 

@@ -297,12 +297,18 @@ class Console:
 
     # -- talking to the user --------------------------------------------------------------
     def guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        """`fn` as an event handler whose errors become sentences (sync or async)."""
+        """`fn` as an event handler whose errors become sentences (sync or async).
+
+        A signed-in page re-checks the session before every event: a click on a page left
+        open after the session ended (idle, logged out elsewhere, account disabled) leads
+        to the login page and does nothing else."""
         wants_event = _param_count(fn) > 0
         if inspect.iscoroutinefunction(fn):
 
             async def async_wrapper(e: Any = None) -> None:
                 try:
+                    if self._session_lost():
+                        return
                     await (fn(e) if wants_event else fn())
                 except Exception as exc:
                     self.report(exc)
@@ -311,11 +317,26 @@ class Console:
 
         def wrapper(e: Any = None) -> None:
             try:
+                if self._session_lost():
+                    return
                 fn(e) if wants_event else fn()
             except Exception as exc:
                 self.report(exc)
 
         return wrapper
+
+    def _session_lost(self) -> bool:
+        """True (and the login page shown) when a signed-in session has ended."""
+        if self.manager is None:  # not signed in: the login page's own handlers
+            return False
+        if self.check_session() is not None:
+            return False
+        self._dialogs = [d for d in self._dialogs if d.open]
+        while self._dialogs:
+            self.close_dialog()
+        path, _ = split_route(self.route or "/")
+        self.go(make_route("/login", next=self.route if path not in ("/", "/login") else None))
+        return True
 
     def report(self, exc: BaseException) -> None:
         if isinstance(exc, UserError):

@@ -76,9 +76,9 @@ def test_an_ended_session_sends_back_to_login_with_a_reason(console, office, two
     app.click(t("console.nav.outlets", "zh"), type="TextButton")
     app.wait_for_snack(t("console.session_expired", "zh"))
     assert app.sees(t("console.login.title", "zh"))
-    assert app.view_route.startswith("/login?next=")
-    login(app)  # and after logging in again, the page asked for
-    app.wait_for_text(t("console.outlets.title", "zh"))
+    assert app.view_route == "/login"  # the click did nothing else
+    login(app)
+    app.wait_for_text(t("console.queue.title", "zh"))
 
 
 def test_a_deep_link_needs_a_login_then_opens(console, two_results) -> None:
@@ -159,3 +159,35 @@ def test_outlets_and_inspectors(console, office, two_results) -> None:
     app.wait_for_text("张敏")
     app.click(t("console.inspectors.results", "zh", name="张敏"))
     app.wait_for_text(t("console.inspectors.filter", "zh", name="ms-001"))
+
+
+def test_a_click_after_the_session_ended_does_nothing_but_ask_for_a_login(console, office
+                                                                          ) -> None:
+    uuid = office.veto_visit()
+    assert office.sync().sent == 1
+    app = console(f"/result/{uuid}")
+    login(app)
+    app.wait_for_text(t("console.result.vetoes", "zh"))
+    accounts.logout(office.ctx, app.page.session.store.get(TOKEN_KEY))  # idle, or elsewhere
+    app.click(t("console.action.approve", "zh"))
+    app.wait_for_snack(t("console.session_expired", "zh"))
+    assert app.view_route == f"/login?next=%2Fresult%2F{uuid}"
+    assert not app.find_all(t("console.action.confirm", "zh"))  # no approve dialog opened
+    assert review.result_view(office.ctx, office.reviewer(), uuid).review_state == "received"
+
+
+def test_the_queue_pages(console, office, monkeypatch) -> None:
+    import app.console.queue as queue_page
+
+    monkeypatch.setattr(queue_page, "PAGE_SIZE", 1)
+    total = review.queue(office.ctx, office.reviewer(), review.QueueFilter()).total
+    assert total >= 2
+    app = console()
+    login(app)
+    app.wait_for_text(t("console.queue.page", "zh", start=1, end=1, total=total))
+    assert len(app.find_all(type="Semantics", within="queue-rows", text=None)) >= 1
+    app.click(t("console.queue.next", "zh"))
+    app.wait_for_text(t("console.queue.page", "zh", start=2, end=2, total=total))
+    app.click(t("console.queue.prev", "zh"))
+    app.wait_for_text(t("console.queue.page", "zh", start=1, end=1, total=total))
+    assert app.find(t("console.queue.prev", "zh")).control.disabled
