@@ -1,0 +1,89 @@
+"""Why a figure is what it is: a message key with its parameters, the rule it applied (a path
+into programme.yaml's version, e.g. `payment_factor[5]`) and the results behind it, so a
+manager can answer an outlet owner's "why" from the month card or the statement.
+
+Explanations are data (language-neutral, stored with a closed month as JSON) and are put
+into words only when shown, in the reader's language. A parameter may itself be a message
+(`Msg`, e.g. a component's name) or a tuple of them, joined the way the language lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from app.i18n import normalise, t
+
+Param = Union[str, int, "Msg", tuple["Param", ...]]
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message key and its parameters, rendered in a language when shown."""
+
+    key: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+    def render(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **{k: _render(v, lang) for k, v in self.params.items()})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "params": {k: _plain(v) for k, v in self.params.items()}}
+
+
+@dataclass(frozen=True)
+class Why(Msg):
+    """The explanation of one figure."""
+
+    rule: str | None = None  # path in the rules version, e.g. "payment_factor[5]"
+    results: tuple[str, ...] = ()  # the counted results (uuids) behind the figure
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        if self.rule is not None:
+            out["rule"] = self.rule
+        if self.results:
+            out["results"] = list(self.results)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Why:
+        """Back from a stored month (the inverse of to_dict)."""
+        return cls(str(data["key"]), {k: _unplain(v) for k, v in data.get("params", {}).items()},
+                   data.get("rule"), tuple(data.get("results", ())))
+
+
+def list_sep(lang: str | None) -> str:
+    return ", " if normalise(lang) == "en" else "、"
+
+
+def _render(value: Param, lang: str | None) -> str:
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, tuple):
+        return list_sep(lang).join(_render(v, lang) for v in value)
+    return str(value)
+
+
+def _plain(value: Param) -> Any:
+    if isinstance(value, Msg):
+        return Msg.to_dict(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _unplain(value: Any) -> Param:
+    if isinstance(value, dict):
+        return Msg(str(value["key"]), {k: _unplain(v) for k, v in value["params"].items()})
+    if isinstance(value, list):
+        return tuple(_unplain(v) for v in value)
+    return value  # type: ignore[no-any-return]
+
+
+def rule_text(why: Why, version: str, lang: str | None = None) -> str:
+    """Which rule, as a person reads it: 规则 2025.1 › payment_factor[5]."""
+    if why.rule is None:
+        return ""
+    return t("programme.why.rule", lang, version=version, rule=why.rule)
