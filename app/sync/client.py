@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 ACCEPT_LANGUAGE = {"zh": "zh-CN", "en": "en"}  # what the server reads (its first two letters)
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 PUSH_WINDOW = 50  # inspections prepared, and asked about their photos, at once
 PHOTO_PARALLEL = 3  # photo uploads in flight at once (one inspection's)
 
@@ -207,12 +208,14 @@ class Api:
         except ValidationError:
             raise Transient("sync.client.not_ack", what="JSON") from None
 
+    def _retried(self, once: Callable[[], R]) -> R:
+        """`once()` under the retry policy: the one retry loop every request goes through
+        (a Transient is tried again after a backoff; anything else goes straight up)."""
+        return self.policy.retrying()(once)
+
     def _call(self, method: str, path: str, model: type[M], **kw: Any) -> M:
         """Send and parse as one retried unit: a reply that is not `model` is retried too."""
-        for attempt in self.policy.retrying():
-            with attempt:
-                return self._json(self._send(method, path, **kw), model)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self._retried(lambda: self._json(self._send(method, path, **kw), model))
 
     # -- the API --
 
@@ -237,13 +240,12 @@ class Api:
     def checklists(self, etag: str | None) -> ChecklistBundle | None:
         """The current checklist bundle, or None when it is unchanged since `etag`."""
         headers = {"If-None-Match": etag} if etag else {}
-        for attempt in self.policy.retrying():
-            with attempt:
-                r = self._send("GET", "/checklists", headers=headers)
-                if r.status_code == 304:
-                    return None
-                return self._json(r, ChecklistBundle)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def once() -> ChecklistBundle | None:
+            r = self._send("GET", "/checklists", headers=headers)
+            return None if r.status_code == 304 else self._json(r, ChecklistBundle)
+
+        return self._retried(once)
 
     def outlets(self) -> OutletList:
         return self._call("GET", "/outlets", OutletList)
@@ -264,25 +266,24 @@ class Api:
         return out
 
     def put_photo(self, sha256: str, data: bytes) -> PhotoAck:
-        for attempt in self.policy.retrying():
-            with attempt:
-                ack = self._json(self._send("PUT", f"/photos/{sha256}", content=data,
-                                            headers={"Content-Type": MEDIA_PHOTO}), PhotoAck)
-                if ack.sha256 != sha256 or ack.size != len(data):
-                    raise Transient("sync.client.wrong_ack")
-                return ack
-        raise AssertionError("unreachable")  # pragma: no cover
+        def once() -> PhotoAck:
+            ack = self._json(self._send("PUT", f"/photos/{sha256}", content=data,
+                                        headers={"Content-Type": MEDIA_PHOTO}), PhotoAck)
+            if ack.sha256 != sha256 or ack.size != len(data):
+                raise Transient("sync.client.wrong_ack")
+            return ack
+
+        return self._retried(once)
 
     def put_inspection(self, uuid: str, body: bytes, body_sha256: str) -> InspectionAck:
-        for attempt in self.policy.retrying():
-            with attempt:
-                ack = self._json(self._send("PUT", f"/inspections/{uuid}", content=body,
-                                            headers={"Content-Type": MEDIA_JSON}),
-                                 InspectionAck)
-                if str(ack.uuid) != uuid or ack.body_sha256 != body_sha256:
-                    raise Transient("sync.client.wrong_ack")
-                return ack
-        raise AssertionError("unreachable")  # pragma: no cover
+        def once() -> InspectionAck:
+            ack = self._json(self._send("PUT", f"/inspections/{uuid}", content=body,
+                                        headers={"Content-Type": MEDIA_JSON}), InspectionAck)
+            if str(ack.uuid) != uuid or ack.body_sha256 != body_sha256:
+                raise Transient("sync.client.wrong_ack")
+            return ack
+
+        return self._retried(once)
 
 
 def _safe_json(r: httpx.Response) -> Any:
