@@ -40,9 +40,9 @@ def _root(
 
 
 def _register_all() -> None:
-    from app.cli import admin, app_cmd, checklists, server, sync
+    from app.cli import admin, app_cmd, checklists, programme, server, sync
 
-    for module in (checklists, app_cmd, server, sync, admin):
+    for module in (checklists, programme, app_cmd, server, sync, admin):
         module.register(cli)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 from app.i18n import normalise, t
 
@@ -87,3 +87,64 @@ def rule_text(why: Why, version: str, lang: str | None = None) -> str:
     if why.rule is None:
         return ""
     return t("programme.why.rule", lang, version=version, rule=why.rule)
+
+
+# --- one outlet's month in words ------------------------------------------------------------
+
+FIGURE_LABEL = {  # the month card's figures, in the order a person reads them
+    "composite": "programme.figure.composite",
+    "rank_unit": "programme.figure.rank_unit",
+    "rank_province": "programme.figure.rank_province",
+    "years_factor": "programme.figure.years_factor",
+    "payment_factor": "programme.figure.payment_factor",
+    "base": "programme.figure.base",
+    "commission": "programme.figure.commission",
+    "staff_share": "programme.figure.staff_share",
+    "refund": "programme.figure.refund",
+    "adjustments": "programme.figure.adjustments",
+    "exit": "programme.figure.exit",
+    "tier_move": "programme.figure.tier_move",
+    "reward": "programme.figure.reward",
+}
+
+
+def explain_outlet(outlet: OutletMonthLike, version: str, month: str,
+                   lang: str | None = None) -> list[str]:
+    """Every figure of one outlet's month with its reason and rule, as lines a manager reads
+    out to an outlet owner (the components indented under the composite)."""
+    info = outlet.outlet
+    lines = [t("programme.outlet.header", lang, code=info.code, name=info.name, tier=info.tier,
+               unit=info.business_unit or "-", month=month)]
+    for figure, label in FIGURE_LABEL.items():
+        why = outlet.why.get(figure)
+        if why is None:
+            continue
+        lines.append("  " + t("programme.figure.line", lang, figure=t(label, lang),
+                              text=why.render(lang) + rule_text(why, version, lang)))
+        if figure == "composite":
+            for name, part in outlet.why.items():
+                if name.startswith("components."):
+                    lines.append("    - " + part.render(lang) + rule_text(part, version, lang))
+    if outlet.flag_keys:
+        lines.append("  " + t("programme.figure.line", lang, figure=t("programme.figure.flags",
+                                                                       lang),
+                              text=list_sep(lang).join(t(k, lang) for k in outlet.flag_keys)))
+    return lines
+
+
+class _Info(Protocol):
+    code: str
+    name: str
+    tier: str
+    business_unit: str
+
+
+class OutletMonthLike(Protocol):
+    """What `explain_outlet` reads of an outlet's month (month.OutletMonth has it)."""
+
+    @property
+    def outlet(self) -> _Info: ...
+    @property
+    def why(self) -> Mapping[str, Why]: ...
+    @property
+    def flag_keys(self) -> tuple[str, ...]: ...

@@ -157,6 +157,11 @@ class OutletMonth:
     def exit_candidate(self) -> bool:
         return self.exit is not None and self.exit.candidate
 
+    @property
+    def flag_keys(self) -> tuple[str, ...]:
+        """The flags' message keys (for `explain.explain_outlet` and the screens)."""
+        return tuple(FLAG_KEY[f] for f in self.flags)
+
     def as_past(self) -> PastOutlet:
         o = self.outlet
         return PastOutlet(o.code, o.tier, o.family, o.business_unit, self.composite,

@@ -471,4 +471,108 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "programme.note.unknown_outlet_perception": (
         "客户感知数据属于网点资料中没有的网点（{codes}），未计入。",
         "Perception data is for outlets not in the outlet list ({codes}); not counted."),
+    # --- hallcheck programme validate | show ------------------------------------------------
+    "programme.cli.validate.ok": ("{file}：规则文件可用，共 {versions} 个版本：",
+                                  "{file}: the rules file is valid, {versions} version(s):"),
+    "programme.cli.validate.version": ("{version}  自 {applies_from} 起生效  {title}  [{hash}]",
+                                       "{version}  from {applies_from}  {title}  [{hash}]"),
+    "programme.cli.bad_month": ("「{value}」不是月份，请写成 YYYY-MM（如 2025-03）。",
+                                "'{value}' is not a month; write it as YYYY-MM (e.g. 2025-03)."),
+    "programme.cli.no_checklists": (
+        "无法读取 {file}，未核对升降级的级别名称（用 hallcheck checklists validate 查看原因）。",
+        "{file} cannot be read, so the tier ladders were not checked against it (hallcheck "
+        "checklists validate says why)."),
+    "programme.cli.show.header": (
+        "考核与佣金规则 {version}（自 {applies_from} 起生效）{title}  [{hash}]",
+        "Evaluation and commission rules {version} (from "
+        "{applies_from}) {title}  [{hash}]"),
+    "programme.cli.show.composite": (
+        "综合得分（0–100）：同一部分多次检查取{method}，{voided}，保留 {decimals} 位小数"
+        "（四舍五入）；"
+        "至少需要 {min} 个部分有数据：",
+        "Composite (0–100): several visits of a component combine by {method}, {voided}, "
+        "rounded half up to {decimals} decimals; at least {min} component(s) with data:"),
+    "programme.cli.show.voided.zero": (
+        "一票否决作废的检查按 0 分计",
+        "a visit voided by a veto counts 0"),
+    "programme.cli.show.voided.excluded": ("一票否决作废的检查不计入",
+                                           "a visit voided by a veto is left out"),
+    "programme.cli.show.component": ("{name}：权重 {weight}（占 {share}%）",
+                                     "{name}: weight {weight} ({share}%)"),
+    "programme.cli.show.component_shown": ("{name}：权重 {weight}，仅展示，不计入",
+                                           "{name}: weight {weight}, shown only, not counted"),
+    "programme.cli.show.years_first": ("不满 {end} 年 → {factor}", "years < {end} → {factor}"),
+    "programme.cli.show.min_count": ("，至少 {count} 份/次才计入", ", counts from {count} up"),
+    "programme.cli.show.required": ("，必需（缺少则当月无综合得分）",
+                                    ", required (no composite without it)"),
+    "programme.cli.show.renormalise": (
+        "某部分当月没有数据时，其余部分的权重重新折算，并标记“证据不足”。",
+        "A component without data that month is left out, the others' weights re-normalised, "
+        "and the outlet flagged short of evidence."),
+    "programme.cli.show.payment_header": (
+        "付费系数（按综合得分）：",
+        "Payment factor (by composite):"),
+    "programme.cli.show.band": (
+        "{start} ≤ 得分 < {end} → {factor}",
+        "{start} ≤ score < {end} → {factor}"),
+    "programme.cli.show.band_last": ("{start} ≤ 得分 ≤ {end} → {factor}",
+                                     "{start} ≤ score ≤ {end} → {factor}"),
+    "programme.cli.show.deduction": ("（扣款）", " (deduction)"),
+    "programme.cli.show.years_header": ("合作年限系数（截至当月最后一天已满的整年数）：",
+                                        "Cooperation-years factor (whole years completed by the "
+                                        "month's last day):"),
+    "programme.cli.show.years_band": ("满 {start} 年不满 {end} 年 → {factor}",
+                                      "{start} ≤ years < {end} → {factor}"),
+    "programme.cli.show.years_top": (
+        "满 {start} 年及以上 → {factor}",
+        "{start} years or more → {factor}"),
+    "programme.cli.show.commission": (
+        "服务佣金 = 基数 × 合作年限系数 × 付费系数；员工分成 {percent}%",
+        "Service commission = base × years factor × payment "
+        "factor; staff share {percent}%"),
+    "programme.cli.show.staff.of_deductions": ("（扣款时员工按比例分担）。",
+                                               " (staff bear their part of a deduction)."),
+    "programme.cli.show.staff.not_of_deductions": ("（扣款时员工不承担）。",
+                                                   " (staff bear no part of a deduction)."),
+    "programme.cli.show.refund": (
+        "滚动返还：扣款后连续 {count} 个月综合得分 ≥ {min_score}，在第 {count} 个月返还扣款金额"
+        "（只返还一次；中断则重新计数）；{expiry}。",
+        "Rolling refund: after a deduction, {count} consecutive months with a composite ≥ "
+        "{min_score} refund it in the last of them (once; a break restarts the count); "
+        "{expiry}."),
+    "programme.cli.show.refund.never": (
+        "扣款一直有效，直到返还",
+        "a deduction waits until refunded"),
+    "programme.cli.show.refund.expires": ("{months} 个月内未返还即作废",
+                                          "it lapses if not refunded within {months} months"),
+    "programme.cli.show.exit": (
+        "退出候选：{window}平均分在{ranked_in}同类网点倒数 {year_bottom} 名以内，且超过 "
+        "{more_than} 个月在本营业部倒数 {unit_bottom} 名以内。",
+        "Exit candidates: in the bottom {year_bottom} of {ranked_in} by mean composite over "
+        "{window}, and in the unit's bottom {unit_bottom} in more than {more_than} months."),
+    "programme.cli.show.window.rolling": ("最近 12 个月", "the last 12 months"),
+    "programme.cli.show.window.calendar": ("当年 1 月至当月", "January to the month"),
+    "programme.cli.show.ranked_in.province": ("全省", "the province"),
+    "programme.cli.show.ranked_in.business_unit": ("本营业部", "the business unit"),
+    "programme.cli.show.tiers": (
+        "升级候选：在当前级别连续 {up_months} 个月 ≥ {up_score}；降级候选：连续 {down_months} 个月 "
+        "< {down_score}。级别由低到高：",
+        "Move up: {up_months} consecutive months ≥ {up_score} at the tier; move down: "
+        "{down_months} consecutive months < {down_score}. Tiers, lowest first:"),
+    "programme.cli.show.ladder": ("{family}：{tiers}", "{family}: {tiers}"),
+    "programme.cli.show.reward": (
+        "片区经理奖励：季末在本营业部的排名比{baseline}上升 {min_places} 名及以上",
+        "Area-manager reward: a climb of {min_places} or more places in the unit's ranking "
+        "from {baseline} to the quarter's last month"),
+    "programme.cli.show.reward.owner": ("（网点业主同获奖励）。", " (the owner is rewarded too)."),
+    "programme.cli.show.baseline.quarter_start": ("本季度第一个月", "the quarter's first month"),
+    "programme.cli.show.baseline.previous_quarter_end": ("上季度最后一个月",
+                                                         "the previous quarter's last month"),
+    "programme.cli.show.classes": ("网点类别（按当月服务的不重复客户数）：{classes}。",
+                                   "Outlet classes (by the month's distinct customers): "
+                                   "{classes}."),
+    "programme.cli.show.class": ("{cls} 类 ≥ {min}", "{cls} ≥ {min}"),
+    "programme.cli.show.money": ("金额以分为单位精确计算，每个金额四舍五入到分。",
+                                 "Money is computed exactly in cents; each figure is rounded "
+                                 "half up to the cent."),
 }
