@@ -75,23 +75,86 @@ def test_turning_the_kiosk_on_from_settings(start_app, L, ws, data_dir) -> None:
     assert rows["manager_pin_hash"] and PIN not in rows["manager_pin_hash"]
 
 
-@pytest.mark.parametrize("route", ["/", "/settings", "/outlets", "/history", "/sync",
-                                   "/setup"])
-def test_a_locked_kiosk_cannot_leave_its_start_screen(start_app, L, kiosk, route) -> None:
+def _lock(ws) -> None:
+    """Turn this (already set up) device into the agent outlet's locked kiosk."""
+    ws.settings.set_manager_pin(PIN)
+    ws.settings.set_kiosk_outlet(AGENT)
+    ws.settings.set_role("outlet_agent")
+
+
+def _refused_with_pin(app, L) -> None:
+    """The kiosk stayed on its start screen and asks for the manager PIN."""
+    app.wait_until(lambda: app.find_all(L("views.kiosk.pin_locked"), in_dialog=True),
+                   message="the PIN to be asked")
+    assert app.view_route == "/kiosk"
+    assert app.region("screen-kiosk")
+    assert app.find_all(L("views.kiosk.pin"), in_dialog=True)
+
+
+SCREENS = {"/settings": "screen-settings", "/outlets": "screen-outlets",
+           "/history": "screen-history", f"/history/{AGENT}": "screen-history",
+           "/sync": "screen-sync", "/setup": "screen-setup"}
+
+
+@pytest.mark.parametrize("route", list(SCREENS))
+def test_a_locked_kiosk_refuses_other_screens_until_the_pin(start_app, L, ws,
+                                                           route) -> None:
+    # the normal path: on a manager's device the same navigation shows the screen
+    seed_device(ws, "area_manager", "M-001")
+    app = start_app()
+    assert app.view_route == "/"
+    app.go(route)
+    app.wait_until(lambda: app.view_route == route, message=f"{route} to open")
+    assert app.region(SCREENS[route])
+    # the rule: locked to one outlet, the tablet refuses it and asks for the PIN ...
+    _lock(ws)
     app = start_app()
     assert app.view_route == "/kiosk"
     app.go(route)
-    app.wait_until(lambda: app.view_route == "/kiosk", message=f"{route} to be refused")
-    assert not app.sees(L("views.settings.title"))
+    _refused_with_pin(app, L)
+    assert not app.find_all(within=SCREENS[route])
+    # ... and only the PIN opens it
+    app.fill(app.find(L("views.kiosk.pin"), in_dialog=True), PIN, submit=True)
+    app.wait_until(lambda: app.view_route == route, message=f"{route} after the PIN")
+    assert app.region(SCREENS[route])
 
 
-def test_another_outlets_visit_is_out_of_reach(start_app, L, kiosk) -> None:
-    other = kiosk.inspections.start("self_check", FLAGSHIP, "M-001")
+def test_home_on_a_locked_kiosk_is_its_start_screen(start_app, L, ws) -> None:
+    seed_device(ws, "area_manager", "M-001")
+    app = start_app(route="/settings")
+    app.go("/")
+    app.wait_until(lambda: app.view_route == "/", message="home to open")
+    assert app.region("screen-home")
+    _lock(ws)
+    own = ws.inspections.start("self_check", AGENT, "kiosk")
+    app = start_app(route=f"/visit/{own}")
+    app.wait_until(lambda: app.view_route.startswith(f"/visit/{own}"))
+    app.go("/")
+    app.wait_until(lambda: app.view_route == "/kiosk", message="the kiosk's start")
+    assert not app.find_all(within="screen-home")
+    assert not app.find_all(L("views.kiosk.pin_locked"), in_dialog=True)  # nothing to unlock
+
+
+def test_another_outlets_visit_is_out_of_reach(start_app, L, ws) -> None:
+    seed_device(ws, "area_manager", "M-001")
+    other = ws.inspections.start("self_check", FLAGSHIP, "M-001")
+    own = ws.inspections.start("self_check", AGENT, "M-001")
     app = start_app()
-    app.go(f"/visit/{other}")
-    app.wait_until(lambda: app.view_route == "/kiosk")
-    app.go(f"/visit/{other}/review")
-    app.wait_until(lambda: app.view_route == "/kiosk")
+    for route in (f"/visit/{other}", f"/visit/{other}/review"):
+        app.go(route)  # unlocked, any outlet's visit opens
+        app.wait_until(lambda route=route: app.view_route.startswith(route))
+    _lock(ws)
+    app = start_app()
+    for route in (f"/visit/{other}", f"/visit/{other}/review"):
+        app.go(route)
+        _refused_with_pin(app, L)
+        assert not app.find_all(within="screen-checklist")
+        assert not app.find_all(within="screen-review")
+        app.click(app.find(L("views.cancel"), in_dialog=True))
+        app.wait_until(lambda: not app.find_all(L("views.kiosk.pin_locked"), in_dialog=True))
+    app.go(f"/visit/{own}")  # the kiosk's own outlet: no PIN needed
+    app.wait_until(lambda: app.view_route.startswith(f"/visit/{own}"))
+    assert app.region("screen-checklist")
 
 
 def test_settings_only_with_the_manager_pin(start_app, L, kiosk) -> None:
@@ -112,11 +175,13 @@ def test_settings_only_with_the_manager_pin(start_app, L, kiosk) -> None:
     app.fill(L("views.kiosk.pin"), PIN, submit=True)
     app.wait_until(lambda: app.view_route == "/settings")
     assert app.sees(L("views.settings.title"))
+    app.go("/outlets")  # unlocked: the rest of the app too
+    app.wait_until(lambda: app.view_route == "/outlets")
     # unlocking is for this session only: a restart locks again
     app = start_app()
     assert app.view_route == "/kiosk"
     app.go("/settings")
-    app.wait_until(lambda: app.view_route == "/kiosk")
+    _refused_with_pin(app, L)
 
 
 def test_self_check_submission_thanks_and_returns_to_a_fresh_start(start_app, L, kiosk,
@@ -176,10 +241,12 @@ def test_idle_reset_also_locks_an_unlocked_settings_screen(start_app, L, kiosk,
     app.fill(L("views.kiosk.pin"), PIN)
     app.click(L("views.kiosk.unlock"))
     app.wait_until(lambda: app.view_route == "/settings")
+    app.go("/outlets")  # unlocked: other screens open
+    app.wait_until(lambda: app.view_route == "/outlets")
     clock.offset += 6 * 60
     app.wait_until(lambda: app.view_route == "/kiosk", timeout=3)
     app.go("/settings")
-    app.wait_until(lambda: app.view_route == "/kiosk")
+    _refused_with_pin(app, L)
 
 
 def _first_item(ws, uuid: str) -> str:

@@ -43,6 +43,9 @@ def test_a_deep_link_to_an_unknown_result_lands_home(start_app, L, ws) -> None:
 def test_a_locked_kiosk_ignores_a_deep_link_to_a_result(start_app, L, ws) -> None:
     seed_device(ws, "area_manager", "M-001")
     uuid = _finished(ws, "self_check", AGENT)
+    for route in (f"/result/{uuid}", f"/history/{AGENT}"):  # unlocked: they open
+        app = start_app(route=route)
+        assert app.view_route == route, route
     ws.settings.set_manager_pin("2468")
     ws.settings.set_kiosk_outlet(AGENT)
     ws.settings.set_role("outlet_agent")
