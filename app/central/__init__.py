@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 from app.central.api import create_app
 from app.central.settings import ServerSettings
 
-__all__ = ["ServerSettings", "create_app", "serve"]
+__all__ = ["ServerSettings", "create_app", "log_config", "serve"]
 
 
 def serve(settings: ServerSettings, host: str = "127.0.0.1", port: int = 8765,
@@ -22,4 +25,15 @@ def serve(settings: ServerSettings, host: str = "127.0.0.1", port: int = 8765,
     app = create_app(settings)
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=True,
                 server_header=False, timeout_keep_alive=30, ssl_certfile=ssl_certfile,
-                ssl_keyfile=ssl_keyfile)
+                ssl_keyfile=ssl_keyfile, log_config=log_config(log_level))
+
+
+def log_config(log_level: str = "info") -> dict[str, Any]:
+    """uvicorn's logging set-up plus the endpoint's own loggers (hallcheck.*), written
+    beside uvicorn's at the same level (without it their info lines go nowhere)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["hallcheck"] = {"handlers": ["default"], "level": log_level.upper(),
+                                      "propagate": False}
+    return config

@@ -39,21 +39,32 @@ ASSIGNMENT_COLUMNS = ("inspector", "outlet", "kind", "due_from", "due_by", "note
 
 
 def add_inspector(ctx: ServerContext, inspector_id: str, name: str,
-                  role: str = "mystery_shopper") -> tuple[Inspector, bool]:
-    """Add an inspector, or update the name/role of an existing one. -> (row, created)."""
+                  role: str = "mystery_shopper", outlet_code: str | None = None
+                  ) -> tuple[Inspector, bool]:
+    """Add an inspector, or update the name/role of an existing one. -> (row, created).
+
+    `outlet_code` binds an outlet agent to their own outlet: their kiosk files self-checks
+    of that outlet only (kept as it was when not given again)."""
     if not _CODE.match(inspector_id):
         raise UserError("sync.admin.bad_id", value=inspector_id)
     if role not in ROLES:
         raise UserError("sync.admin.bad_role", value=role, allowed=", ".join(ROLES))
     if not name.strip():
         raise UserError("sync.admin.empty_name")
+    if outlet_code is not None:
+        _check_outlet_binding(outlet_code, role)
     with ctx.session() as s:
         row = s.get(Inspector, inspector_id)
         created = row is None
         if row is None:
-            row = Inspector(id=inspector_id, name=name.strip(), role=role)
+            row = Inspector(id=inspector_id, name=name.strip(), role=role,
+                            outlet_code=outlet_code)
         else:
             row.name, row.role, row.active = name.strip(), role, True
+            if outlet_code is not None:
+                row.outlet_code = outlet_code
+            elif role != "outlet_agent":
+                row.outlet_code = None
         s.add(row)
         s.commit()
         return row, created
@@ -67,22 +78,43 @@ def list_inspectors(ctx: ServerContext) -> list[Inspector]:
 # --- enrolment codes and devices ----------------------------------------------------------
 
 
+def _check_outlet_binding(outlet_code: str, role: str | None) -> None:
+    if not _CODE.match(outlet_code):
+        raise UserError("sync.admin.bad_id", value=outlet_code)
+    if role != "outlet_agent":
+        raise UserError("sync.admin.outlet_only_for_kiosks")
+
+
 def create_enrol_code(ctx: ServerContext, inspector_id: str | None = None,
-                      role: str = "device", valid_hours: int = 72) -> tuple[str, EnrolCode]:
+                      role: str = "device", valid_hours: int = 72,
+                      outlet_code: str | None = None) -> tuple[str, EnrolCode]:
     """A one-time code a device trades for its token. The code is shown once: only its
-    hash is kept."""
+    hash is kept.
+
+    An outlet agent's kiosk is bound to one outlet (`outlet_code`, or the inspector's own):
+    it files self-checks of that outlet only, so a code for an outlet agent without one is
+    refused."""
     if role not in TOKEN_ROLES:
         raise UserError("sync.admin.bad_token_role", value=role,
                         allowed=", ".join(TOKEN_ROLES))
     if valid_hours < 1:
         raise UserError("sync.admin.bad_hours")
     with ctx.session() as s:
-        if inspector_id is not None and s.get(Inspector, inspector_id) is None:
+        inspector = s.get(Inspector, inspector_id) if inspector_id is not None else None
+        if inspector_id is not None and inspector is None:
             raise UserError("sync.admin.unknown_inspector", id=inspector_id)
+        if outlet_code is not None:
+            _check_outlet_binding(outlet_code, inspector.role if inspector else None)
+            if inspector is not None and inspector.outlet_code not in (None, outlet_code):
+                raise UserError("sync.admin.outlet_differs", id=inspector.id,
+                                own=inspector.outlet_code, outlet=outlet_code)
+        elif (inspector is not None and inspector.role == "outlet_agent"
+              and inspector.outlet_code is None):
+            raise UserError("sync.admin.kiosk_needs_outlet", id=inspector.id)
         code = new_enrol_code()
         now = utcnow()
         row = EnrolCode(code_hash=hash_code(code), hint=code[:4], role=role,
-                        inspector_id=inspector_id, created_at=now,
+                        inspector_id=inspector_id, created_at=now, outlet_code=outlet_code,
                         expires_at=now + timedelta(hours=valid_hours))
         s.add(row)
         s.commit()

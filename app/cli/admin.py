@@ -59,11 +59,15 @@ def register(cli: typer.Typer) -> None:
         inspector: str = typer.Option(None, "--inspector", help="inspector id the device acts for"),
         role: str = typer.Option("device", "--role", help="device, or manager (read access)"),
         hours: int = typer.Option(72, "--valid-hours", help="the code expires after this"),
+        outlet: str = typer.Option(None, "--outlet",
+                                   help="a kiosk's outlet code (outlet agents only): it "
+                                   "files self-checks of this outlet only"),
         data_dir: Path = DataDir, database_url: str = DbUrl,
     ) -> None:
         from app.central import admin as ops
 
-        code, row = ops.create_enrol_code(_ctx(data_dir, database_url), inspector, role, hours)
+        code, row = ops.create_enrol_code(_ctx(data_dir, database_url), inspector, role, hours,
+                                          outlet_code=outlet)
         typer.echo(t("sync.cli.code.created", code=code, id=row.id,
                      expires=_when(row.expires_at)))
 
@@ -93,11 +97,15 @@ def register(cli: typer.Typer) -> None:
         name: str = typer.Argument(...),
         role: str = typer.Option("mystery_shopper", "--role",
                                  help="mystery_shopper, area_manager or outlet_agent"),
+        outlet: str = typer.Option(None, "--outlet",
+                                   help="an outlet agent's own outlet code: their kiosk "
+                                   "files self-checks of it only"),
         data_dir: Path = DataDir, database_url: str = DbUrl,
     ) -> None:
         from app.central import admin as ops
 
-        _, created = ops.add_inspector(_ctx(data_dir, database_url), inspector_id, name, role)
+        _, created = ops.add_inspector(_ctx(data_dir, database_url), inspector_id, name, role,
+                                       outlet_code=outlet)
         typer.echo(t("sync.cli.inspector.added" if created else "sync.cli.inspector.updated",
                      id=inspector_id))
 

@@ -10,7 +10,9 @@ Errors are classified once, in `Api._check`:
       with exponential backoff and jitter (tenacity), then left for the next sync;
   401 / 403 -> `AuthFailed`: stop, keep every local record, tell the user to re-enrol;
   409 -> `Refused(conflict)`: the inspection is flagged for review;
-  400 / 413 / 422 -> `Refused(rejected)`: the inspection carries the server's reason.
+  400 / 413 / 422, and a 403 to one inspection (this token may not file that one) ->
+      `Refused(rejected)`: the inspection carries the server's reason, the others go on;
+  429 -> `Throttled`: the server's message says how long to wait; not retried at once.
 Push order makes partial progress safe: for each inspection, in the order they were made,
 the photos the server lacks, then the inspection; each acknowledged inspection is marked
 sent in the same transaction that records the acknowledgement.
@@ -33,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 from tenacity import (
     Retrying,
     retry_if_exception_type,
+    retry_if_not_exception_type,
     stop_after_attempt,
     stop_after_delay,
     wait_random_exponential,
@@ -55,6 +58,7 @@ from app.sync.protocol import (
     MissingPhotosResponse,
     OutletList,
     PhotoAck,
+    RecentVisits,
     ReturnList,
 )
 
@@ -77,6 +81,10 @@ class SyncFailure(UserError):
 
 class Transient(SyncFailure):
     """Worth retrying later: the network, the server's health, a reply that is no ack."""
+
+
+class Throttled(Transient):
+    """429: the server asks to wait (its message says how long); not retried at once."""
 
 
 class AuthFailed(SyncFailure):
@@ -110,7 +118,7 @@ class RetryPolicy:
 
     def retrying(self) -> Retrying:
         return Retrying(
-            retry=retry_if_exception_type(Transient),
+            retry=retry_if_exception_type(Transient) & retry_if_not_exception_type(Throttled),
             wait=wait_random_exponential(multiplier=self.base, max=self.cap),
             stop=stop_after_attempt(self.attempts) | stop_after_delay(self.max_total),
             reraise=True,
@@ -162,14 +170,18 @@ class Api:
 
     # -- requests --
 
-    def _send(self, method: str, path: str, **kw: Any) -> httpx.Response:
-        """One request, its answer classified (the callers retry)."""
+    def _send(self, method: str, path: str, *, refusable: bool = False,
+              **kw: Any) -> httpx.Response:
+        """One request, its answer classified (the callers retry). `refusable`: a 403 is
+        the server refusing this one item (not who may file it), not the token."""
         try:
             response = self._http.request(method, path, **kw)
         except httpx.TimeoutException:
             raise Transient("sync.client.timeout") from None
         except httpx.TransportError as exc:
             raise Transient("sync.client.network", detail=type(exc).__name__) from None
+        if refusable and response.status_code == 403:
+            raise Refused(SyncState.REJECTED, 403, self._server_message(response))
         self._check(response)
         return response
 
@@ -179,8 +191,9 @@ class Api:
             body = response.json()
         except ValueError:
             return response.reason_phrase or str(response.status_code)
-        if isinstance(body, dict) and isinstance(body.get("message"), str):
-            return body["message"]
+        message = body.get("message") if isinstance(body, dict) else None
+        if isinstance(message, str):
+            return message
         return response.reason_phrase or str(response.status_code)
 
     def _check(self, response: httpx.Response) -> None:
@@ -193,7 +206,9 @@ class Api:
             raise Refused(SyncState.CONFLICT, status, self._server_message(response))
         if status in (400, 413, 422):
             raise Refused(SyncState.REJECTED, status, self._server_message(response))
-        if status == 429 or status >= 500:
+        if status == 429:
+            raise Throttled("sync.client.throttled", reason=self._server_message(response))
+        if status >= 500:
             raise Transient("sync.client.server_error", status=status)
         raise Transient("sync.client.unexpected_status", status=status)
 
@@ -253,6 +268,23 @@ class Api:
     def assignments(self) -> AssignmentList:
         return self._call("GET", "/assignments", AssignmentList)
 
+    def recent_visits(self) -> RecentVisits | None:
+        """The shopper's covert visits the server knows of; None from a server that
+        predates them (404)."""
+        def once() -> RecentVisits | None:
+            try:
+                r = self._http.get("/visits/recent")
+            except httpx.TimeoutException:
+                raise Transient("sync.client.timeout") from None
+            except httpx.TransportError as exc:
+                raise Transient("sync.client.network", detail=type(exc).__name__) from None
+            if r.status_code == 404:
+                return None
+            self._check(r)
+            return self._json(r, RecentVisits)
+
+        return self._retried(once)
+
     def returns(self) -> ReturnList:
         """This inspector's results a reviewer returned, with the reasons."""
         return self._call("GET", "/returns", ReturnList)
@@ -278,7 +310,8 @@ class Api:
     def put_inspection(self, uuid: str, body: bytes, body_sha256: str) -> InspectionAck:
         def once() -> InspectionAck:
             ack = self._json(self._send("PUT", f"/inspections/{uuid}", content=body,
-                                        headers={"Content-Type": MEDIA_JSON}), InspectionAck)
+                                        headers={"Content-Type": MEDIA_JSON},
+                                        refusable=True), InspectionAck)
             if str(ack.uuid) != uuid or ack.body_sha256 != body_sha256:
                 raise Transient("sync.client.wrong_ack")
             return ack
@@ -408,14 +441,19 @@ class SyncClient:
         report.assignments = client_store.apply_assignments(
             self.store, self.api.assignments().assignments)
         report.returned = client_store.apply_returns(self.store, self.api.returns().returns)
+        recent = self.api.recent_visits()
+        if recent is not None:
+            client_store.apply_recent_visits(self.store, recent)
 
     def _known_families(self) -> dict[str, str]:
         from sqlalchemy import select
+        from sqlmodel import col
 
         from app.store import Outlet
 
         with self.store.reading() as s:
-            return {tier: fam for tier, fam in s.execute(select(Outlet.tier, Outlet.family))}
+            return {tier: fam
+                    for tier, fam in s.execute(select(col(Outlet.tier), col(Outlet.family)))}
 
     # -- push --
 
@@ -503,7 +541,7 @@ class SyncClient:
         with ThreadPoolExecutor(max_workers=min(PHOTO_PARALLEL, len(photos)),
                                 thread_name_prefix="hallcheck-photo") as pool:
             futures = [pool.submit(self.api.put_photo, sha, data) for sha, data in photos]
-            errors = [f.exception() for f in futures if f.exception() is not None]
+            errors = [e for f in futures if (e := f.exception()) is not None]
         if errors:
             raise next((e for e in errors if isinstance(e, AuthFailed)), errors[0])
 
@@ -538,6 +576,9 @@ def enrol(ws: Any, endpoint: str, code: str, device_name: str, *,
             answer = api.enrol(code, device_name, platform="hallcheck")
         except AuthFailed:
             raise UserError("sync.client.enrol_refused") from None
+        except Throttled as exc:
+            raise UserError("sync.client.enrol_throttled",
+                            reason=exc.params.get("reason", "")) from None
         except Refused as exc:
             raise UserError("sync.client.enrol_invalid", reason=exc.server_message) from None
         except Transient as exc:

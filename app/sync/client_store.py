@@ -9,8 +9,11 @@
 
 Settings keys this module owns (values in the store's `setting` table):
   `server_device_id`     the device id the server gave at enrolment;
-  `server_checklists`    JSON {"etag": ..., "current": {"<kind>/<tier>": content_hash}}: the
-                         definitions the server issues now (rows in checklist_definition);
+  `server_checklists`    JSON {"etag": ..., "current": {"<kind>/<tier>[/<phase>]": hash}}:
+                         the definitions the server issues now, per phase and (without a
+                         phase) the default phase's (rows in checklist_definition);
+  `server_recent_visits` JSON {"inspector_id": ..., "visits": [[outlet, finalized_at]...]}:
+                         the shopper's covert visits the server knows of (rotation rule);
   `sync_body.<uuid>`     an upload's exact body, kept from a failed attempt until it is
                          acknowledged, so a retry sends the very same bytes;
   `last_synced_at`       ISO time of the last sync that reached the server.
@@ -26,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col
 
 from app.checklists import ResolvedChecklist
 from app.store import (
@@ -45,15 +49,20 @@ from app.store import (
 )
 from app.store.issued import (  # noqa: F401 - part of this module's API
     KEY_CHECKLISTS,
-    checklists_etag,
+    KEY_RECENT_VISITS,
     current_checklists,
     current_definition,
+    recent_covert_visits,
+)
+from app.store.issued import (
+    checklists_etag as checklists_etag,
 )
 from app.sync.protocol import (
     AssignmentOut,
     InspectionAck,
     InspectionUpload,
     OutletOut,
+    RecentVisits,
 )
 
 KEY_DEVICE_ID = "server_device_id"
@@ -74,7 +83,7 @@ def _local(moment: datetime | None, offset_min: int | None) -> datetime | None:
 
 def _get(store: Store, key: str) -> str | None:
     with store.reading() as s:
-        return s.execute(select(Setting.value).where(Setting.key == key)).scalar()
+        return s.execute(select(col(Setting.value)).where(col(Setting.key) == key)).scalar()
 
 
 def _put(s: Any, key: str, value: str) -> None:
@@ -95,9 +104,9 @@ class OutboxItem:
 def outbox(store: Store) -> list[OutboxItem]:
     """Finalised inspections waiting to be sent, oldest first (index: sync_state,
     created_seq)."""
-    stmt = (select(Inspection.uuid, Inspection.created_seq, Inspection.sync_error)
-            .where(Inspection.sync_state == SyncState.QUEUED.value)
-            .order_by(Inspection.created_seq))
+    stmt = (select(col(Inspection.uuid), col(Inspection.created_seq), col(Inspection.sync_error))
+            .where(col(Inspection.sync_state) == SyncState.QUEUED.value)
+            .order_by(col(Inspection.created_seq)))
     with store.reading() as s:
         return [OutboxItem(*row) for row in s.execute(stmt)]
 
@@ -108,12 +117,12 @@ def waiting_count(store: Store) -> int:
 
 def needing_attention(store: Store) -> list[tuple[str, str, str | None]]:
     """(uuid, state, reason) of inspections the server refused or holds differently."""
-    stmt = (select(Inspection.uuid, Inspection.sync_state, Inspection.sync_error)
-            .where(Inspection.sync_state.in_([SyncState.CONFLICT.value,
+    stmt = (select(col(Inspection.uuid), col(Inspection.sync_state), col(Inspection.sync_error))
+            .where(col(Inspection.sync_state).in_([SyncState.CONFLICT.value,
                                               SyncState.REJECTED.value]))
-            .order_by(Inspection.created_seq))
+            .order_by(col(Inspection.created_seq)))
     with store.reading() as s:
-        return [tuple(row) for row in s.execute(stmt)]  # type: ignore[misc]
+        return [(uuid, state, reason) for uuid, state, reason in s.execute(stmt)]
 
 
 @dataclass(frozen=True)
@@ -130,11 +139,11 @@ def prepare_upload(store: Store, photos_dir: Path, uuid: str, device_id: str
     from app.sync.protocol import canonical_json
 
     with store.reading() as s:
-        photos = list(s.execute(select(Photo).where(Photo.inspection_uuid == uuid)
-                                .order_by(Photo.id)).scalars())
+        photos = list(s.execute(select(Photo).where(col(Photo.inspection_uuid) == uuid)
+                                .order_by(col(Photo.id))).scalars())
         files = {p.sha256: photos_dir / p.file for p in photos}
-        kept = s.execute(select(Setting.value)
-                         .where(Setting.key == BODY_PREFIX + uuid)).scalar()
+        kept = s.execute(select(col(Setting.value))
+                         .where(col(Setting.key) == BODY_PREFIX + uuid)).scalar()
         if kept is not None:
             upload = InspectionUpload.model_validate_json(kept)
             if upload.device_id == device_id:
@@ -153,8 +162,8 @@ def build_upload(store: Store, uuid: str, device_id: str) -> InspectionUpload:
     """The upload for one stored inspection as it is now (ValidationError if the stored
     data does not fit the protocol; LookupError for an unknown uuid)."""
     with store.reading() as s:
-        photos = list(s.execute(select(Photo).where(Photo.inspection_uuid == uuid)
-                                .order_by(Photo.id)).scalars())
+        photos = list(s.execute(select(Photo).where(col(Photo.inspection_uuid) == uuid)
+                                .order_by(col(Photo.id))).scalars())
         return _build(s, uuid, device_id, photos)
 
 
@@ -162,23 +171,24 @@ def _build(s: Any, uuid: str, device_id: str, photos: list[Photo]) -> Inspection
     insp = s.get(Inspection, uuid)
     if insp is None:
         raise LookupError(uuid)
-    answers = list(s.execute(select(Answer).where(Answer.inspection_uuid == uuid)
-                             .order_by(Answer.item_id)).scalars())
-    vetoes = list(s.execute(select(VetoFlag).where(VetoFlag.inspection_uuid == uuid)
-                            .order_by(VetoFlag.id)).scalars())
+    answers = list(s.execute(select(Answer).where(col(Answer.inspection_uuid) == uuid)
+                             .order_by(col(Answer.item_id))).scalars())
+    vetoes = list(s.execute(select(VetoFlag).where(col(VetoFlag.inspection_uuid) == uuid)
+                            .order_by(col(VetoFlag.id))).scalars())
     raised = list(s.execute(select(CorrectiveAction)
-                            .where(CorrectiveAction.raised_in_uuid == uuid)
-                            .order_by(CorrectiveAction.raised_at,
-                                      CorrectiveAction.id)).scalars())
+                            .where(col(CorrectiveAction.raised_in_uuid) == uuid)
+                            .order_by(col(CorrectiveAction.raised_at),
+                                      col(CorrectiveAction.id))).scalars())
     followed = list(s.execute(
         select(CorrectiveAction)
-        .where(or_(CorrectiveAction.closed_in_uuid == uuid,
-                   CorrectiveAction.carried_in_uuid == uuid))
-        .order_by(CorrectiveAction.id)).scalars())
+        .where(or_(col(CorrectiveAction.closed_in_uuid) == uuid,
+                   col(CorrectiveAction.carried_in_uuid) == uuid))
+        .order_by(col(CorrectiveAction.id))).scalars())
     start_tz, end_tz = insp.started_tz_offset_min, insp.finished_tz_offset_min
     score = json.loads(insp.score_json) if insp.score_json else None
 
-    def loc(lat: float | None, lon: float | None, acc: float | None) -> dict | None:
+    def loc(lat: float | None, lon: float | None,
+            acc: float | None) -> dict[str, float | None] | None:
         return None if lat is None or lon is None else {"lat": lat, "lon": lon,
                                                         "accuracy_m": acc}
 
@@ -247,32 +257,32 @@ def mark_sent(store: Store, uuid: str, ack: InspectionAck, now: datetime | None 
     now = now or datetime.now(UTC)
     with store.writing() as s:
         s.execute(update(Inspection)
-                  .where(Inspection.uuid == uuid,
-                         Inspection.sync_state == SyncState.QUEUED.value)
+                  .where(col(Inspection.uuid) == uuid,
+                         col(Inspection.sync_state) == SyncState.QUEUED.value)
                   .values(sync_state=SyncState.SENT.value, sync_error=None, synced_at=now))
         # its photos: each was acknowledged (or found on the server) before the inspection
         s.execute(update(Photo)
-                  .where(Photo.inspection_uuid == uuid,
-                         Photo.sync_state == SyncState.QUEUED.value)
+                  .where(col(Photo.inspection_uuid) == uuid,
+                         col(Photo.sync_state) == SyncState.QUEUED.value)
                   .values(sync_state=SyncState.SENT.value))
-        s.execute(delete(Setting).where(Setting.key == BODY_PREFIX + uuid))
+        s.execute(delete(Setting).where(col(Setting.key) == BODY_PREFIX + uuid))
         _put(s, KEY_LAST_SYNCED, now.isoformat())
 
 
 def mark_refused(store: Store, uuid: str, state: SyncState, reason: str) -> None:
     """409 -> conflict (flagged for review); 4xx -> rejected, with a readable reason."""
     with store.writing() as s:
-        s.execute(update(Inspection).where(Inspection.uuid == uuid)
+        s.execute(update(Inspection).where(col(Inspection.uuid) == uuid)
                   .values(sync_state=state.value, sync_error=reason[:2000]))
-        s.execute(delete(Setting).where(Setting.key == BODY_PREFIX + uuid))
+        s.execute(delete(Setting).where(col(Setting.key) == BODY_PREFIX + uuid))
 
 
 def note_error(store: Store, uuid: str, reason: str) -> None:
     """A retryable failure: the inspection stays in the outbox, with why it has not gone."""
     with store.writing() as s:
         s.execute(update(Inspection)
-                  .where(Inspection.uuid == uuid,
-                         Inspection.sync_state == SyncState.QUEUED.value)
+                  .where(col(Inspection.uuid) == uuid,
+                         col(Inspection.sync_state) == SyncState.QUEUED.value)
                   .values(sync_error=reason[:2000]))
 
 
@@ -315,8 +325,8 @@ def save_enrolment(store: Store, *, endpoint: str, token: str, device_id: str,
 def apply_checklists(store: Store, etag: str, documents: list[dict[str, Any]],
                      now: datetime | None = None) -> int:
     """Store the issued definitions (new ones only: a definition is keyed by its content
-    hash and never changes, so drafts keep theirs) and which one is current per kind and
-    tier. Returns how many definitions were new. A document whose content does not match
+    hash and never changes, so drafts keep theirs) and which one is current per kind, tier
+    and phase. Returns how many definitions were new. A document whose content does not match
     its hash is refused (ValueError)."""
     now = now or datetime.now(UTC)
     parsed = []
@@ -326,7 +336,13 @@ def apply_checklists(store: Store, etag: str, documents: list[dict[str, Any]],
             raise ValueError(f"checklist {checklist.id}/{checklist.tier}: content hash "
                              "does not match its content")
         parsed.append(checklist)
-    current = {f"{c.kind.value}/{c.tier}": c.content_hash for c in parsed}
+    # per kind x tier x phase, and per kind x tier the default phase: the server sends it
+    # last within each kind x tier
+    current = {}
+    for c in parsed:
+        current[f"{c.kind.value}/{c.tier}"] = c.content_hash
+        if c.phase is not None:
+            current[f"{c.kind.value}/{c.tier}/{c.phase}"] = c.content_hash
     new = 0
     with store.writing() as s:
         for c in parsed:
@@ -356,7 +372,10 @@ def apply_outlets(store: Store, outlets: list[OutletOut], families: dict[str, st
                       "address": o.address or ""}
             row = existing.get(o.code)
             if row is None:
-                s.add(Outlet(code=o.code, updated_at=now, **values))
+                s.add(Outlet(code=o.code, updated_at=now, name=values["name"],
+                             tier=values["tier"], family=values["family"],
+                             region=values["region"], business_unit=values["business_unit"],
+                             address=values["address"]))
                 changed += 1
             elif any(getattr(row, k) != v for k, v in values.items()):
                 for k, v in values.items():
@@ -372,9 +391,9 @@ def apply_assignments(store: Store, assignments: list[AssignmentOut],
     today = today or datetime.now().astimezone().date()
     ids = {f"{ASSIGNMENT_PREFIX}{a.id}" for a in assignments}
     with store.writing() as s:
-        s.execute(delete(Assignment).where(Assignment.source == "server",
-                                           Assignment.done_uuid.is_(None),
-                                           Assignment.id.not_in(ids)))
+        s.execute(delete(Assignment).where(col(Assignment.source) == "server",
+                                           col(Assignment.done_uuid).is_(None),
+                                           col(Assignment.id).not_in(ids)))
         for a in assignments:
             due = a.due_by or a.due_from or today
             stmt = sqlite_insert(Assignment).values(
@@ -385,6 +404,17 @@ def apply_assignments(store: Store, assignments: list[AssignmentOut],
                 set_={"outlet_code": a.outlet_code, "kind": a.kind.value,
                       "inspector_id": a.inspector_id, "due_date": due}))
     return len(assignments)
+
+
+def apply_recent_visits(store: Store, recent: RecentVisits) -> int:
+    """Keep the shopper's covert visits the server knows of (from every device), so the
+    rotation rule blocks a repeat on this device too. Returns how many."""
+    visits = [[v.outlet_code, v.finalized_at.astimezone(UTC).isoformat()]
+              for v in recent.visits]
+    with store.writing() as s:
+        _put(s, KEY_RECENT_VISITS, json.dumps({"inspector_id": recent.inspector_id,
+                                               "visits": visits}, sort_keys=True))
+    return len(visits)
 
 
 # --- results returned by a reviewer ----------------------------------------------------------

@@ -193,6 +193,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sync.admin.bad_role": ("角色“{value}”无效，可用：{allowed}。",
                             "'{value}' is not a role; use one of: {allowed}."),
+    "sync.admin.outlet_only_for_kiosks": (
+        "只有代办业主 / 营业员（自助平板）可以绑定门店。",
+        "Only an outlet agent (a kiosk) is bound to an outlet.",
+    ),
+    "sync.admin.outlet_differs": (
+        "检查人 {id} 已绑定门店 {own}，不能为其生成门店 {outlet} 的注册码。",
+        "Inspector {id} is bound to outlet {own}; a code for outlet {outlet} cannot be made "
+        "for them.",
+    ),
+    "sync.admin.kiosk_needs_outlet": (
+        "{id} 是代办业主 / 营业员：请用 --outlet 指定其自助平板所属的门店。",
+        "{id} is an outlet agent: give their kiosk's outlet with --outlet.",
+    ),
     "sync.admin.bad_token_role": ("令牌类型“{value}”无效，可用：{allowed}。",
                                   "'{value}' is not a token role; use one of: {allowed}."),
     "sync.admin.bad_kind": ("检查类型“{value}”无效，可用：{allowed}。",
@@ -331,6 +344,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The enrolment code was refused: unknown, used, expired or revoked. Ask channel "
         "management for a new one.",
     ),
+    "sync.client.throttled": ("中心端点要求稍后再试：{reason}",
+                              "The central endpoint asks to wait: {reason}"),
+    "sync.client.enrol_throttled": ("暂时不能注册：{reason}",
+                                    "Enrolment is paused for now: {reason}"),
     "sync.client.enrol_invalid": ("注册请求无效：{reason}", "The enrolment was refused: {reason}"),
     "sync.client.unreachable": ("无法连接 {endpoint}：{reason}",
                                 "Cannot reach {endpoint}: {reason}"),
