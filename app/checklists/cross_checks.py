@@ -3,7 +3,7 @@ references between items, tiers and groups, phases, ordering, cycles)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from app.checklists.problems import PathPart, Problem, close_match
@@ -148,8 +148,10 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
             yield from _check_cycles(name, cpath, cl)
 
 
-def _check_tier_refs(name, path, tier_list, tier_weights, tier_names, bad_tier,  # type: ignore[no-untyped-def]
-                     groups):
+def _check_tier_refs(name: str, path: tuple[PathPart, ...], tier_list: Sequence[str] | None,
+                     tier_weights: Mapping[str, float], tier_names: set[str],
+                     bad_tier: Callable[[tuple[PathPart, ...], str], Problem],
+                     groups: Mapping[str, Sequence[str]]) -> Iterable[Problem]:
     for ti, t in enumerate(tier_list or []):
         if t not in tier_names:
             yield bad_tier((*path, "tiers", ti), t)
@@ -169,7 +171,8 @@ def _check_tier_refs(name, path, tier_list, tier_weights, tier_names, bad_tier, 
             claimed.setdefault(tier, key)
 
 
-def _check_condition_value(name: str, path: tuple[PathPart, ...], cond: Any, target: Any):  # type: ignore[no-untyped-def]
+def _check_condition_value(name: str, path: tuple[PathPart, ...], cond: Any,
+                           target: Any) -> Iterable[Problem]:
     values = [cond.equals] if cond.equals is not None else list(cond.in_ or [])
     if cond.fails is not None and not target.can_fail:
         yield Problem(name, (*path, "fails"), f"item '{target.id}' cannot fail")

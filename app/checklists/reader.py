@@ -31,7 +31,7 @@ class _NotPlain(Exception):
     """The document uses something the fast path leaves to PyYAML (merge keys, !!set...)."""
 
 
-class _KeyCheckingLoader(_Loader):  # type: ignore[misc, valid-type]
+class _KeyCheckingLoader(_Loader):
     """The safe loader, noting every key given twice in one mapping (YAML keeps the last
     silently, so a second `weight:` would quietly win).
 
@@ -53,9 +53,10 @@ class _KeyCheckingLoader(_Loader):  # type: ignore[misc, valid-type]
             key = (value, implicit)
             tag = self._tags.get(key)
             if tag is None:
-                tag = self._tags[key] = super().resolve(kind, value, implicit)
+                # PyYAML's stubs leave the resolver unannotated (it returns the tag, a str)
+                tag = self._tags[key] = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
             return tag
-        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
 
     def construct_document(self, node: yaml.Node) -> Any:
         try:
@@ -102,7 +103,7 @@ class _KeyCheckingLoader(_Loader):  # type: ignore[misc, valid-type]
                     first = seen.setdefault(key.value, key)
                     if first is not key:
                         self.duplicate_keys.append((first, key))
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 @contextmanager

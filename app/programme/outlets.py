@@ -17,6 +17,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 from app.i18n import t
 
@@ -255,7 +256,7 @@ def check_outlet(fields: Mapping[str, object], *, tiers: Collection[str] | None,
     ), problems
 
 
-def _date(value: object) -> date | bool | None:
+def _date(value: object) -> date | Literal[False] | None:
     """A date, None for none given, False for one that cannot be read."""
     if isinstance(value, datetime):
         return value.date()

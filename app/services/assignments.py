@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col
 
 from app.checklists import Kind
 from app.errors import UserError
@@ -25,27 +26,27 @@ class Assignments:
         """The visits due on `day` (default today) for `inspector_id` (and unassigned ones);
         all inspectors when None."""
         day = day or date.today()
-        stmt = (select(Assignment, Outlet.name)
-                .join(Outlet, Outlet.code == Assignment.outlet_code, isouter=True)
-                .where(Assignment.due_date == day)
-                .order_by(Assignment.done_uuid.is_not(None), Assignment.outlet_code))
+        stmt = (select(Assignment, col(Outlet.name))
+                .join(Outlet, col(Outlet.code) == col(Assignment.outlet_code), isouter=True)
+                .where(col(Assignment.due_date) == day)
+                .order_by(col(Assignment.done_uuid).is_not(None), col(Assignment.outlet_code)))
         if inspector_id is not None:
-            stmt = stmt.where(or_(Assignment.inspector_id == inspector_id,
-                                  Assignment.inspector_id.is_(None)))
+            stmt = stmt.where(or_(col(Assignment.inspector_id) == inspector_id,
+                                  col(Assignment.inspector_id).is_(None)))
         if not include_done:
-            stmt = stmt.where(Assignment.done_uuid.is_(None))
+            stmt = stmt.where(col(Assignment.done_uuid).is_(None))
         with self._store.reading() as s:
             return [self._info(a, name) for a, name in s.execute(stmt)]
 
     def open_for(self, inspector_id: str | None = None) -> list[AssignmentInfo]:
         """Every assignment not yet done, soonest due first."""
-        stmt = (select(Assignment, Outlet.name)
-                .join(Outlet, Outlet.code == Assignment.outlet_code, isouter=True)
-                .where(Assignment.done_uuid.is_(None))
-                .order_by(Assignment.due_date, Assignment.outlet_code))
+        stmt = (select(Assignment, col(Outlet.name))
+                .join(Outlet, col(Outlet.code) == col(Assignment.outlet_code), isouter=True)
+                .where(col(Assignment.done_uuid).is_(None))
+                .order_by(col(Assignment.due_date), col(Assignment.outlet_code)))
         if inspector_id is not None:
-            stmt = stmt.where(or_(Assignment.inspector_id == inspector_id,
-                                  Assignment.inspector_id.is_(None)))
+            stmt = stmt.where(or_(col(Assignment.inspector_id) == inspector_id,
+                                  col(Assignment.inspector_id).is_(None)))
         with self._store.reading() as s:
             return [self._info(a, name) for a, name in s.execute(stmt)]
 

@@ -6,6 +6,7 @@ its line number; only a clean file is stored, in one transaction.
 
 from __future__ import annotations
 
+import builtins
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.checklists import Catalog
 from app.errors import UserError
 from app.programme.outlets import check_outlet, read_outlets_csv
-from app.services.types import ImportProblem, ImportReport
+from app.services.types import ImportReport
 from app.store import Outlet, Store
 
 log = logging.getLogger(__name__)
@@ -76,17 +79,17 @@ class Outlets:
     def list(self, *, tier: str | None = None, competitors: bool | None = None,
              limit: int | None = None) -> list[Outlet]:
         """Outlets by code; optionally one tier, only (or no) competitors."""
-        stmt = select(Outlet).order_by(Outlet.code)
+        stmt = select(Outlet).order_by(col(Outlet.code))
         if tier is not None:
-            stmt = stmt.where(Outlet.tier == tier)
+            stmt = stmt.where(col(Outlet.tier) == tier)
         if competitors is not None:
-            stmt = stmt.where(Outlet.competitor == competitors)
+            stmt = stmt.where(col(Outlet.competitor) == competitors)
         if limit is not None:
             stmt = stmt.limit(limit)
         with self._store.reading() as s:
             return list(s.execute(stmt).scalars())
 
-    def search(self, query: str, *, limit: int = 50) -> list[Outlet]:
+    def search(self, query: str, *, limit: int = 50) -> builtins.list[Outlet]:  # not .list
         """Outlets whose code or name contains `query` (case-insensitive); exact code first."""
         q = (query or "").strip()
         if not q:
@@ -94,10 +97,10 @@ class Outlets:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = (
             select(Outlet)
-            .where(or_(Outlet.code.ilike(pattern, escape="\\"),
-                       Outlet.name.ilike(pattern, escape="\\"),
-                       Outlet.address.ilike(pattern, escape="\\")))
-            .order_by((func.lower(Outlet.code) != q.lower()), Outlet.code)
+            .where(or_(col(Outlet.code).ilike(pattern, escape="\\"),
+                       col(Outlet.name).ilike(pattern, escape="\\"),
+                       col(Outlet.address).ilike(pattern, escape="\\")))
+            .order_by((func.lower(col(Outlet.code)) != q.lower()), col(Outlet.code))
             .limit(limit)
         )
         with self._store.reading() as s:
@@ -138,8 +141,7 @@ class Outlets:
                                   phases=list(catalog.source.phases))
         if not parsed.ok:
             log.info("outlet import refused: %d problem(s)", len(parsed.problems))
-            return ImportReport(errors=[ImportProblem(p.line, p.column, p.key, dict(p.params))
-                                        for p in parsed.problems])
+            return ImportReport(errors=list(parsed.problems))
         report = ImportReport()
         with self._store.writing() as s:
             for row in parsed.rows:
@@ -159,7 +161,7 @@ class Outlets:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _apply(self, s: Any, clean: dict[str, Any]) -> Outlet:
+    def _apply(self, s: Session, clean: dict[str, Any]) -> Outlet:
         catalog = self._catalog()
         now = datetime.now(UTC)
         outlet = s.get(Outlet, clean["code"])

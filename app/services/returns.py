@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.store import Inspection
 from app.store import returns as stored
@@ -37,11 +38,11 @@ def returned_results(store: Any) -> list[ReturnedResult]:
     if not known:
         return []
     with store.reading() as s:
-        rows = s.execute(select(Inspection.uuid, Inspection.outlet_code, Inspection.kind,
-                                Inspection.started_at)
-                         .where(Inspection.uuid.in_(list(known)))).all()
-        local = dict(s.execute(select(Inspection.amends_uuid, Inspection.uuid)
-                               .where(Inspection.amends_uuid.in_(list(known)))).all())
+        rows = s.execute(select(col(Inspection.uuid), col(Inspection.outlet_code),
+                                col(Inspection.kind), col(Inspection.started_at))
+                         .where(col(Inspection.uuid).in_(list(known)))).all()
+        local = dict(s.execute(select(col(Inspection.amends_uuid), col(Inspection.uuid))
+                               .where(col(Inspection.amends_uuid).in_(list(known)))).all())
     out = [ReturnedResult(uuid=u, outlet_code=outlet, kind=kind, started_at=started,
                           reason=known[u].reason, returned_at=known[u].returned_at,
                           amended_by=local.get(u) or known[u].superseded_by)

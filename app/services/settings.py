@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col
 
 from app.errors import UserError
 from app.i18n import LANGUAGES, normalise
@@ -59,14 +60,14 @@ class Settings:
 
     def get(self, key: str, default: str | None = None) -> str | None:
         with self._store.reading() as s:
-            value = s.execute(select(Setting.value).where(Setting.key == key)).scalar()
+            value = s.execute(select(col(Setting.value)).where(col(Setting.key) == key)).scalar()
         return default if value is None else value
 
     def set(self, key: str, value: str | None) -> None:
         """Store `value` under `key` (None removes it). Values are never logged."""
         with self._store.writing() as s:
             if value is None:
-                s.execute(delete(Setting).where(Setting.key == key))
+                s.execute(delete(Setting).where(col(Setting.key) == key))
             else:
                 stmt = sqlite_insert(Setting).values(key=key, value=value)
                 s.execute(stmt.on_conflict_do_update(index_elements=["key"],
@@ -198,7 +199,7 @@ class Settings:
 
     def snapshot(self) -> SettingsSnapshot:
         with self._store.reading() as s:
-            raw = {k: v for k, v in s.execute(select(Setting.key, Setting.value))}
+            raw = {k: v for k, v in s.execute(select(col(Setting.key), col(Setting.value)))}
         try:
             edge = int(raw.get("photo_max_edge", DEFAULT_PHOTO_MAX_EDGE))
         except ValueError:

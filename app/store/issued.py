@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.checklists import ResolvedChecklist
 from app.store.engine import Store
@@ -25,7 +26,8 @@ KEY_RECENT_VISITS = "server_recent_visits"
 
 def _issued_setting(store: Store) -> dict[str, object]:
     with store.reading() as s:
-        raw = s.execute(select(Setting.value).where(Setting.key == KEY_CHECKLISTS)).scalar()
+        raw = s.execute(select(col(Setting.value))
+                        .where(col(Setting.key) == KEY_CHECKLISTS)).scalar()
     return json.loads(raw) if raw else {}
 
 
@@ -50,8 +52,8 @@ def current_definition(store: Store, kind: str, tier: str,
     if content_hash is None:
         return None
     with store.reading() as s:
-        body = s.execute(select(ChecklistDefinition.body)
-                         .where(ChecklistDefinition.content_hash == content_hash)).scalar()
+        body = s.execute(select(col(ChecklistDefinition.body))
+                         .where(col(ChecklistDefinition.content_hash) == content_hash)).scalar()
     return ResolvedChecklist.model_validate_json(body) if body else None
 
 
@@ -59,8 +61,8 @@ def recent_covert_visits(store: Store, inspector_id: str, outlet_code: str) -> l
     """When the server says this shopper last visited this outlet covertly (any device),
     as pulled at the last sync; empty when nothing was pulled for this shopper."""
     with store.reading() as s:
-        raw = s.execute(select(Setting.value)
-                        .where(Setting.key == KEY_RECENT_VISITS)).scalar()
+        raw = s.execute(select(col(Setting.value))
+                        .where(col(Setting.key) == KEY_RECENT_VISITS)).scalar()
     try:
         data = json.loads(raw) if raw else {}
         if not isinstance(data, dict) or data.get("inspector_id") != inspector_id:

@@ -72,7 +72,7 @@ class ActionStatus(StrEnum):
 class Outlet(StoreModel, table=True):
     """A store that is inspected: an agent-channel outlet, a self-run hall or a competitor's."""
 
-    __tablename__ = "outlet"  # type: ignore[assignment]
+    __tablename__ = "outlet"
 
     code: str = Field(primary_key=True, max_length=64)
     name: str
@@ -91,7 +91,7 @@ class Outlet(StoreModel, table=True):
 class Inspector(StoreModel, table=True):
     """A person who inspects: mystery shopper, area manager or outlet agent."""
 
-    __tablename__ = "inspector"  # type: ignore[assignment]
+    __tablename__ = "inspector"
 
     id: str = Field(primary_key=True, max_length=64)
     name: str
@@ -104,7 +104,7 @@ class Setting(StoreModel, table=True):
     Values are text; secrets (device token, PIN hash) are stored here and never logged.
     """
 
-    __tablename__ = "setting"  # type: ignore[assignment]
+    __tablename__ = "setting"
 
     key: str = Field(primary_key=True, max_length=64)
     value: str
@@ -113,7 +113,7 @@ class Setting(StoreModel, table=True):
 class ChecklistDefinition(StoreModel, table=True):
     """A resolved checklist exactly as a visit used it, keyed by its content hash."""
 
-    __tablename__ = "checklist_definition"  # type: ignore[assignment]
+    __tablename__ = "checklist_definition"
 
     content_hash: str = Field(primary_key=True, max_length=64)
     checklist_id: str
@@ -128,7 +128,7 @@ class ChecklistDefinition(StoreModel, table=True):
 class Inspection(StoreModel, table=True):
     """One visit to one outlet with one checklist: a draft until finalised, then a record."""
 
-    __tablename__ = "inspection"  # type: ignore[assignment]
+    __tablename__ = "inspection"
     __table_args__ = (
         Index("ix_inspection_status_started_at", "status", "started_at"),
         Index("ix_inspection_started_at", "started_at"),
@@ -178,7 +178,7 @@ class Inspection(StoreModel, table=True):
 class Answer(StoreModel, table=True):
     """The answer and/or note for one item of one inspection (one row per item)."""
 
-    __tablename__ = "answer"  # type: ignore[assignment]
+    __tablename__ = "answer"
 
     inspection_uuid: str = Field(
         primary_key=True, foreign_key="inspection.uuid", ondelete="CASCADE"
@@ -193,7 +193,7 @@ class Answer(StoreModel, table=True):
 class Photo(StoreModel, table=True):
     """A photo attached to an item of an inspection; the file is content-addressed."""
 
-    __tablename__ = "photo"  # type: ignore[assignment]
+    __tablename__ = "photo"
     __table_args__ = (
         UniqueConstraint("inspection_uuid", "item_id", "sha256"),
         Index("ix_photo_sha256", "sha256"),
@@ -218,7 +218,7 @@ class Photo(StoreModel, table=True):
 class VetoFlag(StoreModel, table=True):
     """一票否决 raised by an answer: kept current on every answer/note/photo commit."""
 
-    __tablename__ = "veto_flag"  # type: ignore[assignment]
+    __tablename__ = "veto_flag"
     __table_args__ = (UniqueConstraint("inspection_uuid", "item_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -236,7 +236,7 @@ class VetoFlag(StoreModel, table=True):
 class CorrectiveAction(StoreModel, table=True):
     """A finding an outlet must fix, raised in a coaching visit and closed in a later one."""
 
-    __tablename__ = "corrective_action"  # type: ignore[assignment]
+    __tablename__ = "corrective_action"
     __table_args__ = (Index("ix_corrective_action_outlet_code_status", "outlet_code", "status"),)
 
     id: str = Field(primary_key=True, max_length=36)
@@ -263,7 +263,7 @@ class CorrectiveAction(StoreModel, table=True):
 class Assignment(StoreModel, table=True):
     """A planned visit: which outlet, what kind, by whom, by when."""
 
-    __tablename__ = "assignment"  # type: ignore[assignment]
+    __tablename__ = "assignment"
     __table_args__ = (Index("ix_assignment_due_date_inspector_id", "due_date", "inspector_id"),)
 
     id: str = Field(primary_key=True, max_length=64)

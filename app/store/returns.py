@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.store.engine import Store
 from app.store.models import Inspection, Setting
@@ -33,7 +34,7 @@ class Returned:
 def load(store: Store) -> dict[str, Returned]:
     """uuid -> what the server said at the last sync (empty before any)."""
     with store.reading() as s:
-        raw = s.execute(select(Setting.value).where(Setting.key == KEY_RETURNED)).scalar()
+        raw = s.execute(select(col(Setting.value)).where(col(Setting.key) == KEY_RETURNED)).scalar()
     try:
         data: Any = json.loads(raw) if raw else {}
     except ValueError:
@@ -53,4 +54,5 @@ def local_uuids(s: Any, uuids: list[str]) -> set[str]:
     """Which of `uuids` this device holds."""
     if not uuids:
         return set()
-    return set(s.execute(select(Inspection.uuid).where(Inspection.uuid.in_(uuids))).scalars())
+    return set(s.execute(select(col(Inspection.uuid))
+                         .where(col(Inspection.uuid).in_(uuids))).scalars())

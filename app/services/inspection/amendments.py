@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -108,7 +109,7 @@ class Amendments:
         references, times and locations."""
         orig = s.get(Inspection, original_uuid)
         assert orig is not None
-        copy = {c.name: getattr(orig, c.name) for c in Inspection.__table__.columns}
+        copy = {c.name: getattr(orig, c.name) for c in sa_inspect(Inspection).columns}
         copy.update(
             uuid=new_uuid, status=Status.DRAFT.value, score_json=None, total_score=None,
             complete=None, veto_count=None, amends_uuid=original_uuid, amended_by=by,

@@ -7,6 +7,7 @@ EXPLAIN them), so the lists stay fast with thousands of inspections on the devic
 
 from __future__ import annotations
 
+import builtins
 import json
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -26,33 +27,34 @@ from app.store.issued import recent_covert_visits
 ROTATION_DAYS = rotation.ROTATION_DAYS  # a shopper visits an outlet at most once in 3 months
 
 _SUMMARY_COLUMNS = (Inspection, col(Outlet.name))
+SummarySelect = Select[Inspection, str]  # a visit and its outlet's name
 
 
-def summary_select() -> Select[Any]:
+def summary_select() -> SummarySelect:
     return select(*_SUMMARY_COLUMNS).join(Outlet, col(Outlet.code) == col(Inspection.outlet_code))
 
 
-def drafts_query() -> Select[Any]:
+def drafts_query() -> SummarySelect:
     """Drafts, newest first (index: status, started_at)."""
     return (summary_select().where(col(Inspection.status) == Status.DRAFT.value)
             .order_by(col(Inspection.started_at).desc()))
 
 
-def between_query(start: datetime, end: datetime) -> Select[Any]:
+def between_query(start: datetime, end: datetime) -> SummarySelect:
     """Inspections started in [start, end), in order (index: started_at)."""
     return (summary_select()
             .where(col(Inspection.started_at) >= start, col(Inspection.started_at) < end)
             .order_by(col(Inspection.started_at)))
 
 
-def outbox_query() -> Select[Any]:
+def outbox_query() -> SummarySelect:
     """Finalised inspections waiting to be sent, in creation order (index: sync_state,
     created_seq)."""
     return (summary_select().where(col(Inspection.sync_state) == SyncState.QUEUED.value)
             .order_by(col(Inspection.created_seq)))
 
 
-def attention_query() -> Select[Any]:
+def attention_query() -> SummarySelect:
     """Visits the server refused or holds differently, in creation order."""
     return (summary_select()
             .where(col(Inspection.sync_state).in_([SyncState.CONFLICT.value,
@@ -60,17 +62,17 @@ def attention_query() -> Select[Any]:
             .order_by(col(Inspection.created_seq)))
 
 
-def recent_query(limit: int) -> Select[Any]:
+def recent_query(limit: int) -> SummarySelect:
     return summary_select().order_by(col(Inspection.started_at).desc()).limit(limit)
 
 
-def history_query(outlet_code: str) -> Select[Any]:
+def history_query(outlet_code: str) -> SummarySelect:
     """One outlet's inspections, newest first (index: outlet_code, started_at)."""
     return (summary_select().where(col(Inspection.outlet_code) == outlet_code)
             .order_by(col(Inspection.started_at).desc()))
 
 
-def amendments_query(uuid: str) -> Select[Any]:
+def amendments_query(uuid: str) -> SummarySelect:
     """Amendments pointing at one inspection, oldest first."""
     return (summary_select().where(col(Inspection.amends_uuid) == uuid)
             .order_by(col(Inspection.created_seq)))
@@ -99,7 +101,7 @@ class Queries:
         self._store = store
         self._settings = settings
 
-    def list(self, stmt: Select[Any]) -> list[InspectionSummary]:
+    def list(self, stmt: SummarySelect) -> list[InspectionSummary]:
         with self._store.reading() as s:
             return [to_summary(row) for row in s.execute(stmt)]
 
@@ -127,13 +129,15 @@ class Queries:
         with self._store.reading() as s:
             return s.execute(stmt).scalar()
 
-    def list_today(self, now: datetime | None = None) -> list[InspectionSummary]:
+    # `list` below is the method, so the builtin is spelt out in annotations after it
+    def list_today(self, now: datetime | None = None) -> builtins.list[InspectionSummary]:
         now = now_or(now)
         start = datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
         end = datetime.combine(now.date() + timedelta(days=1), time.min, tzinfo=now.tzinfo)
         return self.list(between_query(start, end))
 
-    def history(self, outlet_code: str, limit: int | None = None) -> list[InspectionSummary]:
+    def history(self, outlet_code: str,
+                limit: int | None = None) -> builtins.list[InspectionSummary]:
         stmt = history_query(outlet_code)
         return self.list(stmt.limit(limit) if limit else stmt)
 
