@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.checklists.resolve import ResolvedChecklist
+from app.programme.outlets import CsvProblem
 
 
 @dataclass(frozen=True)
@@ -194,20 +195,9 @@ class InspectionState:
         return sum(p.visible for p in self.progress.values())
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """One thing wrong in an imported file, located by line (1 = the header)."""
-
-    line: int
-    column: str | None
-    key: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def message(self, lang: str | None = None) -> str:
-        from app.i18n import t
-
-        return t("services.import.at_line", lang, line=self.line,
-                 problem=t(self.key, lang, **self.params))
+# One thing wrong in an imported file, located by line (1 = the header): the problem the
+# shared outlet-CSV reader reports, handed on as it is.
+ImportProblem = CsvProblem
 
 
 @dataclass(frozen=True)
