@@ -141,7 +141,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "网点编码 {code} 重复（第 {first_line} 行已出现）。",
         "Outlet code {code} appears twice (first on line {first_line}).",
     ),
-    "services.import.at_line": ("第 {line} 行：{problem}", "Line {line}: {problem}"),
     # -- corrective actions ----------------------------------------------------------------
     "services.action.unknown": (
         "找不到这条整改事项（{id}）。",
