@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from app.checklists import Catalog, default_checklists_path
 from app.config import Paths
@@ -79,7 +79,7 @@ class Workspace:
         return self._catalog
 
     @property
-    def engine(self):  # type: ignore[no-untyped-def]
+    def engine(self) -> Engine:
         return self.store.engine
 
     # -- people ----------------------------------------------------------------------------
