@@ -10,6 +10,7 @@ import pytest
 
 from app.checklists.scoring import format_score
 
+from .discreet import assert_discreet
 from .flows import (
     FLAGSHIP,
     chosen,
@@ -237,6 +238,7 @@ def test_no_score_anywhere_in_discreet_mode(start_app, L, shopper) -> None:
     assert not any(t.startswith(prefix) for t in app.texts())
     assert app.sees(L("views.discreet.title"))
     assert not app.sees(L("kind.mystery_shop"))
+    assert_discreet(app)
 
 
 def test_resume_after_leaving_the_visit(start_app, L, shopper, data_dir) -> None:

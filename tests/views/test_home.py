@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.checklists.scoring import format_score
 
+from .discreet import assert_discreet, giveaways
 from .flows import AGENT, FLAGSHIP, current_uuid, db_rows, fill_passing, seed_device
 
 
@@ -65,18 +66,19 @@ def test_shopper_home_is_discreet(start_app, L, ws) -> None:
     seed_device(ws, "mystery_shopper", "S-001")
     uuid = _finished(ws, "mystery_shop", FLAGSHIP, fail="uniform_badge")
     summary = ws.inspections.summary(uuid)
+    # the same home on a manager's device shows the result's score: what the scan sees
+    ws.settings.set_role("area_manager")
     app = start_app()
-    # reads like a notes app: its title, no audit words, no scores, a quick-hide button
+    assert format_score(summary.total_score) in " ".join(giveaways(app))
+    ws.settings.set_role("mystery_shopper")
+    app = start_app()
+    # reads like a notes app: its title, no scores or veto words, a quick-hide button
     assert app.sees(L("views.discreet.title"))
     assert not app.sees(L("app.name"))
     assert app.find(L("views.discreet.hide"), type="IconButton")
-    words = " ".join(app.texts())
-    assert L("veto") not in words
-    assert L("views.home.vetoes", n=1) not in words
-    card = app.find(L("views.home.open_result", name=summary.outlet_name))
-    shown = [f.control.value for f in app.find_all(type="Text")
-             if card.control in f.ancestors]
-    assert shown and format_score(summary.total_score) not in shown
+    assert app.find(L("views.home.open_result", name=summary.outlet_name))
+    assert_discreet(app)
+    assert L("views.home.vetoes", n=1) not in " ".join(app.texts())
     assert app.find(L("views.home.start_discreet"))
 
 
