@@ -1,0 +1,243 @@
+"""Messages of customer perception (app.programme.perception): the transaction and reply
+files' problems, why a transaction gets no text, the text itself, replies that do not
+count, intercept records, the alignment of inspections with customers, and the settings."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- the transaction export -------------------------------------------------------------
+    "perception.csv.missing_column": ("表头缺少必需的列「{column}」。",
+                                      "The header lacks the required column '{column}'."),
+    "perception.csv.unknown_column": (
+        "表头中的列「{column}」无法识别。可用的列：{columns}。",
+        "The header column '{column}' is not known. The columns are: {columns}."),
+    "perception.csv.extra_cells": (
+        "这一行的单元格比表头多（可能有未加引号的逗号）。请在表格软件中检查后重新导出。",
+        "This row has more cells than the header (perhaps an unquoted comma). Check it in "
+        "the spreadsheet and export the file again."),
+    "perception.transactions.empty": (
+        "文件中没有业务记录。第一行应为表头：time,outlet,staff_id,customer,business_type"
+        "（或 办理时间,营业厅编码,工号,客户号码,业务类型）。",
+        "The file holds no transactions. The first line must be the header: "
+        "time,outlet,staff_id,customer,business_type."),
+    "perception.transactions.time_missing": ("缺少办理时间。", "The transaction time is missing."),
+    "perception.transactions.time_invalid": (
+        "办理时间「{value}」无法识别，请写成 2025-06-03 14:05:00（北京时间）。",
+        "The time '{value}' is not understood; write it as 2025-06-03 14:05:00 (China "
+        "time)."),
+    "perception.transactions.outlet_missing": ("缺少营业厅编码。", "The outlet code is missing."),
+    "perception.transactions.outlet_invalid": (
+        "营业厅编码「{code}」格式不对：只能使用字母、数字和 _ . -。",
+        "The outlet code '{code}' is malformed: use letters, digits and _ . - only."),
+    "perception.transactions.outlet_unknown": (
+        "网点 {code} 不在网点清单中。请先在网点清单中添加该网点，再导入本文件。",
+        "The outlet {code} is not in the outlet list. Add it to the outlet list first, "
+        "then import this file."),
+    "perception.transactions.staff_missing": ("缺少营业员工号。", "The staff id is missing."),
+    "perception.transactions.staff_invalid": (
+        "工号「{value}」格式不对：最多 32 个字母、数字或 _ . -。",
+        "The staff id '{value}' is malformed: at most 32 letters, digits or _ . -."),
+    "perception.transactions.type_missing": ("缺少业务类型。", "The business type is missing."),
+    "perception.transactions.type_too_long": (
+        "业务类型超过 {limit} 个字符，请使用业务系统的业务类型编码。",
+        "The business type is longer than {limit} characters; use the business system's "
+        "type code."),
+    "perception.transactions.customer_missing": ("缺少客户号码。",
+                                                 "The customer number is missing."),
+    "perception.transactions.customer_invalid": (
+        "客户号码不是有效的手机号码（应为 11 位、以 1 开头，可带 +86）。为保护客户信息，"
+        "此处不显示该号码，请在原文件中查看这一行。",
+        "The customer number is not a valid mobile number (11 digits starting with 1, "
+        "+86 allowed). To protect the customer it is not shown here; look at this line in "
+        "the file."),
+    # --- the send list ------------------------------------------------------------------------
+    "perception.sendlist.batch_id": (
+        "批次编号「{value}」格式不对：最多 24 个字母、数字、_ 或 -，以字母或数字开头。",
+        "The batch id '{value}' is malformed: at most 24 letters, digits, _ or -, starting "
+        "with a letter or digit."),
+    "perception.skip.too_late": (
+        "最早可发送时间 {at} 已超过办理后 24 小时，不再发送。",
+        "The earliest allowed time, {at}, is more than 24 hours after the transaction: no "
+        "text."),
+    "perception.skip.texted_recently": (
+        "该客户已于 {at} 收到过测评短信，两个月内不再发送。",
+        "The customer was texted on {at}; no second text within two months."),
+    "perception.skip.repeat_in_batch": (
+        "该客户本批次已因第 {line} 行的业务收到短信（每批每位客户一条）。",
+        "The customer gets this batch's text for the transaction on line {line} (one per "
+        "customer per batch)."),
+    "perception.outcome.sent": ("发送", "texted"),
+    "perception.outcome.not_qualifying": ("非测评业务类型", "not a qualifying business type"),
+    "perception.outcome.too_late": ("超过 24 小时", "more than 24 hours"),
+    "perception.outcome.texted_recently": ("两个月内已发送", "texted within two months"),
+    "perception.outcome.repeat_in_batch": ("同批次重复客户", "same customer in the batch"),
+    "perception.violation.window": ("短信 {send} 的发送时间 {at} 不在允许的时段内。",
+                                    "Text {send} is scheduled at {at}, outside the allowed "
+                                    "windows."),
+    "perception.violation.late": (
+        "短信 {send} 的发送时间 {at} 不在办理后 {hours} 小时内。",
+        "Text {send} is scheduled at {at}, not within {hours} hours of the transaction."),
+    "perception.violation.type": ("短信 {send} 的业务类型「{type}」不是测评业务。",
+                                  "Text {send} is for the business type '{type}', which "
+                                  "does not qualify."),
+    "perception.violation.repeat": (
+        "短信 {send} 与同一客户 {at} 的短信相隔不足 {days} 天。",
+        "Text {send} is less than {days} days from the same customer's text of {at}."),
+    # --- the text -----------------------------------------------------------------------------
+    "perception.category.new_line": ("新号码入网", "a new line"),
+    "perception.category.change_details": ("资料变更", "a change of details"),
+    "perception.category.business_handled": ("业务办理", "your business"),
+    "perception.category.points_redeemed": ("积分兑换", "a points redemption"),
+    "perception.sms.text": (
+        "尊敬的客户，您于{when}在{outlet}办理了{business}。请您对为您服务的营业员（工号"
+        "{staff}）进行评价，请回复数字：{options}。感谢您的支持！",
+        "Dear customer, on {when} you came to {outlet} for {business}. Please rate the "
+        "staff member who served you (staff id {staff}) by replying {options}. Thank you!"),
+    "perception.sms.option": ("{value}代表{label}", "{value} for {label}"),
+    # --- replies ------------------------------------------------------------------------------
+    "perception.reply.very_satisfied": ("很满意", "very satisfied"),
+    "perception.reply.satisfied": ("满意", "satisfied"),
+    "perception.reply.dissatisfied": ("不满意", "dissatisfied"),
+    "perception.replies.empty": (
+        "文件中没有回复。第一行应为表头：received_at,reply,send_id（或 customer）。",
+        "The file holds no replies. The first line must be the header: "
+        "received_at,reply,send_id (or customer)."),
+    "perception.replies.no_reference": (
+        "表头需要 send_id（发送编号）或 customer（手机号码）列，才能把回复对应到短信。",
+        "The header needs a send_id or a customer column to match the replies to their "
+        "texts."),
+    "perception.replies.time_missing": ("缺少回复时间。", "The reply time is missing."),
+    "perception.replies.time_invalid": (
+        "回复时间「{value}」无法识别，请写成 2025-06-03 14:05:00（北京时间）。",
+        "The reply time '{value}' is not understood; write it as 2025-06-03 14:05:00 "
+        "(China time)."),
+    "perception.replies.send_id_invalid": (
+        "发送编号「{value}」格式不对，请使用发送清单中的编号。",
+        "The send id '{value}' is malformed; use the id from the send list."),
+    "perception.replies.customer_invalid": (
+        "手机号码无效。为保护客户信息，此处不显示该号码，请在原文件中查看这一行。",
+        "The mobile number is not valid. To protect the customer it is not shown here; "
+        "look at this line in the file."),
+    "perception.replies.reference_missing": (
+        "这一行既没有发送编号也没有手机号码，无法对应到短信。",
+        "This row has neither a send id nor a number, so it cannot be matched to a text."),
+    "perception.unmatched.unknown_send": ("没有这个发送编号的短信。",
+                                          "No text was sent with this send id."),
+    "perception.unmatched.before_send": ("回复早于短信 {send} 的发送时间，不予计入。",
+                                         "The reply is earlier than text {send} was sent; "
+                                         "not counted."),
+    "perception.unmatched.no_send": ("回复前的有效时间内没有发给该号码的短信。",
+                                     "No text went to this number in the time before the "
+                                     "reply."),
+    "perception.reply_note.duplicate": ("短信 {send} 已有回复，只计第一条。",
+                                        "Text {send} already has a reply; only the first "
+                                        "counts."),
+    "perception.reply_note.unreadable": ("对短信 {send} 的回复不是评价选项，不予计入。",
+                                         "The reply to text {send} is not one of the "
+                                         "options; not counted."),
+    "perception.reply_outcome.counted": ("计入", "counted"),
+    "perception.reply_outcome.duplicate": ("重复回复", "duplicate"),
+    "perception.reply_outcome.unreadable": ("无法识别", "not a rating"),
+    "perception.reply_outcome.unknown_send": ("未知发送编号", "unknown send id"),
+    "perception.reply_outcome.before_send": ("早于发送", "before the text"),
+    "perception.reply_outcome.no_send": ("找不到对应短信", "no text to match"),
+    # --- intercept surveys --------------------------------------------------------------------
+    "perception.dimension.proactiveness": ("主动服务", "proactiveness"),
+    "perception.dimension.customer_orientation": ("以客户为中心", "customer orientation"),
+    "perception.dimension.attitude": ("服务态度", "attitude"),
+    "perception.dimension.appearance": ("仪容仪表", "appearance"),
+    "perception.dimension.staff_competence": ("业务能力", "staff competence"),
+    "perception.dimension.service_display": ("服务展示", "service display"),
+    "perception.dimension.process": ("服务流程", "process"),
+    "perception.dimension.floor_management": ("厅堂管理", "floor management"),
+    "perception.dimension.environment": ("营业环境", "environment"),
+    "perception.dimension.facilities": ("设施设备", "facilities"),
+    "perception.dimension.efficiency": ("办理效率", "efficiency"),
+    "perception.dimension.problem_solving": ("问题解决", "problem solving"),
+    "perception.intercept.unknown_dimension": (
+        "未知的测评维度「{dimension}」（可用：{dimensions}）。",
+        "Unknown dimension '{dimension}' (expected one of: {dimensions})."),
+    "perception.intercept.off_scale": (
+        "「{dimension}」的评分 {value} 不在 {low} 到 {high} 之间。",
+        "The rating {value} for '{dimension}' is not between {low} and {high}."),
+    "perception.intercept.empty": ("这份拦截调查没有任何感知评分，未保存。",
+                                   "This intercept record has no perception rating; it is "
+                                   "not saved."),
+    "perception.intercept.period": (
+        "「{value}」不是有效的期间，请写成 2025-06、2025-Q2 或 2025-H1。",
+        "'{value}' is not a period; write 2025-06, 2025-Q2 or 2025-H1."),
+    "perception.intercept.insufficient": (
+        "本期只有 {count} 份拦截调查，少于 {needed} 份，样本不足，不参与比较。",
+        "{count} intercept responses this period, fewer than {needed}: too few to compare."),
+    "perception.importance.expectation": ("按客户期望", "from customers' expectations"),
+    "perception.importance.derived": ("按与总体评价的相关性", "from the link to the overall "
+                                      "rating"),
+    # --- alignment ------------------------------------------------------------------------------
+    "perception.measure.sms": ("短信满意度", "SMS satisfaction"),
+    "perception.measure.intercept": ("拦截调查感知", "intercept perception"),
+    "perception.alignment.correlation": (
+        "检查得分与{measure}的等级相关系数为 {rho}（{n} 个网点）。",
+        "Rank correlation of the inspection score with {measure}: {rho} ({n} outlets)."),
+    "perception.alignment.no_correlation": (
+        "只有 {n} 个网点同时有检查得分和{measure}，至少需要 {needed} 个，无法计算相关性。",
+        "Only {n} outlets have both an inspection score and {measure}; at least {needed} "
+        "are needed for a correlation."),
+    "perception.alignment.heavy_ignored": (
+        "{section}：权重占 {weight}，客户重视程度仅占 {importance}，权重偏高。",
+        "{section}: {weight} of the weight, but only {importance} of what customers care "
+        "about: weighted too heavily."),
+    "perception.alignment.light_cared": (
+        "{section}：客户重视程度占 {importance}，权重仅占 {weight}，权重偏低。",
+        "{section}: {importance} of what customers care about, but only {weight} of the "
+        "weight: weighted too lightly."),
+    "perception.alignment.in_line": (
+        "{section}：权重（{weight}）与客户重视程度（{importance}）相符。",
+        "{section}: the weight ({weight}) matches what customers care about "
+        "({importance})."),
+    "perception.alignment.not_compared": (
+        "{section}：客户调查不涉及该部分（或数据不足），未比较。",
+        "{section}: customers are not asked about it (or there are too few responses); "
+        "not compared."),
+    "perception.alignment.yaml_header": (
+        "# {tier} {month}：按客户重视程度建议的部分权重（仅供参考，不会自动应用）",
+        "# {tier} {month}: section weights suggested by customer importance (a suggestion, "
+        "never applied automatically)"),
+    "perception.alignment.yaml_nothing": ("# 无需调整", "# no change suggested"),
+    # --- settings ---------------------------------------------------------------------------
+    "perception.settings.clock": ("时间「{value}」无效，请写成 09:00 这样的格式。",
+                                  "The time '{value}' is not valid; write it like 09:00."),
+    "perception.settings.window": ("时段「{value}」无效，请写成 09:00-12:30，开始早于结束。",
+                                   "The window '{value}' is not valid; write it like "
+                                   "09:00-12:30, the start before the end."),
+    "perception.settings.no_windows": ("至少需要一个允许发送短信的时段。",
+                                       "At least one window for texting is needed."),
+    "perception.settings.windows_overlap": ("时段 {first} 与 {second} 重叠，请合并或调整。",
+                                            "The windows {first} and {second} overlap; "
+                                            "merge or change them."),
+    "perception.settings.range": ("{name} 的值 {value} 不在 {low} 到 {high} 之间。",
+                                  "{name} is {value}, not between {low} and {high}."),
+    "perception.settings.category": (
+        "业务类型 {code} 对应的类别「{value}」无效（可用：{categories}）。",
+        "The business type {code} maps to '{value}', which is not a category (expected "
+        "one of: {categories})."),
+    "perception.settings.options": (
+        "回复选项至少要有两个，编号为互不相同的数字。",
+        "The reply options need at least two, each numbered with a different number."),
+    "perception.settings.method": ("计算方法「{value}」无效。", "The method '{value}' is not "
+                                   "known."),
+    "perception.settings.dimensions": ("测评维度不能为空，也不能重复。",
+                                       "The dimensions must not be empty or repeated."),
+    "perception.settings.scale": ("评分范围 {low} 到 {high} 无效：最低分须小于最高分。",
+                                  "The scale {low} to {high} is not valid: the low end must "
+                                  "be below the high end."),
+    "perception.settings.alignment": (
+        "对标设置无效：blend 应在 0 到 1 之间，threshold 在 0 到 1 之间，step 大于 0。",
+        "The alignment settings are not valid: blend between 0 and 1, threshold between 0 "
+        "and 1, step above 0."),
+    "perception.settings.competitors": (
+        "同业对标的最小样本无效：至少 2 个网点、1 份结果。",
+        "The competitor sample minimum is not valid: at least 2 outlets and 1 result."),
+    "perception.key.too_short": (
+        "客户号码加密密钥太短（至少 {minimum} 字节）。请在服务器设置中配置更长的密钥，"
+        "例如用 openssl rand -hex 32 生成。",
+        "The key for customer numbers is too short (at least {minimum} bytes). Set a "
+        "longer key in the server's settings, e.g. from openssl rand -hex 32."),
+}
