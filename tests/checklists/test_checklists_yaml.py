@@ -7,7 +7,8 @@ fails here before it reaches a device.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
@@ -77,7 +78,9 @@ def test_one_checklist_per_kind_with_id_version_title(catalog: Catalog) -> None:
     assert sorted(kinds) == sorted(Kind)
     for cl in catalog.source.checklists:
         assert cl.id.endswith("_std")
-        assert cl.version == 1
+        # a version is a positive whole number; the rulebook's editors bump it (see
+        # test_a_version_bump_is_a_new_definition), a test must not pin it
+        assert isinstance(cl.version, int) and cl.version >= 1
         assert cl.description is not None
 
 
@@ -332,3 +335,49 @@ def test_content_hash_is_stable_across_loads_and_differs_by_tier() -> None:
         assert a.resolve(kind, "flagship", "new").content_hash != a.resolve(
             kind, "flagship"
         ).content_hash
+
+
+def _edited_catalog(tmp_path: Path, edit: Callable[[str], str]) -> Catalog:
+    """The shipped rulebook with one edit, loaded from a copy."""
+    text = default_checklists_path().read_text(encoding="utf-8")
+    changed = edit(text)
+    assert changed != text, "the edit changed nothing"
+    path = tmp_path / "checklists.yaml"
+    path.write_text(changed, encoding="utf-8")
+    return Catalog.from_file(path)
+
+
+def _bump_version(kind: Kind) -> Callable[[str], str]:
+    pattern = re.compile(rf"(?m)^(\s+kind: {kind.value}\n\s+version: )(\d+)$")
+
+    def edit(text: str) -> str:
+        return pattern.sub(lambda m: f"{m[1]}{int(m[2]) + 1}", text, count=1)
+
+    return edit
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_a_version_bump_is_a_new_definition(catalog: Catalog, tmp_path: Path,
+                                            kind: Kind) -> None:
+    """What the version pin was for: a new rulebook version loads, carries its number and
+    is a new definition (a new content hash, so devices store it beside the old one and
+    visits started on the old one keep it); the other kinds are untouched."""
+    bumped = _edited_catalog(tmp_path, _bump_version(kind))
+    for other in Kind:
+        old, new = catalog.resolve(other, "flagship"), bumped.resolve(other, "flagship")
+        if other is kind:
+            assert new.version == old.version + 1
+            assert new.content_hash != old.content_hash
+        else:
+            assert (new.version, new.content_hash) == (old.version, old.content_hash)
+
+
+def test_the_hash_follows_content_not_comments(catalog: Catalog, tmp_path: Path) -> None:
+    """A changed word is a new definition; a changed comment is not."""
+    first = catalog.resolve(Kind.MYSTERY_SHOP, "flagship")
+    item = next(iter(first.items.values()))
+    reworded = _edited_catalog(tmp_path, lambda text: text.replace(
+        f"{item.label.zh}", f"{item.label.zh}（改）", 1))
+    assert reworded.resolve(Kind.MYSTERY_SHOP, "flagship").content_hash != first.content_hash
+    commented = _edited_catalog(tmp_path, lambda text: "# edited by the office\n" + text)
+    assert commented.resolve(Kind.MYSTERY_SHOP, "flagship").content_hash == first.content_hash
