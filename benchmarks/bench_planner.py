@@ -69,8 +69,10 @@ def build(n_outlets: int, n_shoppers: int, seed: int) -> CovertInputs:
     shoppers = []
     for i in range(n_shoppers):
         home = regions[i % len(regions)]
+        # a third of the shoppers also work the next region
+        further = frozenset({regions[(i + 1) % len(regions)]}) if i % 3 == 0 else frozenset()
         shoppers.append(Shopper(
-            id=f"S{i:03d}", home_region=home,
+            id=f"S{i:03d}", home_region=home, regions=further,
             weekdays=frozenset(rng.sample(range(7), rng.randint(4, 6))),
             unavailable=frozenset(MONTH.first + timedelta(days=rng.randrange(30))
                                   for _ in range(rng.randint(0, 3))),
@@ -78,7 +80,11 @@ def build(n_outlets: int, n_shoppers: int, seed: int) -> CovertInputs:
             excluded=frozenset(rng.sample(by_region[home], min(15, len(by_region[home]))))))
     pool: dict[str, list[str]] = defaultdict(list)
     for s in shoppers:
-        pool[s.home_region].append(s.id)
+        for region in {s.home_region} | s.regions:
+            pool[region].append(s.id)
+    # a year of visits as a programme makes them: a shopper who visited the outlet less
+    # than three months before is avoided when the region allows it
+    last: dict[tuple[str, str], datetime] = {}
     history: list[KnownVisit] = []
     start = MONTH.shift(-12)
     for m in range(12):
@@ -88,8 +94,13 @@ def build(n_outlets: int, n_shoppers: int, seed: int) -> CovertInputs:
                 day = month.first + timedelta(days=rng.randrange(month.length))
                 moment = at(day, datetime.min.time(), CHINA) + timedelta(
                     minutes=rng.randrange(9 * 60, 18 * 60))
-                history.append(KnownVisit(rng.choice(pool[o.region]), o.code, moment,
-                                          source="device"))
+                for _ in range(6):
+                    sid = rng.choice(pool[o.region])
+                    seen = last.get((sid, o.code))
+                    if seen is None or moment - seen >= rotation.WINDOW:
+                        break
+                last[(sid, o.code)] = moment
+                history.append(KnownVisit(sid, o.code, moment, source=f"device-{sid}"))
     # visits already planned in another plan (a competitor study next month)
     for o in rng.sample(outlets, n_outlets // 50):
         day = MONTH.shift(1).first + timedelta(days=rng.randrange(20))

@@ -48,9 +48,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{band}: the same time of day as a recent visit (the opening hours leave no "
         "other)"),
     "planning.reason.spacing_short": (
-        "与本月该网点的另一次暗访相隔较近（没有更远且可派的日子）",
-        "Close to another visit of this outlet this month (no later or earlier day had a "
-        "shopper)"),
+        "与本月该网点的另一次暗访相隔较近（更远的日子没有可派的暗访员，或与近期暗访同一星期）",
+        "Close to another visit of this outlet this month (no shopper could go on a day "
+        "further away, or it would repeat a recent weekday)"),
     "planning.reason.moved": ("由 {by} 调整（原为 {shopper}，{day} {window}）",
                               "Moved by {by} (was {shopper}, {day} {window})"),
     # why visits are missing

@@ -12,11 +12,12 @@ from app.programme.planning.coaching import plan_coaching
 from app.programme.planning.covert import (
     HistoryIndex,
     check_move,
+    inputs_digest,
     move,
     plan_covert,
     violations,
 )
 from app.programme.planning.status import plan_status
 
-__all__ = ["HistoryIndex", "check_move", "move", "plan_coaching", "plan_covert",
-           "plan_status", "violations"]
+__all__ = ["HistoryIndex", "check_move", "inputs_digest", "move", "plan_coaching",
+           "plan_covert", "plan_status", "violations"]

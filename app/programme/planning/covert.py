@@ -23,11 +23,12 @@ same plan whatever order they come in.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 from app.errors import UserError
 from app.programme import rotation
@@ -400,8 +401,11 @@ class _Planner:
         return True
 
     def _pick_day(self, oi: int, union: int, wanted: int) -> tuple[int, bool, bool]:
-        """The day: drawn from the seed among the days someone can go, avoiding the
-        outlet's recent weekdays and days near its other visits this month."""
+        """The day: drawn from the seed among the days someone can go. In order of
+        precedence: never the day of another visit of the outlet this month, then a
+        weekday none of its recent visits fell on, then a day at least `gap` days from its
+        other visits this month; the draw decides among what is left (scores: same day
+        +12, recent weekday +5, too close +2, the draw < 1)."""
         rng_random = self.rng.random
         wd_mask = self.recent_wd[oi]
         planned = self.plan_days[oi]
@@ -415,13 +419,13 @@ class _Planner:
             u ^= low
             score = rng_random()
             if (wd_mask >> weekday[d]) & 1:
-                score += 2.0
+                score += 5.0
             for p in planned:
                 if p == d:
                     score += 12.0
                     break
                 if abs(p - d) < gap:
-                    score += 4.0
+                    score += 2.0
                     break
             if score < best_score:
                 best, best_score = d, score
@@ -830,6 +834,28 @@ def violations(plan: CovertPlan, inputs: CovertInputs) -> list[Reason]:
     return found
 
 
-__all__ = ["HistoryIndex", "check_move", "clash", "family_of", "is_important", "monthly_visits",
-           "move", "plan_covert", "priority_class", "refusal", "too_close", "validate",
-           "violations"]
+def inputs_digest(inputs: CovertInputs) -> str:
+    """A fingerprint of the inputs, blind to their order (and to the time zone a known
+    visit's time is written in): stored with the plan beside the seed, it tells whether
+    planning again would give the same plan or the inputs have changed since."""
+    h = hashlib.sha256()
+    offset = inputs.tz.utcoffset(datetime(2000, 1, 1))
+    h.update(repr((str(inputs.month), inputs.seed, inputs.rules, offset)).encode())
+    for o in sorted(inputs.outlets, key=lambda o: o.code):
+        h.update(repr((o.code, o.tier, o.hours, o.region, o.city_class, o.family,
+                       o.priority, o.visits_per_month, o.important, o.high_traffic,
+                       o.competitor, o.every_months, sorted(o.closed_dates))).encode())
+    for s in sorted(inputs.shoppers, key=lambda s: s.id):
+        h.update(repr((s.id, s.home_region, sorted(s.regions), sorted(s.weekdays),
+                       sorted(s.dates), sorted(s.unavailable), s.max_per_day,
+                       sorted(s.excluded))).encode())
+    utc = UTC
+    for k in sorted((k.shopper, k.outlet, k.at.astimezone(utc), k.end.astimezone(utc),
+                     k.source) for k in inputs.history):
+        h.update(repr(k).encode())
+    return h.hexdigest()
+
+
+__all__ = ["HistoryIndex", "check_move", "clash", "family_of", "inputs_digest",
+           "is_important", "monthly_visits", "move", "plan_covert", "priority_class",
+           "refusal", "too_close", "validate", "violations"]

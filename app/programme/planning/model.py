@@ -197,11 +197,9 @@ class CovertVisit:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> CovertVisit:
-        reasons = data.get("reasons") or []
-        assert isinstance(reasons, list)
         return cls(str(data["id"]), str(data["outlet"]), str(data["shopper"]),
                    date.fromisoformat(str(data["day"])), Window.parse(str(data["window"])),
-                   int(str(data["priority"])), tuple(Reason.from_dict(r) for r in reasons))
+                   _int(data["priority"]), _reasons(data.get("reasons")))
 
 
 @dataclass(frozen=True)
@@ -218,6 +216,11 @@ class CovertShortfall:
         return {"outlet": self.outlet, "wanted": self.wanted, "missing": self.missing,
                 "priority": self.priority, "reasons": [r.to_dict() for r in self.reasons]}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> CovertShortfall:
+        return cls(str(data["outlet"]), _int(data["wanted"]), _int(data["missing"]),
+                   _int(data["priority"]), _reasons(data.get("reasons")))
+
 
 @dataclass(frozen=True)
 class NotDue:
@@ -225,6 +228,13 @@ class NotDue:
 
     outlet: str
     reason: Reason
+
+    def to_dict(self) -> dict[str, object]:
+        return {"outlet": self.outlet, "reason": self.reason.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> NotDue:
+        return cls(str(data["outlet"]), _reason(data["reason"]))
 
 
 @dataclass(frozen=True)
@@ -238,6 +248,21 @@ class PlanStats:
     by_priority: tuple[tuple[int, int], ...]  # (wanted, planned) per priority class
     pairs_considered: int  # (shopper, outlet) pairs whose rotation the planner looked up
     repaired: int  # visits planned by moving another visit to a different shopper
+
+    def to_dict(self) -> dict[str, object]:
+        return {**{k: getattr(self, k) for k in _STAT_FIELDS},
+                "by_priority": [list(p) for p in self.by_priority]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> PlanStats:
+        pairs = data.get("by_priority") or []
+        assert isinstance(pairs, list)
+        return cls(**{k: _int(data.get(k, 0)) for k in _STAT_FIELDS},
+                   by_priority=tuple((_int(a), _int(b)) for a, b in pairs))
+
+
+_STAT_FIELDS = ("wanted", "planned", "outlets_due", "outlets_covered", "important_due",
+                "important_covered", "pairs_considered", "repaired")
 
 
 @dataclass(frozen=True)
@@ -253,9 +278,21 @@ class CovertPlan:
         return next((v for v in self.visits if v.id == visit_id), None)
 
     def to_dict(self) -> dict[str, object]:
+        """JSON-ready: what the server stores with the plan (with the seed, so the same
+        plan can be made again from the same inputs)."""
         return {"month": str(self.month), "seed": self.seed,
                 "visits": [v.to_dict() for v in self.visits],
-                "shortfall": [s.to_dict() for s in self.shortfall]}
+                "shortfall": [s.to_dict() for s in self.shortfall],
+                "not_due": [n.to_dict() for n in self.not_due],
+                "stats": self.stats.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> CovertPlan:
+        return cls(Month.parse(str(data["month"])), _int(data["seed"]),
+                   tuple(CovertVisit.from_dict(v) for v in _list(data.get("visits"))),
+                   tuple(CovertShortfall.from_dict(s) for s in _list(data.get("shortfall"))),
+                   tuple(NotDue.from_dict(n) for n in _list(data.get("not_due"))),
+                   PlanStats.from_dict(_map(data.get("stats") or {})))
 
 
 # -- coaching ----------------------------------------------------------------------------
@@ -324,6 +361,14 @@ class CoachingVisit:
                 "day": self.day.isoformat(), "cadence": self.cadence, "period": self.period,
                 "reasons": [r.to_dict() for r in self.reasons]}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> CoachingVisit:
+        cadence = str(data["cadence"])
+        assert cadence in CADENCE_KEYS
+        return cls(str(data["id"]), str(data["outlet"]), str(data["manager"]),
+                   date.fromisoformat(str(data["day"])), cadence,  # type: ignore[arg-type]
+                   _int(data["period"]), _reasons(data.get("reasons")))
+
 
 @dataclass(frozen=True)
 class CoachingTarget:
@@ -357,10 +402,28 @@ class CoachingPlan:
     def to_dict(self) -> dict[str, object]:
         return {"month": str(self.month), "ranking_month": str(self.ranking_month),
                 "note": self.note.to_dict() if self.note else None,
+                "targets": [{"outlet": t.outlet, "manager": t.manager, "cadence": t.cadence,
+                             "required": t.required, "reason": t.reason.to_dict()}
+                            for t in self.targets],
                 "visits": [v.to_dict() for v in self.visits],
                 "shortfall": [{"outlet": s.outlet, "manager": s.manager, "period": s.period,
                                "missing": s.missing, "reason": s.reason.to_dict()}
                               for s in self.shortfall]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> CoachingPlan:
+        note = data.get("note")
+        return cls(
+            Month.parse(str(data["month"])), Month.parse(str(data["ranking_month"])),
+            _reason(note) if note else None,
+            tuple(CoachingTarget(str(t["outlet"]), str(t["manager"]),
+                                 str(t["cadence"]),  # type: ignore[arg-type]
+                                 _int(t["required"]), _reason(t["reason"]))
+                  for t in map(_map, _list(data.get("targets")))),
+            tuple(CoachingVisit.from_dict(v) for v in _list(data.get("visits"))),
+            tuple(CoachingShortfall(str(s["outlet"]), str(s["manager"]), _int(s["period"]),
+                                    _int(s["missing"]), _reason(s["reason"]))
+                  for s in map(_map, _list(data.get("shortfall")))))
 
 
 # -- plan against what happened -----------------------------------------------------------
@@ -415,6 +478,28 @@ class PlanStatus:
     by_outlet: Mapping[str, StatusCounts]
     by_person: Mapping[str, StatusCounts]  # shopper or area manager
     by_manager: Mapping[str, StatusCounts]  # the outlets' area managers
+
+
+def _int(value: object) -> int:
+    return int(str(value))
+
+
+def _list(value: object) -> list[Mapping[str, object]]:
+    assert isinstance(value, list | tuple | type(None))
+    return [_map(v) for v in value or ()]
+
+
+def _map(value: object) -> Mapping[str, object]:
+    assert isinstance(value, Mapping)
+    return value
+
+
+def _reason(value: object) -> Reason:
+    return Reason.from_dict(_map(value))
+
+
+def _reasons(value: object) -> tuple[Reason, ...]:
+    return tuple(Reason.from_dict(r) for r in _list(value))
 
 
 def hours_text(hours: OpeningHours, weekday: int) -> str:

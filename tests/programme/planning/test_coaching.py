@@ -4,6 +4,7 @@ days only, within each manager's daily capacity, and every visit that does not f
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter, defaultdict
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from app.errors import UserError
 from app.programme.planning import plan_coaching
 from app.programme.planning.coaching import bottom_outlets
-from app.programme.planning.model import CoachingInputs, CoachingOutlet, Manager
+from app.programme.planning.model import CoachingInputs, CoachingOutlet, CoachingPlan, Manager
 from app.programme.planning.timing import Month, fortnights, month_weeks, working_days
 
 FAST = settings(max_examples=100, deadline=None,
@@ -197,6 +198,7 @@ def test_cadence_counts_are_exact_and_every_visit_fits_the_rules(inputs: Coachin
     for s in plan.shortfall:
         assert "{" not in s.reason.text("en") and "{" not in s.reason.text("zh")
     assert plan_coaching(inputs) == plan  # the same inputs, the same plan
+    assert CoachingPlan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
 
 
 def test_a_week_starting_on_a_weekend_joins_the_next() -> None:
