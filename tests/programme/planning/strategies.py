@@ -181,3 +181,25 @@ def capacity(inputs: CovertInputs) -> int:
     return sum(s.max_per_day * sum(1 for d in days if (d.weekday() in s.weekdays
                                                        or d in s.dates)
                                    and d not in s.unavailable) for s in inputs.shoppers)
+
+
+@st.composite
+def tight_inputs(draw: st.DrawFn) -> CovertInputs:
+    """Few shoppers with one visit a day on a few dates, covering overlapping regions:
+    the shape where the greedy pass leaves gaps and the repair step moves visits."""
+    month = draw(st.sampled_from(MONTHS))
+    n_outlets = draw(st.integers(2, 12))
+    n_shoppers = draw(st.integers(2, 6))
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    days = month.days()
+    regions = ["R0", "R1", "R2"]
+    outlets = [Outlet(f"O{i:02d}", rng.choice(("flagship", "level2", "agent", "village")),
+                      OpeningHours.every_day("09:00-18:00"), region=rng.choice(regions),
+                      visits_per_month=rng.choice((None, 1, 2)))
+               for i in range(n_outlets)]
+    shoppers = [Shopper(f"S{i}", rng.choice(regions),
+                        regions=frozenset(rng.sample(regions, rng.randint(0, 2))),
+                        weekdays=frozenset(), dates=frozenset(rng.sample(days, rng.randint(1, 3))),
+                        max_per_day=1)
+                for i in range(n_shoppers)]
+    return CovertInputs(month, outlets, shoppers, seed=rng.randrange(2**32))

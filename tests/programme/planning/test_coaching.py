@@ -109,7 +109,7 @@ def test_a_full_manager_plans_the_bottom_outlets_first() -> None:
     assert sum(done.values()) == working  # every working day used once
     # the worst outlets get all their visits; class A and the rest get what is left
     assert all(done[code] == 2 * len(weeks) for code in bottom[-1:])
-    missed = defaultdict(int)
+    missed: defaultdict[str, int] = defaultdict(int)
     for gap in plan.shortfall:
         missed[gap.outlet] += gap.missing
         assert gap.reason.key == "planning.coaching.gap.capacity"
@@ -191,8 +191,8 @@ def test_cadence_counts_are_exact_and_every_visit_fits_the_rules(inputs: Coachin
         m = managers[v.manager]
         assert v.day in work and v.day not in m.unavailable
         assert load[(v.manager, v.day)] <= m.max_per_day
-        periods = weeks if v.cadence != "fortnightly" else fortnights(weeks)
-        assert v.day in periods[v.period - 1]
+        spans = weeks if v.cadence != "fortnightly" else fortnights(weeks)
+        assert v.day in spans[v.period - 1]
     same_day = Counter((v.outlet, v.day) for v in plan.visits)
     assert max(same_day.values(), default=1) == 1  # never twice the same day
     for s in plan.shortfall:

@@ -182,7 +182,7 @@ def test_a_move_is_refused_exactly_when_it_breaks_a_rule(inputs: CovertInputs,
         "window": data.draw(st.one_of(st.none(), st.sampled_from(windows))),
     }
     reason = check_move(plan, old.id, inputs, **change)  # type: ignore[arg-type]
-    new = replace(old, **{k: v for k, v in change.items() if v is not None})
+    new = replace(old, **{k: v for k, v in change.items() if v is not None})  # type: ignore[arg-type]
     moved = replace(plan, visits=tuple(new if v.id == old.id else v for v in plan.visits))
     breaks = hard_rule_breaks(moved, inputs)
     assert (reason is None) == (breaks == []), (reason, breaks)

@@ -15,7 +15,14 @@ from app.i18n import placeholders
 from app.programme.planning import inputs_digest, plan_covert, violations
 from app.programme.planning.model import CovertInputs, CovertPlan
 
-from .strategies import capacity, covert_inputs, expected_wanted, hard_rule_breaks, shuffled
+from .strategies import (
+    capacity,
+    covert_inputs,
+    expected_wanted,
+    hard_rule_breaks,
+    shuffled,
+    tight_inputs,
+)
 
 CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large]
 MANY = settings(max_examples=150, deadline=None, suppress_health_check=CHECKS)
@@ -47,6 +54,7 @@ def test_hard_rules_always_hold_and_every_gap_is_listed(inputs: CovertInputs) ->
         assert planned[code] + missing.get(code, 0) == n, code
     for g in plan.shortfall:
         assert g.wanted == wanted[g.outlet] and g.missing > 0 and g.reasons
+        assert all(r.key != "planning.gap.other" for r in g.reasons)  # all accounted for
     assert plan.stats.wanted == sum(wanted.values())
     assert plan.stats.planned == len(plan.visits)
     # an outlet not due is said so, with a reason
@@ -78,16 +86,29 @@ def test_same_seed_same_plan_whatever_the_input_order(inputs: CovertInputs, shuf
 @given(covert_inputs(max_outlets=20, max_shoppers=6, max_history=0))
 def test_gap_reasons_account_for_every_shopper_of_the_region(inputs: CovertInputs) -> None:
     plan = plan_covert(inputs)
-    pools = Counter()
+    pools: Counter[str] = Counter()
     for s in inputs.shoppers:
         for region in {s.home_region} | s.regions:
             pools[region] += 1
-    region = {o.code: o.region for o in inputs.outlets}
+    region_of = {o.code: o.region for o in inputs.outlets}
     for gap in plan.shortfall:
         keys = [r.key for r in gap.reasons]
         assert keys[0] == "planning.gap.summary"
         if "planning.gap.pool" in keys:
-            counted = sum(int(r.params["count"]) for r in gap.reasons[2:])
-            assert counted == pools[region[gap.outlet]]
+            counted = sum(int(str(r.params["count"])) for r in gap.reasons[2:])
+            assert counted == pools[region_of[gap.outlet]]
         else:
             assert keys[1] in ("planning.gap.closed", "planning.gap.no_shopper_in_region")
+
+
+@FAST
+@given(tight_inputs())
+def test_repair_keeps_every_rule_when_pools_are_tight(inputs: CovertInputs) -> None:
+    plan = plan_covert(inputs)
+    assert hard_rule_breaks(plan, inputs) == []
+    wanted = expected_wanted(inputs)
+    assert len(plan.visits) + sum(g.missing for g in plan.shortfall) == sum(wanted.values())
+    # no listed gap could have been filled by a shopper left with room: every shopper of
+    # its region is accounted for by a rule
+    for gap in plan.shortfall:
+        assert all(r.key != "planning.gap.other" for r in gap.reasons)
