@@ -38,6 +38,9 @@ class Reason:
     key: str
     params: Mapping[str, Param] = field(default_factory=dict)
 
+    def __hash__(self) -> int:  # so visits holding reasons can go in sets and dict keys
+        return hash((self.key, tuple(sorted(self.params.items(), key=lambda kv: kv[0]))))
+
     def text(self, lang: str | None = None) -> str:
         values = {k: t(v.key, lang) if isinstance(v, Term) else v
                   for k, v in self.params.items()}

@@ -242,6 +242,7 @@ def test_reasons_and_visits_survive_storage() -> None:
         back = CovertVisit.from_dict(v.to_dict())
         assert back == v
         assert [r.text("en") for r in back.reasons] == [r.text("en") for r in v.reasons]
+    assert len(set(plan.visits)) == len(plan.visits)  # hashable, for sets and dict keys
     term = Reason("planning.reason.weekday_fresh", {"weekday": Term("planning.weekday.fri")})
     assert Reason.from_dict(term.to_dict()) == term
     assert term.text("zh").startswith("周五")
