@@ -21,8 +21,10 @@ class LoginPage(Page):
         return self.t("console.login.title")
 
     def build(self) -> list[ft.Control]:
-        # (no max_length: its counter is noise here; accounts.login bounds what it reads)
-        self.username = ft.TextField(label=self.t("console.login.username"), autofocus=True,
+        # (no max_length: its counter is noise here; accounts.login bounds what it reads.
+        # No autofocus: in flet 1.0.5's web client an autofocused field can show typed
+        # text that never reaches the server, measured in Chromium on a loaded machine)
+        self.username = ft.TextField(label=self.t("console.login.username"),
                                      on_submit=self.on(self._to_password), text_size=16)
         self.password = ft.TextField(label=self.t("console.login.password"), password=True,
                                      can_reveal_password=True,

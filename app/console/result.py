@@ -175,7 +175,7 @@ class ResultPage(Page):
         ])
 
     def _approve(self) -> None:
-        note = ft.TextField(label=self.t("console.action.approve_note"), autofocus=True,
+        note = ft.TextField(label=self.t("console.action.approve_note"),
                             max_length=2000)
 
         def ok() -> str:
@@ -185,7 +185,7 @@ class ResultPage(Page):
         self._ask(self.t("console.action.approve"), [note], ok)
 
     def _return(self) -> None:
-        reason = ft.TextField(label=self.t("console.action.return_reason"), autofocus=True,
+        reason = ft.TextField(label=self.t("console.action.return_reason"),
                               max_length=2000, multiline=True, min_lines=2, max_lines=5)
 
         def ok() -> str:
@@ -212,7 +212,7 @@ class ResultPage(Page):
 
     def _dispute(self) -> None:
         statement = ft.TextField(label=self.t("console.action.dispute_statement"),
-                                 autofocus=True, multiline=True, min_lines=2, max_lines=6,
+                                  multiline=True, min_lines=2, max_lines=6,
                                  max_length=2000)
 
         def ok() -> str:

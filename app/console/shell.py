@@ -202,6 +202,11 @@ class Console:
             params, module_name, cls_name = {}, "login", "LoginPage"
         module = importlib.import_module(f"app.console.{module_name}")
         screen_cls = getattr(module, cls_name)
+        if not push and module_name == "login" and type(self.screen) is screen_cls:
+            # the browser reporting a route late (its first one, back/forward) while the
+            # login page is up: keep it, with what has been typed (a new page would have
+            # empty fields while Flutter still showed the old text)
+            return
         try:
             screen = screen_cls(self, **params, **{k: v for k, v in query.items() if v})
             body = screen.build()

@@ -14,6 +14,7 @@ browser, it prepares through the services), so any one can run alone.
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,9 +49,42 @@ def log_in(ui: FletPage, username: str = REVIEWER, password: str = PASSWORD) -> 
     page = ui.page
     expect(page.get_by_role("button", name=L("console.login.submit"))).to_be_visible(
         timeout=STEP_TIMEOUT)
-    ui.type_into(L("console.login.username"), username)
-    ui.type_into(L("console.login.password"), password)
+    fill(ui, L("console.login.username"), username)
+    fill(ui, L("console.login.password"), password)
     ui.tap(L("console.login.submit"))
+
+
+_FOCUSED = """() => { const e = document.activeElement;
+    return !!e && (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA'); }"""
+_FOCUSED_OTHER = """() => { const e = document.activeElement;
+    return !!e && (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA')
+        && e !== window.__hcLastField; }"""
+_TYPED = """(text) => { const e = document.activeElement;
+    return !!e && e.value === text; }"""
+
+
+def fill(ui: FletPage, label: str, text: str) -> None:
+    """Type into the field labelled `label` like a user, once its own editing element has
+    focus (not the previous field's, which a loaded machine can leave focused a moment
+    longer), until it holds exactly `text` (retyped when a key was lost)."""
+    page = ui.page
+    ui.settle()
+    again = getattr(ui, "last_field", None) == label  # the same field once more
+    page.get_by_role("textbox", name=label).click(timeout=STEP_TIMEOUT)
+    page.wait_for_function(_FOCUSED if again else _FOCUSED_OTHER, timeout=STEP_TIMEOUT)
+    ui.last_field = label  # type: ignore[attr-defined]
+    for attempt in range(3):  # Flutter web can drop the first key after a focus change
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        page.keyboard.type(text)
+        try:
+            page.wait_for_function(_TYPED, arg=text, timeout=3000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+    page.evaluate("() => { window.__hcLastField = document.activeElement; }")
+    ui.settle()
 
 
 def see(ui: FletPage, text: str | re.Pattern[str], timeout: int = STEP_TIMEOUT) -> None:
@@ -101,11 +135,11 @@ def test_wrong_passwords_are_said_in_words_and_lock_the_account(office: Office,
     log_in(ui, "wang.view", "not the password")
     see(ui, L("accounts.login_failed"))
     for _ in range(4):  # the username stays; the refused password is cleared
-        ui.type_into(L("console.login.password"), "not the password")
+        fill(ui, L("console.login.password"), "not the password")
         page.keyboard.press("Enter")
     see(ui, re.compile(r"账号已锁定。请 \d+ 分钟后再试"))  # how long to wait, in words
     ui.shot("login-locked")
-    ui.type_into(L("console.login.password"), "another pass 77")  # even the right one now
+    fill(ui, L("console.login.password"), "another pass 77")  # even the right one now
     page.keyboard.press("Enter")
     see(ui, re.compile(r"账号已锁定"))
     assert accounts.get_manager(office.ctx, "wang.view").active
@@ -164,8 +198,7 @@ def test_review_a_veto_with_its_photo_and_return_it(office: Office, open_page,
     expect(region(ui, "photo-full")).to_have_count(0, timeout=STEP_TIMEOUT)
     # return it with a reason
     ui.tap(L("console.action.return"))
-    box = page.get_by_role("textbox", name=L("console.action.return_reason"))
-    ui.type_in(box, "照片看不清工牌，请补充说明")
+    fill(ui, L("console.action.return_reason"), "照片看不清工牌，请补充说明")
     ui.tap(L("console.action.confirm"))
     wait_state(office, uuid, "returned")
     see(ui, L("console.queue.title"))
@@ -178,7 +211,7 @@ def test_review_a_veto_with_its_photo_and_return_it(office: Office, open_page,
 
 
 def test_the_device_amends_and_the_amendment_is_approved(office: Office, open_page,
-                                                          artifacts: Path) -> None:
+                                                          tmp_path: Path) -> None:
     from app.central import review
 
     original = office.veto_visit()
@@ -200,6 +233,18 @@ def test_the_device_amends_and_the_amendment_is_approved(office: Office, open_pa
     says(chain, "补充：问候时间应为 12 秒", timeout=STEP_TIMEOUT)
     expect(region(ui, f"chain-{original}")).to_be_attached()
     says(region(ui, "result-sections"), "12 秒")
+    # the PDF report for the outlet, built in the background and downloaded
+    with ui.page.expect_download(timeout=STEP_TIMEOUT) as download:
+        ui.tap(L("console.export.pdf"))
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    assert download.value.suggested_filename.endswith(".pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          timeout=30, check=True).stdout
+    assert "服务质量检查报告" in text and "问候时间：12 秒" in text
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=60, capture_output=True)
+    assert len(list(tmp_path.glob("page-*.png"))) == 1
     ui.tap(L("console.action.approve"))
     ui.tap(L("console.action.confirm"))
     wait_state(office, amendment, "approved")
