@@ -58,10 +58,14 @@ def strings_in(value: object, seen: set[int] | None = None) -> Iterator[str]:
     and values, items of sequences and sets, and each object's repr. Contacts (the one
     holder of numbers, for the gateway) is yielded only as its repr."""
     seen = set() if seen is None else seen
-    if id(value) in seen:
+    shown = repr(value)
+    # a property may build a new equal object each time (YearMonth.quarter_start): the
+    # same type and repr is the same value, seen once
+    mark = hash((type(value).__qualname__, shown))
+    if mark in seen:
         return
-    seen.add(id(value))
-    yield repr(value)
+    seen.add(mark)
+    yield shown
     if isinstance(value, str):
         yield value
     elif isinstance(value, Contacts):
