@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
-from app.programme.explain import Why
+from app.programme.explain import Param, Why
 from app.programme.inputs import CommissionBase
 from app.programme.money import HUNDRED, factor_text, plain, round_cents, yuan
 from app.programme.months import YearMonth, whole_years
@@ -19,14 +20,27 @@ from app.programme.rules_schema import (
     OutletClass,
     PaymentBand,
     StaffShare,
+    YearsBand,
 )
 
 
 @dataclass(frozen=True)
-class Factor:
+class PaymentFactor:
+    """The payment factor of a composite: the table row it falls in."""
+
     value: Decimal
-    row: int  # the table row used (0-based, as in `payment_factor[row]`)
-    why: Why
+    row: int  # 0-based, as in `payment_factor[row]`
+    band: PaymentBand
+    last: bool  # the last row (which includes 100)
+    score: Decimal
+
+    @property
+    def why(self) -> Why:
+        b = self.band
+        return Why("programme.why.payment_factor.last" if self.last
+                   else "programme.why.payment_factor",
+                   {"score": plain(self.score), "start": plain(b.from_), "end": plain(b.to),
+                    "factor": factor_text(b.factor)}, rule=f"payment_factor[{self.row}]")
 
 
 def payment_band(bands: Sequence[PaymentBand], score: Decimal) -> int:
@@ -39,45 +53,80 @@ def payment_band(bands: Sequence[PaymentBand], score: Decimal) -> int:
     raise ValueError(f"score {score} is outside the payment-factor table")
 
 
-def payment_factor(bands: Sequence[PaymentBand], score: Decimal) -> Factor:
+def payment_factor(bands: Sequence[PaymentBand], score: Decimal) -> PaymentFactor:
     row = payment_band(bands, score)
-    band = bands[row]
-    last = row == len(bands) - 1
-    return Factor(band.factor, row, Why(
-        "programme.why.payment_factor.last" if last else "programme.why.payment_factor",
-        {"score": plain(score), "start": plain(band.from_), "end": plain(band.to),
-         "factor": factor_text(band.factor)}, rule=f"payment_factor[{row}]"))
+    return PaymentFactor(bands[row].factor, row, bands[row], row == len(bands) - 1, score)
 
 
-def years_factor(rule: CooperationYears, start: date | None, month: YearMonth
-                 ) -> tuple[int | None, Factor]:
+@dataclass(frozen=True)
+class YearsFactor:
+    """Whole years of cooperation on the month's last day, and their factor."""
+
+    value: Decimal
+    row: int  # 0-based, as in `cooperation_years.bands[row]`
+    years: int | None  # None: no cooperation start on record (the first band)
+    start: date | None
+    on: date
+    bands: Sequence[YearsBand]
+
+    @property
+    def why(self) -> Why:
+        rule = f"cooperation_years.bands[{self.row}]"
+        if self.start is None or self.years is None:
+            return Why("programme.why.years_factor.no_start",
+                       {"factor": factor_text(self.value)}, rule=rule)
+        band = self.bands[self.row]
+        params: dict[str, Param] = {"start": self.start.isoformat(), "on": self.on.isoformat(),
+                                    "years": self.years, "factor": factor_text(band.factor),
+                                    "from": band.from_}
+        if self.row + 1 < len(self.bands):
+            params["to"] = self.bands[self.row + 1].from_
+            return Why("programme.why.years_factor", params, rule=rule)
+        return Why("programme.why.years_factor.top", params, rule=rule)
+
+
+def years_factor(rule: CooperationYears, start: date | None, month: YearMonth) -> YearsFactor:
     """Whole years of cooperation on the month's last day, and their factor. No start on
     record: the first band, flagged by the caller."""
     bands = rule.bands
+    on = month.last_day
     if start is None:
-        return None, Factor(bands[0].factor, 0, Why(
-            "programme.why.years_factor.no_start", {"factor": factor_text(bands[0].factor)},
-            rule="cooperation_years.bands[0]"))
-    years = whole_years(start, month.last_day)
-    row = max(i for i, b in enumerate(bands) if b.from_ <= years)
-    band = bands[row]
-    params: dict[str, str | int] = {"start": start.isoformat(), "on": month.last_day.isoformat(),
-                                    "years": years, "factor": factor_text(band.factor),
-                                    "from": band.from_}
-    if row + 1 < len(bands):
-        params["to"] = bands[row + 1].from_
-        key = "programme.why.years_factor"
-    else:
-        key = "programme.why.years_factor.top"
-    return years, Factor(band.factor, row, Why(key, params, rule=f"cooperation_years.bands[{row}]"))
+        return YearsFactor(bands[0].factor, 0, None, None, on, bands)
+    years = whole_years(start, on)
+    row = 0
+    for i, band in enumerate(bands):
+        if band.from_ <= years:
+            row = i
+    return YearsFactor(bands[row].factor, row, years, start, on, bands)
 
 
 @dataclass(frozen=True)
 class BaseChoice:
     amount_cents: int | None
     base: CommissionBase | None
-    ambiguous: bool
-    why: Why
+    reason: Literal["ok", "none", "no_class", "ambiguous"]
+    outlet_class: str | None
+    region: str
+    month: YearMonth
+    candidates: tuple[CommissionBase, ...] = ()  # the clashing bases (ambiguous)
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.reason == "ambiguous"
+
+    @property
+    def why(self) -> Why:
+        where: dict[str, Param] = {"cls": self.outlet_class or "-", "region": self.region or "-"}
+        if self.reason == "no_class":
+            return Why("programme.why.base.no_class", {})
+        if self.reason == "none":
+            return Why("programme.why.base.none", {**where, "month": str(self.month)})
+        if self.reason == "ambiguous":
+            return Why("programme.why.base.ambiguous",
+                       {**where, "periods": ", ".join(b.period for b in self.candidates)})
+        assert self.base is not None
+        return Why("programme.why.base", {**where, "period": self.base.period,
+                                          "amount": yuan(self.base.amount_cents)})
 
 
 def find_base(bases: Sequence[CommissionBase], outlet_class: str | None, region: str,
@@ -86,23 +135,16 @@ def find_base(bases: Sequence[CommissionBase], outlet_class: str | None, region:
     half-year's covering the same month (the later, narrower review); two of the same span
     with different amounts are ambiguous and pay nothing until the master data is fixed."""
     if outlet_class is None:
-        return BaseChoice(None, None, False, Why("programme.why.base.no_class", {}))
+        return BaseChoice(None, None, "no_class", None, region, month)
     found = [b for b in bases if b.outlet_class == outlet_class and b.region == region
              and b.covers(month)]
     if not found:
-        return BaseChoice(None, None, False, Why(
-            "programme.why.base.none", {"cls": outlet_class, "region": region or "-",
-                                        "month": str(month)}))
+        return BaseChoice(None, None, "none", outlet_class, region, month)
     narrowest = min(b.span for b in found)
     best = [b for b in found if b.span == narrowest]
     if len({b.amount_cents for b in best}) > 1:
-        return BaseChoice(None, None, True, Why(
-            "programme.why.base.ambiguous", {"cls": outlet_class, "region": region or "-",
-                                             "periods": ", ".join(b.period for b in best)}))
-    base = best[0]
-    return BaseChoice(base.amount_cents, base, False, Why(
-        "programme.why.base", {"cls": outlet_class, "region": region or "-",
-                               "period": base.period, "amount": yuan(base.amount_cents)}))
+        return BaseChoice(None, None, "ambiguous", outlet_class, region, month, tuple(best))
+    return BaseChoice(best[0].amount_cents, best[0], "ok", outlet_class, region, month)
 
 
 def commission_cents(base_cents: int, years: Decimal, payment: Decimal) -> int:

@@ -7,6 +7,9 @@ weights of the rest are re-normalised, and the outlet is marked short of evidenc
 composite is the weighted mean of the component scores as shown (each rounded to the
 rules' decimals), rounded half up to the same decimals, so it can be redone by hand from
 the month card.
+
+The figures are computed at once; their explanations (`why`) only when asked for, from the
+facts kept here (a month of 20,000 outlets is computed far more often than read in full).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from app.programme.explain import Msg, Param, Why
 from app.programme.inputs import CountedVisit, PerceptionAggregate
@@ -34,11 +38,23 @@ COMPONENT_NAME = {  # message keys, literal for the catalogue checks
     Component.SMS_SATISFACTION: "programme.component.sms_satisfaction",
     Component.INTERCEPT: "programme.component.intercept",
 }
+_NAMES = {c: Msg(key) for c, key in COMPONENT_NAME.items()}
+_METHOD = {
+    "mean": "programme.method.mean",
+    "median": "programme.method.median",
+    "lowest": "programme.method.lowest",
+    "latest": "programme.method.latest",
+}
+_NOT_COUNTED = Msg("programme.why.component.not_counted")
+_VALUE = {c: c.value for c in Component}  # (an enum's .value is a slow descriptor)
 ZERO = Decimal(0)
+
+ComponentReason = Literal["visits", "no_visits", "too_few_visits", "perception", "no_data",
+                          "too_few_replies"]
 
 
 def component_name(c: Component) -> Msg:
-    return Msg(COMPONENT_NAME[c])
+    return _NAMES[c]
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,45 @@ class ComponentScore:
     present: bool  # it had enough evidence this month
     count: int  # visits used / SMS replies / intercept responses
     results: tuple[str, ...]  # visits behind the score (inspection components)
-    why: Why
+    reason: ComponentReason
+    needed: int = 1  # the evidence the rules ask for (min_count)
+    voided: int = 0  # visits voided by a veto (counted as 0, or left out)
+    voided_zero: bool = True
+    method: str = "mean"
+    scores: tuple[Decimal, ...] = ()  # the visit scores combined
+    left_out: tuple[str, ...] = ()  # visits not used (nothing scored, or voided and excluded)
+
+    @property
+    def why(self) -> Why:
+        name = _NAMES[self.component]
+        rule = f"composite.components.{self.component.value}"
+        note: Param = "" if self.counted else _NOT_COUNTED
+        if self.reason == "visits":
+            params: dict[str, Param] = {
+                "component": name, "score": plain(self.score or ZERO), "count": self.count,
+                "method": Msg(_METHOD[self.method]), "note": note,
+                "scores": ", ".join(plain(s) for s in self.scores),
+            }
+            key = "programme.why.component.visits"
+            if self.voided:
+                key = ("programme.why.component.visits_voided_zero" if self.voided_zero
+                       else "programme.why.component.visits_voided_excluded")
+                params["voided"] = self.voided
+            return Why(key, params, rule=rule, results=self.results + self.left_out)
+        if self.reason in ("no_visits", "too_few_visits"):
+            key = ("programme.why.component.no_visits" if self.reason == "no_visits"
+                   else "programme.why.component.too_few_visits")
+            return Why(key, {"component": name, "count": self.count, "needed": self.needed},
+                       rule=rule, results=self.results + self.left_out)
+        if self.reason == "no_data":
+            return Why("programme.why.component.no_data", {"component": name}, rule=rule)
+        if self.reason == "too_few_replies":
+            return Why("programme.why.component.too_few_replies",
+                       {"component": name, "count": self.count, "needed": self.needed},
+                       rule=rule)
+        return Why("programme.why.component.perception",
+                   {"component": name, "score": plain(self.score or ZERO), "count": self.count,
+                    "note": note}, rule=rule)
 
 
 @dataclass(frozen=True)
@@ -59,82 +113,101 @@ class Composite:
     score: Decimal | None
     components: dict[str, ComponentScore]
     short_of_evidence: bool  # a counted component had no (or too little) evidence
-    why: Why
+    reason: Literal["ok", "too_few", "required_missing"]
+    total_weight: Decimal
+    min_components: int
 
     @property
     def results(self) -> tuple[str, ...]:
         return tuple(u for c in self.components.values() if c.share for u in c.results)
 
-
-def compute_composite(rule: CompositeRule, visits: Sequence[CountedVisit],
-                      perception: Mapping[str, PerceptionAggregate]) -> Composite:
-    """The composite of one outlet: `visits` are its counted results of the month (any
-    kind), `perception` its aggregates by source."""
-    scored: list[tuple[Component, ComponentRule, Decimal | None, int, tuple[str, ...], Why]] = []
-    for comp, crule in rule.components.listed():
-        if comp in INSPECTION_COMPONENTS:
-            mine = [v for v in visits if v.kind == comp.value]
-            score, count, used, why = _inspection(rule, comp, crule, mine)
-        else:
-            score, count, used, why = _perception(rule, comp, crule, perception.get(comp.value))
-        scored.append((comp, crule, score, count, used, why))
-
-    counted = [(c, r, s) for c, r, s, _, _, _ in scored if r.counted]
-    present: list[tuple[Component, ComponentRule, Decimal]] = [
-        (c, r, s) for c, r, s in counted if s is not None]
-    missing = tuple(component_name(c) for c, _, s in counted if s is None)
-    required_missing = tuple(component_name(c) for c, r, s in counted
-                             if s is None and r.required)
-    total_weight = sum((r.weight for _, r, _ in present), ZERO)
-    composite: Decimal | None = None
-    if required_missing:
-        why = Why("programme.why.composite.required_missing",
-                  {"components": required_missing}, rule="composite.components")
-    elif len(present) < rule.min_components or total_weight == 0:
-        why = Why("programme.why.composite.too_few",
-                  {"present": len(present), "needed": rule.min_components},
-                  rule="composite.min_components")
-    else:
-        weighted = sum((r.weight * s for _, r, s in present), ZERO)
-        composite = quantize(weighted / total_weight, rule.decimals)
+    @property
+    def why(self) -> Why:
+        counted = [c for c in self.components.values() if c.counted]
+        missing = tuple(_NAMES[c.component] for c in counted if not c.present)
+        if self.reason == "required_missing":
+            return Why("programme.why.composite.required_missing", {"components": missing},
+                       rule="composite.components")
+        if self.reason == "too_few":
+            return Why("programme.why.composite.too_few",
+                       {"present": sum(1 for c in counted if c.present),
+                        "needed": self.min_components}, rule="composite.min_components")
         terms = tuple(Msg("programme.why.composite.term",
-                          {"component": component_name(c), "score": plain(s),
-                           "weight": plain(r.weight)})
-                      for c, r, s in present)
-        params: dict[str, Param] = {"terms": terms, "total_weight": plain(total_weight),
-                                    "score": plain(composite)}
+                          {"component": _NAMES[c.component], "score": plain(c.score),
+                           "weight": plain(c.weight)})
+                      for c in counted if c.score is not None)
+        params: dict[str, Param] = {"terms": terms, "total_weight": plain(self.total_weight),
+                                    "score": plain(self.score or ZERO)}
         key = "programme.why.composite"
         if missing:
             key = "programme.why.composite.renormalised"
             params["missing"] = missing
-        why = Why(key, params, rule="composite",
-                  results=tuple(u for c, r, s, _, used, _ in scored
-                                if r.counted and s is not None for u in used))
+        return Why(key, params, rule="composite", results=self.results)
+
+
+def compute_composite(rule: CompositeRule, visits: Sequence[CountedVisit],
+                      perception: Mapping[str, PerceptionAggregate],
+                      listed: Sequence[tuple[Component, ComponentRule]] | None = None
+                      ) -> Composite:
+    """The composite of one outlet: `visits` are its counted results of the month (any
+    kind), `perception` its aggregates by source; `listed` is `rule.components.listed()`,
+    passed in by a caller that computes many outlets."""
+    parts: list[tuple[Component, ComponentRule, dict[str, object]]] = []
+    for comp, crule in listed if listed is not None else rule.components.listed():
+        if comp in INSPECTION_COMPONENTS:
+            kind = _VALUE[comp]
+            mine = [v for v in visits if v.kind == kind]
+            facts = _inspection(rule, crule, mine)
+        else:
+            facts = _perception(rule, crule, perception.get(_VALUE[comp]))
+        parts.append((comp, crule, facts))
+
+    total = ZERO
+    weighted = ZERO
+    present = 0
+    required_missing = False
+    short = False
+    for _, crule, facts in parts:
+        if not crule.counted:
+            continue
+        score = facts["score"]
+        if isinstance(score, Decimal):
+            total += crule.weight
+            weighted += crule.weight * score
+            present += 1
+        else:
+            short = True
+            required_missing = required_missing or crule.required
+    composite: Decimal | None = None
+    reason: Literal["ok", "too_few", "required_missing"] = "ok"
+    if required_missing:
+        reason = "required_missing"
+    elif present < rule.min_components or total == 0:
+        reason = "too_few"
+    else:
+        composite = quantize(weighted / total, rule.decimals)
 
     components = {}
-    for comp, crule, score, count, used, cwhy in scored:
-        share = (crule.weight / total_weight
-                 if composite is not None and crule.counted and score is not None else ZERO)
-        components[comp.value] = ComponentScore(
-            component=comp, score=score, weight=crule.weight, share=quantize(share, 4),
-            counted=crule.counted, present=score is not None, count=count, results=used,
-            why=cwhy)
-    return Composite(score=composite, components=components, short_of_evidence=bool(missing),
-                     why=why)
+    for comp, crule, facts in parts:
+        score = facts["score"]
+        in_it = composite is not None and crule.counted and isinstance(score, Decimal)
+        components[_VALUE[comp]] = ComponentScore(
+            component=comp, weight=crule.weight, counted=crule.counted,
+            share=quantize(crule.weight / total, 4) if in_it else ZERO,
+            present=isinstance(score, Decimal), **facts)  # type: ignore[arg-type]
+    return Composite(composite, components, short, reason, total, rule.min_components)
 
 
-def _inspection(rule: CompositeRule, comp: Component, crule: ComponentRule,
-                visits: Sequence[CountedVisit]
-                ) -> tuple[Decimal | None, int, tuple[str, ...], Why]:
-    path = f"composite.components.{comp.value}"
-    name = component_name(comp)
+def _inspection(rule: CompositeRule, crule: ComponentRule, visits: Sequence[CountedVisit]
+                ) -> dict[str, object]:
     values: list[tuple[Decimal, CountedVisit]] = []
     left_out: list[str] = []
-    voided: list[str] = []
+    voided = 0
+    zero = rule.voided_visit == "zero"
     for v in visits:
         if v.voided:
-            voided.append(v.uuid)
-            if rule.voided_visit == "zero":
+            voided += 1
+            if zero:
                 values.append((ZERO, v))
             else:
                 left_out.append(v.uuid)
@@ -145,11 +218,9 @@ def _inspection(rule: CompositeRule, comp: Component, crule: ComponentRule,
     used = tuple(v.uuid for _, v in values)
     needed = crule.min_count or 1
     if len(values) < needed:
-        key = ("programme.why.component.no_visits" if not visits
-               else "programme.why.component.too_few_visits")
-        return None, len(values), used, Why(
-            key, {"component": name, "count": len(values), "needed": needed},
-            rule=path, results=tuple(v.uuid for v in visits))
+        return {"score": None, "count": len(values), "results": used,
+                "reason": "no_visits" if not visits else "too_few_visits", "needed": needed,
+                "left_out": tuple(left_out)}
     scores = [s for s, _ in values]
     if rule.visits == "mean":
         raw = sum(scores, ZERO) / len(scores)
@@ -159,49 +230,23 @@ def _inspection(rule: CompositeRule, comp: Component, crule: ComponentRule,
         raw = min(scores)
     else:  # latest: by finalisation time, then uuid (a stable order for equal times)
         raw = max(values, key=lambda sv: (_when(sv[1].finalized_at), sv[1].uuid))[0]
-    score = quantize(raw, rule.decimals)
-    params: dict[str, Param] = {
-        "component": name, "score": plain(score), "count": len(values),
-        "method": Msg(_METHOD[rule.visits]),
-        "scores": ", ".join(plain(quantize(s, rule.decimals)) for s in scores),
-    }
-    key = "programme.why.component.visits"
-    if voided:
-        key = ("programme.why.component.visits_voided_zero" if rule.voided_visit == "zero"
-               else "programme.why.component.visits_voided_excluded")
-        params["voided"] = len(voided)
-    params["note"] = "" if crule.counted else Msg("programme.why.component.not_counted")
-    return score, len(values), used, Why(key, params, rule=path,
-                                         results=used + tuple(left_out))
+    return {"score": quantize(raw, rule.decimals), "count": len(values), "results": used,
+            "reason": "visits", "needed": needed, "voided": voided, "voided_zero": zero,
+            "method": rule.visits, "scores": tuple(quantize(s, rule.decimals) for s in scores),
+            "left_out": tuple(left_out)}
 
 
-_METHOD = {
-    "mean": "programme.method.mean",
-    "median": "programme.method.median",
-    "lowest": "programme.method.lowest",
-    "latest": "programme.method.latest",
-}
-
-
-def _perception(rule: CompositeRule, comp: Component, crule: ComponentRule,
-                agg: PerceptionAggregate | None
-                ) -> tuple[Decimal | None, int, tuple[str, ...], Why]:
-    path = f"composite.components.{comp.value}"
-    name = component_name(comp)
-    if agg is None or agg.score is None:
-        return None, 0 if agg is None else agg.count, (), Why(
-            "programme.why.component.no_data", {"component": name}, rule=path)
+def _perception(rule: CompositeRule, crule: ComponentRule, agg: PerceptionAggregate | None
+                ) -> dict[str, object]:
     needed = crule.min_count or 1
+    if agg is None or agg.score is None:
+        return {"score": None, "count": 0 if agg is None else agg.count, "results": (),
+                "reason": "no_data", "needed": needed}
     if agg.count < needed or not agg.sufficient:
-        return None, agg.count, (), Why(
-            "programme.why.component.too_few_replies",
-            {"component": name, "count": agg.count, "needed": needed}, rule=path)
-    score = quantize(_decimal(agg.score), rule.decimals)
-    note: Param = "" if crule.counted else Msg("programme.why.component.not_counted")
-    return score, agg.count, (), Why(
-        "programme.why.component.perception",
-        {"component": name, "score": plain(score), "count": agg.count, "note": note},
-        rule=path)
+        return {"score": None, "count": agg.count, "results": (), "reason": "too_few_replies",
+                "needed": needed}
+    return {"score": quantize(_decimal(agg.score), rule.decimals), "count": agg.count,
+            "results": (), "reason": "perception", "needed": needed}
 
 
 def _decimal(value: Decimal | float) -> Decimal:

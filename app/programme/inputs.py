@@ -104,22 +104,20 @@ class CommissionBase:
     region: str
     period: str  # 2025-Q1 ... 2025-Q4, 2025-H1, 2025-H2
     amount_cents: int
+    first: YearMonth = field(init=False, repr=False, compare=False)
+    last: YearMonth = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        parse_period(self.period)  # refuse a malformed period at once
-
-    @property
-    def months(self) -> tuple[YearMonth, YearMonth]:
-        return parse_period(self.period)
+        first, last = parse_period(self.period)  # a malformed period is refused at once
+        object.__setattr__(self, "first", first)
+        object.__setattr__(self, "last", last)
 
     def covers(self, month: YearMonth) -> bool:
-        first, last = self.months
-        return first <= month <= last
+        return self.first <= month <= self.last
 
     @property
     def span(self) -> int:
-        first, last = self.months
-        return last.index - first.index + 1
+        return self.last.index - self.first.index + 1
 
 
 @dataclass(frozen=True)

@@ -17,17 +17,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from app.programme.candidates import (
     ExitFacts,
     Reward,
+    RewardCheck,
+    TierCheck,
     TierMove,
     exit_facts,
     reward,
     tier_move,
 )
 from app.programme.commission import (
+    BaseChoice,
+    PaymentFactor,
+    YearsFactor,
     commission_cents,
     commission_why,
     find_base,
@@ -56,7 +62,7 @@ from app.programme.ranking import ranks_by_group
 from app.programme.refunds import NONE as NO_REFUND
 from app.programme.refunds import RefundStatus, refund_status
 from app.programme.rules_loader import RulesVersion
-from app.programme.rules_schema import INSPECTION_COMPONENTS
+from app.programme.rules_schema import INSPECTION_COMPONENTS, StaffShare
 
 EXPORT_FORMAT = "hallcheck.month/1"
 KINDS = frozenset(c.value for c in INSPECTION_COMPONENTS)
@@ -109,6 +115,20 @@ REASON_KEY = {
 
 
 @dataclass(frozen=True)
+class OutletFacts:
+    """What the explanations of an outlet's month are built from (kept, not shown)."""
+
+    composite: Composite
+    paid: bool  # active and not a competitor's: ranked and paid
+    years: YearsFactor | None = None
+    payment: PaymentFactor | None = None
+    base: BaseChoice | None = None
+    staff_rule: StaffShare | None = None
+    tier: TierCheck | None = None
+    reward: RewardCheck | None = None
+
+
+@dataclass(frozen=True)
 class OutletMonth:
     """One outlet's month: every figure, and why (`why[figure]`)."""
 
@@ -133,7 +153,53 @@ class OutletMonth:
     tier_move: TierMove | None
     reward: Reward | None
     flags: tuple[Flag, ...]
-    why: Mapping[str, Why]
+    facts: OutletFacts = field(repr=False, compare=False)
+
+    @cached_property
+    def why(self) -> dict[str, Why]:
+        """Every figure's explanation, by figure ("composite", "components.mystery_shop",
+        "rank_unit", ..., "reward"); built when first asked for."""
+        f = self.facts
+        out: dict[str, Why] = {"composite": f.composite.why}
+        for name, part in f.composite.components.items():
+            out[f"components.{name}"] = part.why
+        out["rank_unit"], out["rank_province"] = _rank_whys(
+            self.outlet, self.composite, self.rank_unit, self.rank_unit_size,
+            self.rank_province, self.rank_province_size)
+        if f.years is not None:
+            out["years_factor"] = f.years.why
+        if f.base is not None:
+            out["base"] = f.base.why
+        if f.paid:
+            if f.payment is None:
+                out["payment_factor"] = Why("programme.why.payment_factor.no_score", {},
+                                            rule="composite.min_components")
+                out["commission"] = Why("programme.why.commission.no_score", {})
+            else:
+                out["payment_factor"] = f.payment.why
+                if self.commission_cents is None or self.base_cents is None:
+                    out["commission"] = Why("programme.why.commission.no_base", {})
+                else:
+                    out["commission"] = commission_why(
+                        self.base_cents, self.years_factor or Decimal(0), f.payment.value,
+                        self.commission_cents)
+            if self.commission_cents is not None and f.staff_rule is not None:
+                out["staff_share"] = staff_share_why(self.commission_cents,
+                                                     self.staff_share_cents or 0, f.staff_rule)
+            out["refund"] = self.refund.why
+        if self.exit is not None:
+            out["exit"] = self.exit.why
+        if f.tier is not None:
+            out["tier_move"] = f.tier.why
+        if f.reward is not None:
+            out["reward"] = f.reward.why
+        if self.adjustments:
+            out["adjustments"] = Why("programme.why.adjustments", {"lines": tuple(
+                Msg("programme.why.adjustment.line",
+                    {"month": str(a.source_month), "amount": yuan(a.amount_cents),
+                     "reason": Msg(REASON_KEY[a.reason])}) for a in self.adjustments)},
+                results=tuple(u for a in self.adjustments for u in a.results))
+        return out
 
     @property
     def code(self) -> str:
@@ -214,8 +280,10 @@ class MonthResult:
         return PastMonth(self.month, self.rules_version,
                          {c: o.as_past() for c, o in self.outlets.items()})
 
-    def to_export(self) -> dict[str, Any]:
-        """The closed month as JSON-ready data (docs/programme.md: "The month's export")."""
+    def to_export(self, explanations: bool = False) -> dict[str, Any]:
+        """The closed month as JSON-ready data (docs/programme.md: "The month's export").
+        `explanations`: each outlet's `why` too (language-neutral; what the month card and
+        the statement render), several times the size of the figures."""
         totals = self.totals()
         return {
             "format": EXPORT_FORMAT,
@@ -225,7 +293,7 @@ class MonthResult:
                        "ranked": sum(1 for o in self.outlets.values()
                                      if o.rank_province is not None),
                        **{k: yuan(v) for k, v in totals.items()}},
-            "outlets": [_export_outlet(o) for o in self.outlets.values()],
+            "outlets": [_export_outlet(o, explanations) for o in self.outlets.values()],
             "unmatched_adjustments": [_export_adjustment(a) for a in self.unmatched_adjustments],
             "notes": [n.to_dict() for n in self.notes],
         }
@@ -266,10 +334,15 @@ def compute_month(
 
     visits = _visits_by_outlet(results, listed, notes)
     perceived = _perception_by_outlet(perception, listed, notes)
-    base_list = list(bases)
+    by_class_region: dict[tuple[str, str], list[CommissionBase]] = {}
+    for b in bases:
+        if b.covers(month):
+            by_class_region.setdefault((b.outlet_class, b.region), []).append(b)
 
+    components = r.composite.components.listed()
     composites: dict[str, Composite] = {
-        code: compute_composite(r.composite, visits.get(code, ()), perceived.get(code, {}))
+        code: compute_composite(r.composite, visits.get(code, ()), perceived.get(code, {}),
+                                components)
         for code in listed
     }
     paid = {c: o for c, o in listed.items() if o.active and not o.competitor}
@@ -279,11 +352,14 @@ def compute_month(
     rank_unit, bottom_unit, size_unit = ranks_by_group(scores, unit_group)  # type: ignore[arg-type]
     rank_prov, _, size_prov = ranks_by_group(scores, province_group)  # type: ignore[arg-type]
 
-    money: dict[str, _Money] = {c: _money(month, rules, o, composites[c].score, base_list)
-                                for c, o in paid.items()}
+    money: dict[str, _Money] = {
+        c: _money(month, rules, o, composites[c].score,
+                  by_class_region.get((o.outlet_class or "", o.region), ()))
+        for c, o in paid.items()}
+    closed_months = list(past.before(month))
     refunds: dict[str, RefundStatus] = {
         c: refund_status(c, month, composites[c].score, m.commission, m.staff_share, past,
-                         r.refund)
+                         r.refund, closed_months)
         for c, m in money.items()
     }
     current = PastMonth(month, rules.id, {
@@ -310,9 +386,6 @@ def compute_month(
     out: dict[str, OutletMonth] = {}
     for code, o in listed.items():
         comp = composites[code]
-        why: dict[str, Why] = {"composite": comp.why}
-        for name, cs in comp.components.items():
-            why[f"components.{name}"] = cs.why
         flags: list[Flag] = []
         if o.competitor:
             flags.append(Flag.COMPETITOR)
@@ -325,51 +398,42 @@ def compute_month(
         mine = visits.get(code, ())
         if any(v.veto_count or v.voided for v in mine):
             flags.append(Flag.VETO)
-        why["rank_unit"], why["rank_province"] = _rank_whys(
-            o, comp.score, rank_unit.get(code), size_unit.get(code, 0), rank_prov.get(code),
-            size_prov.get(code, 0))
-
         m = money.get(code)
         refund = refunds.get(code, NO_REFUND)
-        move: TierMove | None = None
-        rew: Reward | None = None
         facts = exits.get(code)
+        tier: TierCheck | None = None
+        rew: RewardCheck | None = None
         if m is not None:
             flags.extend(m.flags)
-            why.update(m.why)
-            why["refund"] = refund.why
             if refund.lines:
                 flags.append(Flag.REFUND_DUE)
-            move, why["tier_move"] = tier_move(o, month, r.tier_moves, current, past)
-            rew, reward_why = reward(o, month, r.area_manager_reward, current, past)
-            if reward_why is not None:
-                why["reward"] = reward_why
-        if facts is not None:
-            why["exit"] = facts.why
-            if facts.candidate:
-                flags.append(Flag.EXIT_CANDIDATE)
+            tier = tier_move(o, month, r.tier_moves, current, past)
+            rew = reward(o, month, r.area_manager_reward, current, past)
+        if facts is not None and facts.candidate:
+            flags.append(Flag.EXIT_CANDIDATE)
+        move = tier.move if tier is not None else None
         if move is not None:
             flags.append(Flag.TIER_UP if move.direction == "up" else Flag.TIER_DOWN)
-        if rew is not None:
+        found = rew.reward if rew is not None else None
+        if found is not None:
             flags.append(Flag.REWARD)
         lines = tuple(carried.get(code, ()))
         if lines:
             flags.append(Flag.ADJUSTED)
-            why["adjustments"] = Why("programme.why.adjustments", {"lines": tuple(
-                Msg("programme.why.adjustment.line",
-                    {"month": str(a.source_month), "amount": yuan(a.amount_cents),
-                     "reason": Msg(REASON_KEY[a.reason])}) for a in lines)},
-                results=tuple(u for a in lines for u in a.results))
         out[code] = OutletMonth(
             outlet=o, composite=comp.score, components=comp.components, visits=tuple(mine),
             rank_unit=rank_unit.get(code), rank_unit_size=size_unit.get(code, 0),
             rank_unit_bottom=bottom_unit.get(code), rank_province=rank_prov.get(code),
             rank_province_size=size_prov.get(code, 0),
-            years=m.years if m else None, years_factor=m.years_factor if m else None,
-            payment_factor=m.payment_factor if m else None,
-            base_cents=m.base if m else None, commission_cents=m.commission if m else None,
+            years=m.years.years if m else None, years_factor=m.years.value if m else None,
+            payment_factor=m.payment.value if m and m.payment else None,
+            base_cents=m.base.amount_cents if m else None,
+            commission_cents=m.commission if m else None,
             staff_share_cents=m.staff_share if m else None, refund=refund, adjustments=lines,
-            exit=facts, tier_move=move, reward=rew, flags=tuple(flags), why=why)
+            exit=facts, tier_move=move, reward=found, flags=tuple(flags),
+            facts=OutletFacts(comp, m is not None, m.years if m else None,
+                              m.payment if m else None, m.base if m else None,
+                              r.staff_share if m else None, tier, rew))
     return MonthResult(month, rules.id, rules.content_hash, out, tuple(notes), tuple(unmatched))
 
 
@@ -437,54 +501,40 @@ def _in_range(score: Decimal | float) -> bool:
     return value.is_finite() and 0 <= value <= 100
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Money:
-    years: int | None = None
-    years_factor: Decimal | None = None
-    payment_factor: Decimal | None = None
-    base: int | None = None
-    commission: int | None = None
-    staff_share: int | None = None
-    flags: list[Flag] = field(default_factory=list)
-    why: dict[str, Why] = field(default_factory=dict)
+    years: YearsFactor
+    base: BaseChoice
+    payment: PaymentFactor | None
+    commission: int | None
+    staff_share: int | None
+    flags: tuple[Flag, ...]
 
 
 def _money(month: YearMonth, rules: RulesVersion, o: OutletInfo, score: Decimal | None,
            bases: Sequence[CommissionBase]) -> _Money:
     r = rules.rules
-    m = _Money()
-    m.years, yf = years_factor(r.cooperation_years, o.cooperation_start, month)
-    m.years_factor = yf.value
-    m.why["years_factor"] = yf.why
+    flags: list[Flag] = []
+    years = years_factor(r.cooperation_years, o.cooperation_start, month)
     if o.cooperation_start is None:
-        m.flags.append(Flag.NO_COOPERATION_START)
+        flags.append(Flag.NO_COOPERATION_START)
     choice = find_base(bases, o.outlet_class, o.region, month)
-    m.base = choice.amount_cents
-    m.why["base"] = choice.why
     if o.outlet_class is None:
-        m.flags.append(Flag.NO_CLASS)
+        flags.append(Flag.NO_CLASS)
     elif choice.ambiguous:
-        m.flags.append(Flag.BASE_AMBIGUOUS)
+        flags.append(Flag.BASE_AMBIGUOUS)
     elif choice.amount_cents is None:
-        m.flags.append(Flag.NO_BASE)
+        flags.append(Flag.NO_BASE)
     if score is None:
-        m.why["payment_factor"] = Why("programme.why.payment_factor.no_score", {},
-                                      rule="composite.min_components")
-        m.why["commission"] = Why("programme.why.commission.no_score", {})
-        return m
+        return _Money(years, choice, None, None, None, tuple(flags))
     pf = payment_factor(r.payment_factor, score)
-    m.payment_factor = pf.value
-    m.why["payment_factor"] = pf.why
-    if m.base is None:
-        m.why["commission"] = Why("programme.why.commission.no_base", {})
-        return m
-    m.commission = commission_cents(m.base, yf.value, pf.value)
-    m.staff_share = staff_share_cents(m.commission, r.staff_share)
-    m.why["commission"] = commission_why(m.base, yf.value, pf.value, m.commission)
-    m.why["staff_share"] = staff_share_why(m.commission, m.staff_share, r.staff_share)
-    if m.commission < 0:
-        m.flags.append(Flag.DEDUCTION)
-    return m
+    if choice.amount_cents is None:
+        return _Money(years, choice, pf, None, None, tuple(flags))
+    commission = commission_cents(choice.amount_cents, years.value, pf.value)
+    if commission < 0:
+        flags.append(Flag.DEDUCTION)
+    return _Money(years, choice, pf, commission, staff_share_cents(commission, r.staff_share),
+                  tuple(flags))
 
 
 def _rank_whys(o: OutletInfo, score: Decimal | None, unit: int | None, unit_size: int,
@@ -537,10 +587,11 @@ def _export_adjustment(a: Adjustment) -> dict[str, Any]:
             "note": a.note}
 
 
-def _export_outlet(o: OutletMonth) -> dict[str, Any]:
+def _export_outlet(o: OutletMonth, explanations: bool) -> dict[str, Any]:
     info = o.outlet
     facts = o.exit
-    return {
+    base = o.facts.base
+    row = {
         "outlet_code": info.code,
         "name": info.name,
         "tier": info.tier,
@@ -555,7 +606,7 @@ def _export_outlet(o: OutletMonth) -> dict[str, Any]:
         "components": {
             name: {"score": _num(c.score), "weight": to_number(c.weight),
                    "share": to_number(c.share), "counted": c.counted, "present": c.present,
-                   "count": c.count, "results": list(c.results)}
+                   "count": c.count}
             for name, c in o.components.items()
         },
         "results": [
@@ -570,10 +621,14 @@ def _export_outlet(o: OutletMonth) -> dict[str, Any]:
         "rank_unit_bottom": o.rank_unit_bottom,
         "rank_province": o.rank_province,
         "rank_province_of": o.rank_province_size or None,
+        "cooperation_start": (info.cooperation_start.isoformat()
+                              if info.cooperation_start else None),
         "years": o.years,
         "years_factor": _num(o.years_factor),
         "payment_factor": _num(o.payment_factor),
+        "payment_band": o.facts.payment.row if o.facts.payment else None,
         "base": _money_text(o.base_cents),
+        "base_period": base.base.period if base is not None and base.base else None,
         "commission": _money_text(o.commission_cents),
         "staff_share": _money_text(o.staff_share_cents),
         "refund": yuan(o.refund_cents),
@@ -603,8 +658,10 @@ def _export_outlet(o: OutletMonth) -> dict[str, Any]:
             "baseline_rank": o.reward.baseline_rank, "rank": o.reward.rank,
             "places": o.reward.places},
         "flags": [f.value for f in o.flags],
-        "why": {name: w.to_dict() for name, w in o.why.items()},
     }
+    if explanations:
+        row["why"] = {name: w.to_dict() for name, w in o.why.items()}
+    return row
 
 
 def past_month_from_export(doc: Mapping[str, Any]) -> PastMonth:

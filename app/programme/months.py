@@ -6,22 +6,45 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, eq=False)
 class YearMonth:
-    """One calendar month, e.g. YearMonth(2025, 3); written "2025-03"."""
+    """One calendar month, e.g. YearMonth(2025, 3); written "2025-03".
+
+    Compared and hashed by its month number (`index`): months are dictionary keys and sort
+    keys all through a month's computation, so these are kept cheap."""
 
     year: int
     month: int
+    index: int = field(init=False, repr=False)  # months since year 0
 
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12 or not 1 <= self.year <= 9999:
             raise ValueError(f"not a month: {self.year}-{self.month}")
+        object.__setattr__(self, "index", self.year * 12 + self.month - 1)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, YearMonth) and self.index == other.index
+
+    def __hash__(self) -> int:
+        return self.index
+
+    def __lt__(self, other: YearMonth) -> bool:
+        return self.index < other.index
+
+    def __le__(self, other: YearMonth) -> bool:
+        return self.index <= other.index
+
+    def __gt__(self, other: YearMonth) -> bool:
+        return self.index > other.index
+
+    def __ge__(self, other: YearMonth) -> bool:
+        return self.index >= other.index
 
     @classmethod
     def parse(cls, text: str) -> YearMonth:
@@ -45,11 +68,6 @@ class YearMonth:
     @property
     def last_day(self) -> date:
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
-
-    @property
-    def index(self) -> int:
-        """Months since year 0: differences of two indexes count months between them."""
-        return self.year * 12 + self.month - 1
 
     def shift(self, months: int) -> YearMonth:
         """The month `months` later (earlier when negative)."""

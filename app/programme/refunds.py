@@ -15,11 +15,12 @@ once the outlet scores at least `min_score` in each of the next `months` months.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from app.programme.explain import Msg, Why
-from app.programme.inputs import History
+from app.programme.inputs import History, PastMonth
 from app.programme.money import plain, yuan
 from app.programme.months import YearMonth
 from app.programme.rules_schema import RefundRule
@@ -46,7 +47,7 @@ class RefundStatus:
     pending: tuple[Deduction, ...]  # still waiting after this month (this month's included)
     lapsed: tuple[Deduction, ...]  # lapsed this month (expires_after_months)
     streak: int  # consecutive qualifying months ending with this one
-    why: Why
+    rule: RefundRule | None = None
 
     @property
     def amount_cents(self) -> int:
@@ -56,21 +57,53 @@ class RefundStatus:
     def staff_share_cents(self) -> int:
         return sum(line.staff_share_cents for line in self.lines)
 
+    @property
+    def why(self) -> Why:
+        rule = self.rule
+        if rule is None:
+            return Why("programme.why.refund.none", {})
+        if self.lines:
+            refunded = tuple(Msg("programme.why.refund.line",
+                                 {"month": str(line.deducted_month),
+                                  "amount": yuan(line.amount_cents)}) for line in self.lines)
+            return Why("programme.why.refund.due",
+                       {"lines": refunded, "months": ", ".join(str(m) for m in
+                                                               self.lines[0].streak),
+                        "min_score": plain(rule.min_score), "count": rule.months},
+                       rule="refund")
+        if self.lapsed:
+            return Why("programme.why.refund.lapsed",
+                       {"months": ", ".join(str(d.month) for d in self.lapsed),
+                        "limit": rule.expires_after_months or 0},
+                       rule="refund.expires_after_months")
+        if self.pending:
+            return Why("programme.why.refund.waiting",
+                       {"months": ", ".join(str(d.month) for d in self.pending),
+                        "amount": yuan(sum(d.amount_cents for d in self.pending)),
+                        "streak": self.streak, "count": rule.months,
+                        "min_score": plain(rule.min_score)}, rule="refund")
+        return Why("programme.why.refund.none", {}, rule="refund")
 
-NONE = RefundStatus((), (), (), 0, Why("programme.why.refund.none", {}))
+
+NONE = RefundStatus((), (), (), 0)
 
 
 def refund_status(code: str, month: YearMonth, composite: Decimal | None,
                   commission_cents: int | None, staff_share_cents: int | None,
-                  history: History, rule: RefundRule) -> RefundStatus:
-    """The refunds due to one outlet this month and what is still waiting."""
+                  history: History, rule: RefundRule,
+                  closed_months: Sequence[PastMonth] | None = None) -> RefundStatus:
+    """The refunds due to one outlet this month and what is still waiting.
+    `closed_months`: `list(history.before(month))`, passed in by a caller doing many."""
     waiting: list[Deduction] = []
     refunded: set[YearMonth] = set()
-    for closed in history.before(month):  # newest first: refunds are seen before deductions
+    if closed_months is None:
+        closed_months = list(history.before(month))
+    for closed in closed_months:  # newest first: refunds are seen before deductions
         past = closed.outlets.get(code)
         if past is None:
             continue
-        refunded.update(past.refunded)
+        if past.refunded:
+            refunded.update(past.refunded)
         if (past.commission_cents is not None and past.commission_cents < 0
                 and closed.month not in refunded):
             waiting.append(Deduction(closed.month, -past.commission_cents,
@@ -92,8 +125,7 @@ def refund_status(code: str, month: YearMonth, composite: Decimal | None,
         waiting = [d for d in waiting if d not in due]
     if commission_cents is not None and commission_cents < 0:
         waiting.append(Deduction(month, -commission_cents, -min(staff_share_cents or 0, 0)))
-    return RefundStatus(tuple(lines), tuple(waiting), tuple(lapsed), streak,
-                        _why(lines, waiting, lapsed, streak, rule))
+    return RefundStatus(tuple(lines), tuple(waiting), tuple(lapsed), streak, rule)
 
 
 def _streak(code: str, month: YearMonth, composite: Decimal | None, history: History,
@@ -107,26 +139,3 @@ def _streak(code: str, month: YearMonth, composite: Decimal | None, history: His
         if past is None or past.composite is None or past.composite < threshold:
             return n
         n += 1
-
-
-def _why(lines: list[RefundLine], waiting: list[Deduction], lapsed: list[Deduction],
-         streak: int, rule: RefundRule) -> Why:
-    rule_path = "refund"
-    months = ", ".join(str(m) for m in lines[0].streak) if lines else ""
-    if lines:
-        refunded = tuple(Msg("programme.why.refund.line",
-                             {"month": str(line.deducted_month),
-                              "amount": yuan(line.amount_cents)}) for line in lines)
-        return Why("programme.why.refund.due",
-                   {"lines": refunded, "months": months, "min_score": plain(rule.min_score),
-                    "count": rule.months}, rule=rule_path)
-    if lapsed:
-        return Why("programme.why.refund.lapsed",
-                   {"months": ", ".join(str(d.month) for d in lapsed),
-                    "limit": rule.expires_after_months or 0}, rule="refund.expires_after_months")
-    if waiting:
-        return Why("programme.why.refund.waiting",
-                   {"months": ", ".join(str(d.month) for d in waiting),
-                    "amount": yuan(sum(d.amount_cents for d in waiting)), "streak": streak,
-                    "count": rule.months, "min_score": plain(rule.min_score)}, rule=rule_path)
-    return Why("programme.why.refund.none", {}, rule=rule_path)
