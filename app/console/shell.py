@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import inspect
 import logging
 import re
@@ -186,7 +185,7 @@ class Console:
                 return m.groupdict(), module, cls
         return None
 
-    def go(self, route: str, *, push: bool = True) -> None:
+    def go(self, route: str, *, push: bool = True, from_browser: bool = False) -> None:
         """Show `route` now (and tell the browser). Unknown routes land on the queue;
         everything but the login page needs a live session."""
         path, query = split_route(route)
@@ -200,9 +199,8 @@ class Console:
             next_route = route if route not in ("/", "/login") else None
             route, query = make_route("/login", next=next_route), {"next": next_route or ""}
             params, module_name, cls_name = {}, "login", "LoginPage"
-        module = importlib.import_module(f"app.console.{module_name}")
-        screen_cls = getattr(module, cls_name)
-        if not push and module_name == "login" and type(self.screen) is screen_cls:
+        screen_cls = getattr(_page_modules()[module_name], cls_name)
+        if from_browser and module_name == "login" and type(self.screen) is screen_cls:
             # the browser reporting a route late (its first one, back/forward) while the
             # login page is up: keep it, with what has been typed (a new page would have
             # empty fields while Flutter still showed the old text)
@@ -245,7 +243,7 @@ class Console:
     def _on_route_change(self, e: Any) -> None:
         route = getattr(e, "route", None) or self.page.route
         if route and route != self.route:
-            self.guard(lambda: self.go(route, push=False))()
+            self.guard(lambda: self.go(route, push=False, from_browser=True))()
 
     # -- the frame ------------------------------------------------------------------------
     def _frame(self, screen: Page, body: list[ft.Control], route: str) -> ft.View:
@@ -423,6 +421,15 @@ class Console:
         run = self._after_dismiss.pop(id(getattr(e, "control", None)), None)
         if run is not None:
             run()
+
+
+def _page_modules() -> dict[str, Any]:
+    """The page modules by name (imported here, not by name, so a PyInstaller bundle
+    finds them; they import this module, hence not at the top)."""
+    from app.console import inspectors, login, outlets, queue, result
+
+    return {"inspectors": inspectors, "login": login, "outlets": outlets, "queue": queue,
+            "result": result}
 
 
 def _param_count(fn: Callable[..., Any]) -> int:

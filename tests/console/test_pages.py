@@ -191,3 +191,31 @@ def test_the_queue_pages(console, office, monkeypatch) -> None:
     app.click(t("console.queue.prev", "zh"))
     app.wait_for_text(t("console.queue.page", "zh", start=1, end=1, total=total))
     assert app.find(t("console.queue.prev", "zh")).control.disabled
+
+
+def test_a_manager_records_and_decides_a_dispute(console, office) -> None:
+    uuid = office.veto_visit()
+    assert office.sync().sent == 1
+    accounts.add_manager(office.ctx, "chen.review", "陈审核", "reviewer", "reviewer pass 9")
+    review.approve(office.ctx, accounts.get_manager(office.ctx, "chen.review"), uuid)
+    app = console(f"/result/{uuid}")
+    login(app)  # li.review is a manager: disputes are theirs
+    app.wait_for_text(t("console.action.dispute", "zh"))
+    assert not app.sees(t("console.action.approve", "zh"), exact=True)  # already approved
+    app.click(t("console.action.dispute", "zh"))
+    app.fill(t("console.action.dispute_statement", "zh"),
+             "门店称当天营业员穿着工装，照片为休息时间")
+    app.click(t("console.action.confirm", "zh"), in_dialog=True)
+    app.wait_until(lambda: any(d.state == "open" for d in review.result_view(
+        office.ctx, office.reviewer(), uuid).disputes), timeout=5)
+    app.go(f"/result/{uuid}")
+    app.wait_for_text(t("console.action.decide", "zh"))
+    app.click(t("console.action.decide", "zh"))
+    app.click(t("console.action.overturned", "zh"))
+    app.fill(t("console.action.decide_reason", "zh"), "复核监控后确认门店说法属实")
+    app.click(t("console.action.confirm", "zh"), in_dialog=True)
+    app.wait_until(lambda: review.result_view(office.ctx, office.reviewer(), uuid)
+                   .review_state == "returned", timeout=5)
+    view = review.result_view(office.ctx, office.reviewer(), uuid)
+    assert view.disputes[-1].state == "overturned"
+    assert [a.action for a in view.audit][-2:] == ["dispute_opened", "dispute_overturned"]
