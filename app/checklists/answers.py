@@ -56,7 +56,7 @@ class InvalidAnswers(UserError):
         self.problems = problems
 
     def message(self, lang: str | None = None) -> str:
-        head = t(self.key, lang, count=len(self.problems))
+        head = t(self.key, lang, **self.params)
         return "\n".join([head, *(f"  - {p.message(lang)}" for p in self.problems)])
 
 

@@ -62,8 +62,7 @@ class Missing:
 
     def message(self, lang: str | None = None) -> str:
         lang = normalise(lang)
-        return t(f"checklists.finalise.{self.reason}", lang, label=self.label.get(lang),
-                 item=self.item_id)
+        return t(f"checklists.finalise.{self.reason}", lang, label=self.label.get(lang))
 
 
 def _source(photo: object) -> str | None:

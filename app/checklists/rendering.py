@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.checklists.schema import Text, VetoScope
-from app.i18n import normalise, t
+from app.i18n import DEFAULT_LANGUAGE, normalise, t
 
 if TYPE_CHECKING:
     from app.checklists.scoring import ScoreResult
@@ -21,7 +21,7 @@ def format_score(value: float | None) -> str:
     for no score."""
     if value is None:
         return NO_SCORE
-    rounded = round(value + 0.0, 1)
+    rounded = round(float(value), 1)  # float: an int has no is_integer() before 3.12
     return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
 
 
@@ -38,7 +38,7 @@ def _reason(reason: Text, lang: str) -> str:
     return text
 
 
-def breakdown(result: ScoreResult, lang: str = "zh") -> list[str]:
+def breakdown(result: ScoreResult, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """Lines a person reads: the total first, then each section, vetoes spelt out."""
     lang = normalise(lang)
     items = result.checklist.items
@@ -79,7 +79,7 @@ def breakdown(result: ScoreResult, lang: str = "zh") -> list[str]:
     return lines
 
 
-def to_dict(result: ScoreResult, lang: str = "zh") -> dict[str, Any]:
+def to_dict(result: ScoreResult, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """JSON-ready: the numbers exact, the words in `lang`, plus the readable breakdown."""
     lang = normalise(lang)
     cl = result.checklist

@@ -40,6 +40,7 @@ from app.checklists.answers import (
 from app.checklists.rendering import format_score, list_sep
 from app.checklists.resolve import ResolvedChecklist
 from app.checklists.schema import Condition, Item, ItemType, Text, VetoScope
+from app.i18n import DEFAULT_LANGUAGE
 
 __all__ = [
     "NA",
@@ -241,11 +242,11 @@ class ScoreResult:
     def section(self, section_id: str) -> SectionScore:
         return next(s for s in self.sections if s.section_id == section_id)
 
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+    def to_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         """JSON-ready: the numbers exact, the words in `lang`, plus the readable breakdown."""
         return rendering.to_dict(self, lang)
 
-    def breakdown(self, lang: str = "zh") -> list[str]:
+    def breakdown(self, lang: str = DEFAULT_LANGUAGE) -> list[str]:
         """Lines a person reads: the total first, then each section, vetoes spelt out."""
         return rendering.breakdown(self, lang)
 
