@@ -67,7 +67,7 @@ def validate_cmd(
     """Check a programme.yaml: its versions when it is valid, every problem when it is not."""
     lang = _language(lang)
     path = path or default_programme_path()
-    book = _load(path, lang, checklists, err=False)  # here the problems are the output
+    book = _load(path, lang, checklists, err=False, check_tiers=True)  # problems: the output
     typer.echo(t("programme.cli.validate.ok", lang, file=str(path),
                  versions=len(book.versions)))
     for v in book.versions:
@@ -232,11 +232,13 @@ def _known_tiers(checklists: Path | None, lang: str) -> dict[str, str] | None:
     return {tier: d.family.value for tier, d in source.tiers.items()}
 
 
-def _load(path: Path, lang: str, checklists: Path | None, err: bool = True) -> RuleBook:
+def _load(path: Path, lang: str, checklists: Path | None, err: bool = True,
+          check_tiers: bool = False) -> RuleBook:
     """The rules, or every problem of the file (on stderr unless `err` is false) and exit
-    code 1. SystemExit, not typer.Exit: app.cli.main passes its code on."""
+    code 1. SystemExit, not typer.Exit: app.cli.main passes its code on. `check_tiers`:
+    also check the tier ladders against checklists.yaml's tiers."""
     try:
-        return load_rules_file(path, _known_tiers(checklists, lang))
+        return load_rules_file(path, _known_tiers(checklists, lang) if check_tiers else None)
     except RuleFileError as exc:
         typer.echo(exc.message(lang), err=err)
         raise SystemExit(1) from None

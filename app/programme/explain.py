@@ -58,6 +58,11 @@ def list_sep(lang: str | None) -> str:
     return ", " if normalise(lang) == "en" else "、"
 
 
+def label_sep(lang: str | None) -> str:
+    """Between a label and its value: the full-width colon in Chinese."""
+    return ": " if normalise(lang) == "en" else "："
+
+
 def _render(value: Param, lang: str | None) -> str:
     if isinstance(value, Msg):
         return value.render(lang)
@@ -119,16 +124,15 @@ def explain_outlet(outlet: OutletMonthLike, version: str, month: str,
         why = outlet.why.get(figure)
         if why is None:
             continue
-        lines.append("  " + t("programme.figure.line", lang, figure=t(label, lang),
-                              text=why.render(lang) + rule_text(why, version, lang)))
+        lines.append("  " + t(label, lang) + label_sep(lang) + why.render(lang)
+                     + rule_text(why, version, lang))
         if figure == "composite":
             for name, part in outlet.why.items():
                 if name.startswith("components."):
                     lines.append("    - " + part.render(lang) + rule_text(part, version, lang))
     if outlet.flag_keys:
-        lines.append("  " + t("programme.figure.line", lang, figure=t("programme.figure.flags",
-                                                                       lang),
-                              text=list_sep(lang).join(t(k, lang) for k in outlet.flag_keys)))
+        lines.append("  " + t("programme.figure.flags", lang) + label_sep(lang)
+                     + list_sep(lang).join(t(k, lang) for k in outlet.flag_keys))
     return lines
 
 

@@ -327,7 +327,7 @@ def _with_table(rows: list[tuple[int, int, Decimal]]) -> str:
     return "".join(lines[:15] + table + lines[19:])
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(tables(), st.lists(st.decimals(0, 100, places=2), min_size=2, max_size=8))
 def test_a_table_is_accepted_exactly_when_it_covers_0_to_100_in_bounds_and_monotone(
         rows: list[tuple[int, int, Decimal]], scores: list[Decimal]) -> None:

@@ -242,9 +242,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "programme.figure.reward": ("片区经理奖励", "Area-manager reward"),
     "programme.figure.flags": ("标记", "Flags"),
     "programme.figure.payable": ("本月应付", "Payable"),
-    "programme.figure.line": ("{figure}：{text}", "{figure}: {text}"),
-    "programme.outlet.header": ("{code} {name}（{tier}，{unit}）{month}",
-                                "{code} {name} ({tier}, {unit}) {month}"),
+    "programme.outlet.header": ("{code} {name}（{tier}，{unit}）{month} 月度考核",
+                                "{code} {name} ({tier}, {unit}), month {month}"),
     # --- explanations (why a figure is what it is) ----------------------------------------
     "programme.why.rule": ("（规则 {version} › {rule}）", " (rules {version} › {rule})"),
     "programme.why.composite": ("{terms}，加权合计 ÷ 权重 {total_weight} = {score}",
@@ -559,7 +558,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "< {down_score}。级别由低到高：",
         "Move up: {up_months} consecutive months ≥ {up_score} at the tier; move down: "
         "{down_months} consecutive months < {down_score}. Tiers, lowest first:"),
-    "programme.cli.show.ladder": ("{family}：{tiers}", "{family}: {tiers}"),
+    "programme.cli.show.ladder": ("{family}的级别：{tiers}", "{family}: {tiers}"),
     "programme.cli.show.reward": (
         "片区经理奖励：季末在本营业部的排名比{baseline}上升 {min_places} 名及以上",
         "Area-manager reward: a climb of {min_places} or more places in the unit's ranking "
