@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Select, select
 
 from app.services import OutletData, Workspace
+from app.services.inspection.queries import visits_by_query
 from app.services.inspections import (
     between_query,
     drafts_query,
@@ -85,6 +86,8 @@ def test_the_lists_use_indexes(big: Workspace) -> None:
     _assert_indexed(_plan(big, outbox_query()), "ix_inspection_sync_state_created_seq")
     _assert_indexed(_plan(big, history_query("O-003")), "ix_inspection_outlet_code_started_at")
     _assert_indexed(_plan(big, recent_query(50)), "ix_inspection_started_at", walk=True)
+    rotation = visits_by_query("O-003", "I1", "mystery_shop", day, finalised_only=True)
+    _assert_indexed(_plan(big, rotation.limit(1)), "ix_inspection_outlet_code_started_at")
     for plan in (_plan(big, drafts_query()), _plan(big, outbox_query())):
         assert "SEARCH outlet USING INDEX" in plan  # the outlet name by primary key
 

@@ -72,6 +72,21 @@ def history_query(outlet_code: str) -> SummarySelect:
             .order_by(col(Inspection.started_at).desc()))
 
 
+def visits_by_query(outlet_code: str, inspector_id: str, kind: Kind | str, since: datetime,
+                    *, finalised_only: bool = False) -> SummarySelect:
+    """The rotation rule's question, asked once: this inspector's own visits of one kind to
+    one outlet since `since` (amendments are the same visit), newest first (index:
+    outlet_code, started_at)."""
+    stmt = (history_query(outlet_code)
+            .where(col(Inspection.inspector_id) == inspector_id,
+                   col(Inspection.kind) == Kind(kind).value,
+                   col(Inspection.started_at) >= since,
+                   col(Inspection.amends_uuid).is_(None)))
+    if finalised_only:
+        stmt = stmt.where(col(Inspection.status) == Status.FINALIZED.value)
+    return stmt
+
+
 def amendments_query(uuid: str) -> SummarySelect:
     """Amendments pointing at one inspection, oldest first."""
     return (summary_select().where(col(Inspection.amends_uuid) == uuid)
@@ -160,12 +175,7 @@ class Queries:
                         kind: Kind | str = Kind.MYSTERY_SHOP, days: int = ROTATION_DAYS,
                         now: datetime | None = None) -> InspectionSummary | None:
         since = now_or(now) - timedelta(days=days)
-        stmt = (history_query(outlet_code)
-                .where(col(Inspection.inspector_id) == inspector_id,
-                       col(Inspection.kind) == Kind(kind).value,
-                       col(Inspection.started_at) >= since,
-                       col(Inspection.amends_uuid).is_(None))
-                .limit(1))
+        stmt = visits_by_query(outlet_code, inspector_id, kind, since).limit(1)
         with self._store.reading() as s:
             row = s.execute(stmt).first()
         return to_summary(row) if row else None
@@ -176,13 +186,8 @@ class Queries:
         if not inspector_id:
             return
         now = now_or(now)
-        stmt = (history_query(outlet_code)
-                .where(col(Inspection.inspector_id) == inspector_id,
-                       col(Inspection.kind) == Kind.MYSTERY_SHOP.value,
-                       col(Inspection.status) == Status.FINALIZED.value,
-                       col(Inspection.started_at) >= now - rotation.WINDOW,
-                       col(Inspection.amends_uuid).is_(None))
-                .limit(1))
+        stmt = visits_by_query(outlet_code, inspector_id, Kind.MYSTERY_SHOP,
+                               now - rotation.WINDOW, finalised_only=True).limit(1)
         with self._store.reading() as s:
             row = s.execute(stmt).first()
             name = row[1] if row else s.execute(
