@@ -165,3 +165,18 @@ def test_late_and_overturned_results_become_adjustment_lines() -> None:
     assert row["adjustments_total"] == "2600.00"
     # the closed month's own figures are untouched: its deduction still waits for a refund
     assert [d.month for d in a.refund.pending] == [MARCH]
+
+
+def test_the_documented_export_is_the_export() -> None:
+    """docs/programme.md shows an export: its fields are exactly the ones written."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "programme.md").read_text("utf-8")
+    shown = json.loads(doc.split("```json\n", 1)[1].split("```", 1)[0].replace("…", ""))
+    real = a_month().to_export()
+    assert set(shown) == set(real)
+    assert set(shown["totals"]) == set(real["totals"])
+    row = next(r for r in real["outlets"] if r["outlet_code"] == "A")
+    assert set(shown["outlets"][0]) == set(row)
+    assert shown["outlets"][0]["components"] == row["components"]
+    assert shown["totals"] == real["totals"]
