@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic_core import to_json
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from app.central.checklists import ChecklistSource
@@ -213,11 +215,9 @@ def assess(checklist: ResolvedChecklist, upload: InspectionUpload, *, received_a
         if done is not None and received_at - done > timedelta(
                 hours=settings.late_upload_hours):
             flags.append(FLAG_LATE_UPLOAD)
-    detail = result.to_dict(SNAPSHOT_LANGUAGE)
-    detail["breakdown_en"] = result.breakdown("en")
     return Assessment(
         phase=checklist.phase, score_total=result.total, device_score_total=claim,
-        score_detail=json.dumps(detail, ensure_ascii=False, separators=(",", ":")),
+        score_detail=to_json(result.to_dict(SNAPSHOT_LANGUAGE)).decode(),
         voided=result.voided, veto_count=len(result.vetoes), time_on_site_s=on_site,
         flags=flags,
     ), result
@@ -263,6 +263,20 @@ def covert_visits_query(inspector_id: str, since: datetime, until: datetime | No
     return stmt
 
 
+# built once (it runs for every covert visit that arrives): the shopper's latest other
+# finished visit to the outlet in the window before this one
+_LATEST_PREVIOUS = (
+    select(func.max(Inspection.finalized_at))
+    .where(Inspection.inspector_id == bindparam("inspector"),
+           Inspection.kind == Kind.MYSTERY_SHOP.value,
+           Inspection.outlet_code == bindparam("outlet"),
+           col(Inspection.finalized_at) >= bindparam("since"),
+           col(Inspection.finalized_at) <= bindparam("until"),
+           Inspection.status == "finalized", col(Inspection.amends_uuid).is_(None),
+           Inspection.uuid != bindparam("uuid"))
+)
+
+
 def rotation_flag(s: Session, upload: InspectionUpload) -> bool:
     """A finished covert visit (not a correction) less than three months after the same
     shopper's previous visit to that outlet, as the server knows them from every device."""
@@ -270,9 +284,10 @@ def rotation_flag(s: Session, upload: InspectionUpload) -> bool:
             or upload.amends_uuid is not None or upload.finalized_at is None):
         return False
     at = upload.finalized_at.astimezone(UTC)
-    rows = s.exec(covert_visits_query(upload.inspector_id, at - rotation.WINDOW, at,
-                                      upload.outlet_code)).all()
-    previous: Iterable[datetime] = (_utc(r[1]) for r in rows if r[2] != str(upload.uuid))
+    latest = s.execute(_LATEST_PREVIOUS, {
+        "inspector": upload.inspector_id, "outlet": upload.outlet_code,
+        "since": at - rotation.WINDOW, "until": at, "uuid": str(upload.uuid)}).scalar()
+    previous: Iterable[datetime] = [_utc(latest)] if latest is not None else []
     return rotation.blocking_visit(previous, at) is not None
 
 
