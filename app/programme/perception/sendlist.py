@@ -23,12 +23,14 @@ and the customer is a hash already (hashed once per customer by the parser).
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from app.errors import UserError
@@ -52,6 +54,7 @@ OUTCOME_KEYS: Mapping[str, str] = {
     "texted_recently": "perception.outcome.texted_recently",
     "repeat_in_batch": "perception.outcome.repeat_in_batch",
 }
+_LINE_BITS = 32  # a file has fewer than 4,294,967,296 lines
 BATCH_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,23}$")
 
 
@@ -147,58 +150,100 @@ def build_send_list(transactions: Iterable[Transaction], *, now: int | datetime,
                     rules: SmsRules | None = None) -> SendList:
     """The batch's send list. `now`: when the batch is made (local seconds or a datetime);
     `batch_id`: unique per batch (the send ids are `<batch_id>-<n>`); `history`: the texts
-    of earlier batches. Sends are in the order they go out."""
+    of earlier batches. Sends are in the order they go out (then by line)."""
     if not BATCH_PATTERN.fullmatch(batch_id):
         raise UserError("perception.sendlist.batch_id", value=batch_id)
     rules = rules or SmsRules()
+    rows = transactions if isinstance(transactions, list | tuple) else list(transactions)
     current = _now(now)
-    qualifying = dict(rules.business_types)
+    collecting = gc.isenabled()
+    # A batch makes a million small tuples that cannot form cycles; the cyclic collector
+    # would walk the whole heap (the rows included) several times for nothing.
+    gc.disable()
+    try:
+        best, late, recent, repeats = _choose(rows, current, rules, history or SendHistory())
+        sends = _sends(best, current, batch_id, rules)
+        skipped = _skips(best, late, recent, repeats)
+    finally:
+        if collecting:
+            gc.enable()
+    not_qualifying = len(rows) - len(sends) - len(skipped)
+    return SendList(batch_id, current, sends, skipped, not_qualifying, len(rows))
+
+
+def _choose(rows: Sequence[Transaction], current: int, rules: SmsRules, history: SendHistory
+            ) -> tuple[dict[str, Transaction], list[tuple[int, int]], list[tuple[int, int]],
+                       list[tuple[int, str]]]:
+    """Rules 1-5 in one pass (the module's docstring): the chosen row per customer, and the
+    (line, detail) of the rows too late, texted recently, and (line, customer) repeats."""
+    qualifying = rules.business_types
     delay = rules.delay_table
     limit, repeat = rules.within_s, rules.repeat_s
-    past = (history or SendHistory())._times
+    past = history._times.get
     best: dict[str, Transaction] = {}
-    skipped: list[Skip] = []
+    chosen_of = best.get
+    late: list[tuple[int, int]] = []
+    recent: list[tuple[int, int]] = []
     repeats: list[tuple[int, str]] = []  # (line, customer): the winner's line is known last
-    not_qualifying = total = 0
-    skip, keep = skipped.append, repeats.append
-    for row in transactions:
-        total += 1
-        line, at, _outlet, _staff, kind, customer = row
-        if kind not in qualifying:
-            not_qualifying += 1
+    for row in rows:
+        if row[4] not in qualifying:
             continue
+        line, at, _outlet, _staff, _kind, customer = row
         start = at if at > current else current
         when = start + delay[start % DAY]
         if when - at > limit:
-            skip(Skip(line, "too_late", when))
+            late.append((line, when))
             continue
-        earlier = past.get(customer)
+        earlier = past(customer)
         if earlier is not None:
-            blocking = next((s for s in earlier if -repeat < when - s < repeat), None)
-            if blocking is not None:
-                skip(Skip(line, "texted_recently", blocking))
+            for sent in earlier:
+                if -repeat < when - sent < repeat:
+                    recent.append((line, sent))
+                    break
+            else:
+                earlier = None
+            if earlier is not None:
                 continue
-        chosen = best.get(customer)
+        chosen = chosen_of(customer)
         if chosen is None:
             best[customer] = row
-        elif at < chosen.at or (at == chosen.at and line < chosen.line):
-            keep((chosen.line, customer))
+        elif at < chosen[1] or (at == chosen[1] and line < chosen[0]):
+            repeats.append((chosen[0], customer))
             best[customer] = row
         else:
-            keep((line, customer))
-    for line, customer in repeats:
-        skip(Skip(line, "repeat_in_batch", best[customer].line))
-    chosen_rows = sorted(
-        ((r.at if r.at > current else current, r) for r in best.values()),
-        key=lambda pair: (pair[0] + delay[pair[0] % DAY], pair[1].outlet, pair[1].line))
-    width = max(6, len(str(len(chosen_rows))))
-    sends = []
-    for n, (start, r) in enumerate(chosen_rows, 1):
-        sends.append(Send(f"{batch_id}-{n:0{width}d}", r.customer,
-                          start + delay[start % DAY], r.at, r.outlet, r.staff,
-                          r.business_type, qualifying[r.business_type], r.line))
-    skipped.sort()
-    return SendList(batch_id, current, sends, skipped, not_qualifying, total)
+            repeats.append((line, customer))
+    return best, late, recent, repeats
+
+
+def _sends(best: Mapping[str, Transaction], current: int, batch_id: str, rules: SmsRules
+           ) -> list[Send]:
+    """The chosen rows as sends, in the order they go out (then by line), each with its
+    id."""
+    delay = rules.delay_table
+    qualifying = rules.business_types
+    order = []
+    for r in best.values():
+        start = r[1] if r[1] > current else current
+        # one int per send, (when, line) packed: unique, so the sort never compares rows
+        order.append(((start + delay[start % DAY]) << _LINE_BITS | r[0], r))
+    order.sort()
+    width = max(6, len(str(len(order))))
+    prefix = f"{batch_id}-"
+    new = tuple.__new__
+    return [new(Send, (prefix + str(n).zfill(width), r[5], key >> _LINE_BITS, r[1], r[2],
+                       r[3], r[4], qualifying[r[4]], r[0]))
+            for n, (key, r) in enumerate(order, 1)]
+
+
+def _skips(best: Mapping[str, Transaction], late: list[tuple[int, int]],
+           recent: list[tuple[int, int]], repeats: list[tuple[int, str]]) -> list[Skip]:
+    new = tuple.__new__
+    out = [new(Skip, (line, "too_late", when)) for line, when in late]
+    out += [new(Skip, (line, "texted_recently", sent)) for line, sent in recent]
+    out += [new(Skip, (line, "repeat_in_batch", best[customer][0]))
+            for line, customer in repeats]
+    out.sort(key=itemgetter(0))  # by line (three runs already in order: nearly free)
+    return out
 
 
 # --- the independent check ---------------------------------------------------------------------

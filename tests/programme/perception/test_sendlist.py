@@ -159,7 +159,7 @@ def test_send_ids_in_the_order_texts_go_out() -> None:
             tx("2025-06-03 10:00:00", 3, outlet="H001", line=4)]
     result = build_send_list(rows, now=at(EARLY), batch_id="20250603-a")
     assert [(s.send_id, s.outlet, s.line) for s in result.sends] == [
-        ("20250603-a-000001", "H001", 4), ("20250603-a-000002", "H002", 3),
+        ("20250603-a-000001", "H002", 3), ("20250603-a-000002", "H001", 4),
         ("20250603-a-000003", "H002", 2)]
     for bad in ("", "-x", "has space", "x" * 25):
         with pytest.raises(UserError):
