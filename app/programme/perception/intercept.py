@@ -240,10 +240,16 @@ def aggregate(responses: Iterable[InterceptResponse], period: Period,
               rules: InterceptRules | None = None,
               halls: Iterable[str] = ()) -> list[HallPerception]:
     """Every hall's figures for the period, by outlet code: those with responses in the
-    period and those named in `halls` (listed with 0 responses: coverage shows the gap)."""
+    period and those named in `halls` (listed with 0 responses: coverage shows the gap).
+    A record's uuid is counted once however often it is passed."""
     rules = rules or InterceptRules()
     by_hall: dict[str, list[InterceptResponse]] = {code: [] for code in halls}
+    seen: set[str] = set()
     for r in responses:
+        if r.uuid:  # one record per customer: a record that arrived twice counts once
+            if r.uuid in seen:
+                continue
+            seen.add(r.uuid)
         if r.on in period:
             by_hall.setdefault(r.outlet, []).append(r)
     return [hall_perception(code, group, period, rules)

@@ -83,6 +83,8 @@ class SmsRules:
                 raise UserError("perception.settings.windows_overlap", first=str(a),
                                 second=str(b))
         object.__setattr__(self, "windows", tuple(ordered))
+        # a copy: the caller's dict changing later must not change the rules under a batch
+        object.__setattr__(self, "business_types", dict(self.business_types))
         if not 1 <= self.within_hours <= 24 * 7:
             raise UserError("perception.settings.range", name="within_hours",
                             value=self.within_hours, low=1, high=24 * 7)

@@ -27,7 +27,8 @@ def responses(n: int, outlet: str = "H001", on: date = date(2025, 6, 10)
               ) -> list[InterceptResponse]:
     """attitude: expected 6, perceived 5 or 7 (half each); efficiency: expected 7, got 4."""
     return [InterceptResponse(outlet, on, {"attitude": 6, "efficiency": 7},
-                              {"attitude": 5 if i % 2 else 7, "efficiency": 4}, uuid=f"u{i}")
+                              {"attitude": 5 if i % 2 else 7, "efficiency": 4},
+                              uuid=f"{outlet}-{on}-{i}")
             for i in range(n)]
 
 
@@ -86,6 +87,8 @@ def test_aggregate_per_hall_in_the_period_with_the_halls_not_yet_surveyed() -> N
     halls = aggregate(pool, JUNE, halls=["H004"])
     assert [(h.outlet, h.responses, h.sufficient) for h in halls] == [
         ("H001", 30, True), ("H002", 29, False), ("H004", 0, False)]
+    twice = aggregate([*responses(29, "H002"), *responses(29, "H002")], JUNE)
+    assert [(h.responses, h.sufficient) for h in twice] == [(29, False)]  # same uuids
     quarter = aggregate(pool, Period.parse("2025-q3"))
     assert [(h.outlet, h.responses, h.period) for h in quarter] == [("H002", 5, "2025-Q3")]
 

@@ -151,6 +151,11 @@ def test_qualifying_types_are_configurable() -> None:
     assert result.not_qualifying == 1
     with pytest.raises(UserError):
         SmsRules(business_types={"K01": "topup"})  # type: ignore[dict-item]
+    given = {"K01": "points_redeemed"}
+    rules = SmsRules(business_types=given)  # type: ignore[arg-type]
+    given["topup"] = "new_line"  # the caller's dict changing later changes nothing
+    assert build_send_list(rows, now=at(EARLY), batch_id="B1", rules=rules).counts[
+        "sent"] == 1
 
 
 def test_send_ids_in_the_order_texts_go_out() -> None:
