@@ -40,6 +40,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "业务类型超过 {limit} 个字符，请使用业务系统的业务类型编码。",
         "The business type is longer than {limit} characters; use the business system's "
         "type code."),
+    "perception.transactions.looks_like_number": (
+        "这一栏看起来是手机号码，可能列的顺序错了。为保护客户信息，此处不显示内容；请检查"
+        "表头与各列是否对应。",
+        "This cell looks like a mobile number: perhaps the columns are in the wrong order. "
+        "To protect the customer it is not shown here; check that the header matches the "
+        "columns."),
     "perception.transactions.customer_missing": ("缺少客户号码。",
                                                  "The customer number is missing."),
     "perception.transactions.customer_invalid": (
@@ -50,9 +56,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the file."),
     # --- the send list ------------------------------------------------------------------------
     "perception.sendlist.batch_id": (
-        "批次编号「{value}」格式不对：最多 24 个字母、数字、_ 或 -，以字母或数字开头。",
+        "批次编号「{value}」格式不对：最多 24 个字母、数字、_ 或 -，以字母开头（如 "
+        "B20250603-1）。",
         "The batch id '{value}' is malformed: at most 24 letters, digits, _ or -, starting "
-        "with a letter or digit."),
+        "with a letter (such as B20250603-1)."),
     "perception.skip.too_late": (
         "最早可发送时间 {at} 已超过办理后 24 小时，不再发送。",
         "The earliest allowed time, {at}, is more than 24 hours after the transaction: no "

@@ -43,6 +43,21 @@ def normalise_number(raw: str) -> str | None:
     return number if MOBILE.fullmatch(number) else None
 
 
+_MOBILE_INSIDE = re.compile(r"(?:\+?86[\s\-]?)?1[3-9](?:[\s\-]?\d){9}")
+
+
+def looks_like_number(value: str) -> bool:
+    """Whether a cell that should hold something else (an outlet code, a staff id, a send
+    id) is a mobile number: a column swapped by mistake."""
+    return normalise_number(value) is not None
+
+
+def scrub(value: str) -> str:
+    """A cell's text fit to repeat in a problem: anything that reads as a mobile number is
+    replaced by *** (a column swapped by mistake must not put numbers into messages)."""
+    return _MOBILE_INSIDE.sub("***", unicodedata.normalize("NFKC", value))
+
+
 def key_from_setting(value: str) -> bytes:
     """The key as the server's settings hold it: hex (64 digits from `openssl rand -hex 32`)
     or any text of at least 16 bytes."""

@@ -35,7 +35,12 @@ from app.programme.inputs import PerceptionAggregate
 from app.programme.months import YearMonth
 from app.programme.outlets import CsvProblem
 from app.programme.perception.clock import HOUR, month_of
-from app.programme.perception.hashing import CustomerHasher, normalise_number
+from app.programme.perception.hashing import (
+    CustomerHasher,
+    looks_like_number,
+    normalise_number,
+    scrub,
+)
 from app.programme.perception.sendlist import Send
 from app.programme.perception.settings import Category, ReplyRules
 from app.programme.perception.transactions import MAX_PROBLEMS, fit_row, open_csv, parse_time
@@ -157,13 +162,16 @@ def read_replies(raw: bytes, *, hasher: CustomerHasher,
             bad = True
         elif at is None:
             add(CsvProblem(line, "received_at", "perception.replies.time_invalid",
-                           {"value": when}))
+                           {"value": scrub(when)}))
             bad = True
         send_id = cells[i_send].strip() if i_send is not None else ""
         written = cells[i_customer].strip() if i_customer is not None else ""
-        if send_id and not SEND_ID.fullmatch(send_id):
+        if send_id and looks_like_number(send_id):  # a swapped column: never kept
+            add(CsvProblem(line, "send_id", "perception.transactions.looks_like_number"))
+            bad = True
+        elif send_id and not SEND_ID.fullmatch(send_id):
             add(CsvProblem(line, "send_id", "perception.replies.send_id_invalid",
-                           {"value": send_id[:60]}))
+                           {"value": scrub(send_id[:60])}))
             bad = True
         number = normalise_number(written) if written else None
         if written and number is None:  # never repeated: personal data

@@ -55,7 +55,8 @@ OUTCOME_KEYS: Mapping[str, str] = {
     "repeat_in_batch": "perception.outcome.repeat_in_batch",
 }
 _LINE_BITS = 32  # a file has fewer than 4,294,967,296 lines
-BATCH_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,23}$")
+# A batch id starts with a letter, so no send id can ever read as a phone number.
+BATCH_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,23}$")
 
 
 class Send(NamedTuple):

@@ -26,7 +26,13 @@ from typing import NamedTuple
 
 from app.programme.outlets import CODE_PATTERN, CsvProblem, decode_csv
 from app.programme.perception.clock import DAY, HOUR, OFFSET
-from app.programme.perception.hashing import Contacts, CustomerHasher, normalise_number
+from app.programme.perception.hashing import (
+    Contacts,
+    CustomerHasher,
+    looks_like_number,
+    normalise_number,
+    scrub,
+)
 
 COLUMNS = ("time", "outlet", "staff_id", "customer", "business_type")
 # Other names the same column goes by (lower-cased), so the export is read as it comes.
@@ -243,11 +249,14 @@ def read_transactions(raw: bytes, *, hasher: CustomerHasher,
             bad = True
         elif at is None:
             add(CsvProblem(line, "time", "perception.transactions.time_invalid",
-                           {"value": when}))
+                           {"value": scrub(when)}))
             bad = True
         outlet = cells[i_outlet].strip()
         if not outlet:
             add(CsvProblem(line, "outlet", "perception.transactions.outlet_missing"))
+            bad = True
+        elif looks_like_number(outlet):
+            add(CsvProblem(line, "outlet", "perception.transactions.looks_like_number"))
             bad = True
         elif not CODE_PATTERN.fullmatch(outlet):
             add(CsvProblem(line, "outlet", "perception.transactions.outlet_invalid",
@@ -261,13 +270,19 @@ def read_transactions(raw: bytes, *, hasher: CustomerHasher,
         if not staff:
             add(CsvProblem(line, "staff_id", "perception.transactions.staff_missing"))
             bad = True
+        elif looks_like_number(staff):  # a staff id is printed in the text and reports
+            add(CsvProblem(line, "staff_id", "perception.transactions.looks_like_number"))
+            bad = True
         elif not STAFF_PATTERN.fullmatch(staff):
             add(CsvProblem(line, "staff_id", "perception.transactions.staff_invalid",
-                           {"value": staff}))
+                           {"value": scrub(staff)}))
             bad = True
         kind = cells[i_type].strip()
         if not kind:
             add(CsvProblem(line, "business_type", "perception.transactions.type_missing"))
+            bad = True
+        elif looks_like_number(kind):
+            add(CsvProblem(line, "business_type", "perception.transactions.looks_like_number"))
             bad = True
         elif len(kind) > MAX_TYPE_LENGTH:
             add(CsvProblem(line, "business_type", "perception.transactions.type_too_long",

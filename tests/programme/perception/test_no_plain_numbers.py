@@ -98,3 +98,30 @@ def test_the_search_finds_a_number_wherever_it_is() -> None:
     holder = Holder([Transaction(2, 0, "H1", "S1", "x", "13800138000")],
                     {"k": ({"18612345678"},), "139 0013 9000": 1})
     assert leaked(holder, NUMBERS) == sorted(NUMBERS)
+
+
+def test_a_swapped_column_cannot_carry_numbers_past_the_parser() -> None:
+    # the export's staff and customer columns in the other order than its header says
+    swapped = tx_file("2025-06-03 08:10:00,H001,13800138000,S07,new_line")
+    result = read_transactions(swapped, hasher=HASHER)
+    assert [(p.line, p.column, p.key) for p in result.problems] == [
+        (2, "staff_id", "perception.transactions.looks_like_number"),
+        (2, "customer", "perception.transactions.customer_invalid")]
+    wrong_order = tx_file("13800138000,H001,S07,2025-06-03 08:10:00,new_line")
+    result = read_transactions(wrong_order, hasher=HASHER)
+    assert result.problems[0].key == "perception.transactions.time_invalid"
+    texts = [p.message(lang) for p in result.problems for lang in ("zh", "en")]
+    assert "***" in texts[0] and leaked([result, texts], ["13800138000"]) == []
+    for column in ("outlet", "business_type"):
+        cells = {"time": "2025-06-03 08:10:00", "outlet": "H001", "staff_id": "S07",
+                 "customer": "13900139000", "business_type": "new_line",
+                 column: "+86 138 0013 8000"}
+        raw = tx_file(",".join(cells.values()), header=",".join(cells))
+        assert [p.key for p in read_transactions(raw, hasher=HASHER).problems] == [
+            "perception.transactions.looks_like_number"]
+    replies = read_replies(b"received_at,reply,send_id\r\n2025-06-03 09:10:00,1,13800138000\r\n"
+                           b"138 0013 8000,1,B1-000001\r\n", hasher=HASHER)
+    assert [p.key for p in replies.problems] == ["perception.transactions.looks_like_number",
+                                                 "perception.replies.time_invalid"]
+    texts = [p.message(lang) for p in replies.problems for lang in ("zh", "en")]
+    assert leaked([replies, texts], ["13800138000"]) == []

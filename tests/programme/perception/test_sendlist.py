@@ -162,11 +162,12 @@ def test_send_ids_in_the_order_texts_go_out() -> None:
     rows = [tx("2025-06-03 16:00:00", 1, outlet="H002", line=2),
             tx("2025-06-03 10:00:00", 2, outlet="H002", line=3),
             tx("2025-06-03 10:00:00", 3, outlet="H001", line=4)]
-    result = build_send_list(rows, now=at(EARLY), batch_id="20250603-a")
+    result = build_send_list(rows, now=at(EARLY), batch_id="B20250603-a")
     assert [(s.send_id, s.outlet, s.line) for s in result.sends] == [
-        ("20250603-a-000001", "H002", 3), ("20250603-a-000002", "H001", 4),
-        ("20250603-a-000003", "H002", 2)]
-    for bad in ("", "-x", "has space", "x" * 25):
+        ("B20250603-a-000001", "H002", 3), ("B20250603-a-000002", "H001", 4),
+        ("B20250603-a-000003", "H002", 2)]
+    # a batch id starts with a letter: "13800138-000" would read as a phone number
+    for bad in ("", "-x", "has space", "x" * 25, "20250603-a", "13800138"):
         with pytest.raises(UserError):
             build_send_list(rows, now=0, batch_id=bad)
 
