@@ -33,6 +33,8 @@ def normalise_number(raw: str) -> str | None:
     Full-width digits (NFKC), spaces, dashes, dots and brackets are dropped, and a country
     prefix +86 / 0086 / 86 is removed, so '+86 138-0013-8000' and '13800138000' are the
     same customer."""
+    if len(raw) == 11 and raw.isascii() and raw.isdigit():  # the usual cell: no work
+        return raw if MOBILE.fullmatch(raw) else None
     number = _DROP.sub("", unicodedata.normalize("NFKC", raw))
     if number.startswith("+86"):
         number = number[3:]
@@ -49,7 +51,7 @@ _MOBILE_INSIDE = re.compile(r"(?:\+?86[\s\-]?)?1[3-9](?:[\s\-]?\d){9}")
 def looks_like_number(value: str) -> bool:
     """Whether a cell that should hold something else (an outlet code, a staff id, a send
     id) is a mobile number: a column swapped by mistake."""
-    return normalise_number(value) is not None
+    return len(value) >= 11 and normalise_number(value) is not None
 
 
 def scrub(value: str) -> str:

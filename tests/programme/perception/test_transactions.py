@@ -147,6 +147,9 @@ def test_a_file_wrong_on_every_line_lists_the_first_problems_and_counts_the_rest
 
 @pytest.mark.parametrize(("written", "local"), [
     ("2025-06-03 14:05:00", "2025-06-03 14:05:00"),
+    ("2024-02-29 23:59:59", "2024-02-29 23:59:59"),
+    (" 2025-06-03 14:05:00 ", "2025-06-03 14:05:00"),
+    ("２０２５-06-03 14:05:00", "2025-06-03 14:05:00"),  # full-width digits read the same
     ("2025-06-03 14:05", "2025-06-03 14:05:00"),
     ("2025/6/3 14:05:07", "2025-06-03 14:05:07"),
     ("2025.06.03 14:05:07.123", "2025-06-03 14:05:07"),
@@ -159,6 +162,9 @@ def test_times_are_read_as_local_time(written: str, local: str) -> None:
 
 
 @pytest.mark.parametrize("written", ["2025-06-03", "14:05", "2025-13-01 10:00",
-                                     "2025-02-29 10:00", "2025-06-03 10:60", "yesterday"])
+                                     "2025-02-29 10:00", "2025-06-03 10:60", "yesterday",
+                                     # the export's own form (the fast way) refuses as well
+                                     "2025-02-29 10:00:00", "2025-06-03 24:00:00",
+                                     "2025-06-03 10:00:60", "2025-00-03 10:00:00"])
 def test_times_that_cannot_be_read(written: str) -> None:
     assert parse_time(written) is None
