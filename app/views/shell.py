@@ -158,12 +158,29 @@ class AppShell:
         page.on_resize = self._on_resize
         self._wide = ui.content_width(self) is not None
         self._apply_mood(force=True)
-        self.go(self.initial_route(page.route), push=False)
+        requested = page.route or "/"
+        if self._refused_by_lock(requested):
+            # a page loaded at an address the locked kiosk may not show (typed, bookmarked):
+            # asked for like any navigation - the kiosk start, and the PIN to open it
+            self.go(requested, push=False)
+        else:
+            self.go(self.initial_route(requested), push=False)
         self._ticker = page.run_task(self._tick_loop)
+
+    def _refused_by_lock(self, route: str) -> bool:
+        """A locked kiosk would refuse `route` (its own screens and `/` it shows)."""
+        if not self.kiosk_locked or not self.session.is_set_up:
+            return False
+        path, _query = split_route(route)
+        match = self._match(path)
+        if match is None or path == "/":
+            return False
+        params, _module, cls_name = match
+        return not self._kiosk_may_show(cls_name, params)
 
     def initial_route(self, requested: str | None = None) -> str:
         """Where a fresh start lands: setup, the kiosk, the place left, or home. A locked
-        kiosk starts on its own screens (a start is nobody asking for another one)."""
+        kiosk resumes only its own screens (the place left is nobody asking again)."""
         if not self.session.is_set_up:
             return "/setup"
         candidates = []

@@ -40,7 +40,7 @@ def test_a_deep_link_to_an_unknown_result_lands_home(start_app, L, ws) -> None:
     assert app.view_route == "/"
 
 
-def test_a_locked_kiosk_ignores_a_deep_link_to_a_result(start_app, L, ws) -> None:
+def test_a_locked_kiosk_asks_the_pin_for_a_deep_link(start_app, L, ws) -> None:
     seed_device(ws, "area_manager", "M-001")
     uuid = _finished(ws, "self_check", AGENT)
     for route in (f"/result/{uuid}", f"/history/{AGENT}"):  # unlocked: they open
@@ -52,6 +52,13 @@ def test_a_locked_kiosk_ignores_a_deep_link_to_a_result(start_app, L, ws) -> Non
     for route in (f"/result/{uuid}", f"/history/{AGENT}"):
         app = start_app(route=route)
         assert app.view_route == "/kiosk", route
+        assert app.find_all(L("views.kiosk.pin_locked"), in_dialog=True), route
+        app.fill(app.find(L("views.kiosk.pin"), in_dialog=True), "2468", submit=True)
+        app.wait_until(lambda app=app, route=route: app.view_route == route)
+    # the place left is not a request: a restart there starts on the kiosk, no PIN asked
+    app = start_app()
+    assert app.view_route == "/kiosk"
+    assert not app.find_all(L("views.kiosk.pin_locked"), in_dialog=True)
 
 
 # -- dialogs (NEEDS 1) -----------------------------------------------------------------------
