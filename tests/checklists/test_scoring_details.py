@@ -117,13 +117,21 @@ def test_a_condition_on_an_item_the_checklist_lacks(build: Any) -> None:
 
 
 def test_is_visible_for_an_item_outside_the_checklist(build: Any) -> None:
+    """Its conditions are judged on the checklist's items as they are shown: a `fails`
+    needs the referenced item, and an item the checklist lacks was never answered."""
     cl = build.checklist(build.section("s", [build.item("first")]))
-    outside = build.item("outside", show_if={"item": "first", "equals": True})
-    assert is_visible(outside, {"first": True}, cl)
-    assert not is_visible(outside, {"first": False}, cl)
-    assert not is_visible(outside, {}, cl)
-    inside = cl.items["first"]
-    assert is_visible(inside, {}, cl)
+
+    def outside(**cond: Any) -> Any:
+        return build.item("outside", show_if=cond)
+
+    assert is_visible(outside(item="first", equals=True), {"first": True}, cl)
+    assert not is_visible(outside(item="first", equals=True), {"first": False}, cl)
+    assert not is_visible(outside(item="first", equals=True), {}, cl)
+    assert is_visible(outside(item="first", fails=True), {"first": False}, cl)
+    assert not is_visible(outside(item="first", fails=True), {"first": True}, cl)
+    assert is_visible(outside(item="gone", answered=False), {"gone": True}, cl)
+    assert not is_visible(outside(item="gone", equals=True), {"gone": True}, cl)
+    assert is_visible(cl.items["first"], {}, cl)
 
 
 # --- the result ------------------------------------------------------------------------------
