@@ -963,6 +963,69 @@ def allowed_actions(ctx: ServerContext, viewer: ManagerInfo, row: Inspection,
     return out
 
 
+def _section_views(definition: ResolvedChecklist, answers: Mapping[str, Any],
+                   notes: Mapping[str, str], by_item: Mapping[str, list[str]],
+                   lang: str) -> tuple[ScoreResult, list[SectionView]]:
+    """The server's score of the answers and every section's items as shown (shared by
+    `result_view` and the batched `sections_of`, so an export says what the console says)."""
+    result = score(definition, dict(answers))
+    fired = {v.item_id for v in result.vetoes}
+    items = definition.items
+    sections = [SectionView(
+        id=sec.section_id, label=_label(sec.title), score=sec.score,
+        raw_score=sec.raw_score, weight=sec.weight, vetoed=sec.vetoed,
+        items=[ItemView(
+            id=i.item_id, label=_label(items[i.item_id].label),
+            type=items[i.item_id].type.value, value=answers.get(i.item_id),
+            value_text=_value_text(items[i.item_id], answers.get(i.item_id), lang),
+            note=notes.get(i.item_id), status=i.status, score=i.score,
+            failed=i.failed, veto=i.item_id in fired,
+            photos=by_item.get(i.item_id, [])) for i in sec.items]) for sec in result.sections]
+    return result, sections
+
+
+def definition_of(ctx: ServerContext, viewer: ManagerInfo, uuid: str) -> ResolvedChecklist | None:
+    """The exact definition a result was scored with (the console's correction form shows
+    its items and the values each can take)."""
+    with ctx.session() as s:
+        row, _ = _load(s, viewer, uuid)
+        return definition_for(ctx, s, row.checklist_hash)
+
+
+def sections_of(ctx: ServerContext, viewer: ManagerInfo, uuids: list[str],
+                lang: str | None = None) -> dict[str, list[SectionView]]:
+    """The answers by section of many results at once (one query for their bodies), as
+    `result_view(...).sections` shows them: what the answers sheet of an export needs,
+    without a full view per result. Results the viewer may not see are left out."""
+    lang = normalise(lang)
+    if not uuids:
+        return {}
+    stmt = (select(Inspection.uuid, Inspection.checklist_hash, Inspection.body)
+            .where(col(Inspection.uuid).in_(uuids), Inspection.status == "finalized"))
+    if viewer.business_unit is not None:
+        stmt = stmt.join(Outlet, col(Outlet.code) == col(Inspection.outlet_code)).where(
+            Outlet.business_unit == viewer.business_unit)
+    out: dict[str, list[SectionView]] = {}
+    definitions: dict[str, ResolvedChecklist | None] = {}
+    with ctx.session() as s:
+        found = s.exec(stmt).all()
+        for content_hash in {h for _, h, _ in found}:
+            definitions[content_hash] = definition_for(ctx, s, content_hash)
+    for uuid, content_hash, raw in found:
+        definition = definitions.get(content_hash)
+        if definition is None:
+            out[uuid] = []
+            continue
+        body = json.loads(raw)
+        answers, notes = _answers(body)
+        by_item: dict[str, list[str]] = {}
+        for p in body.get("photos", []):
+            if p.get("item_id"):
+                by_item.setdefault(p["item_id"], []).append(p["sha256"])
+        out[uuid] = _section_views(definition, answers, notes, by_item, lang)[1]
+    return out
+
+
 def result_view(ctx: ServerContext, viewer: ManagerInfo, uuid: str,
                 lang: str | None = None) -> ResultView:
     """Everything the console shows about one result (in `lang`, default the current)."""
@@ -993,21 +1056,8 @@ def result_view(ctx: ServerContext, viewer: ManagerInfo, uuid: str,
     vetoes: list[VetoView] = []
     breakdown: list[str] = []
     if definition is not None:
-        result = score(definition, {k: v for k, v in answers.items()})
+        result, sections = _section_views(definition, answers, notes, by_item, lang)
         breakdown = result.breakdown(lang)
-        fired = {v.item_id for v in result.vetoes}
-        items = definition.items
-        for sec in result.sections:
-            sections.append(SectionView(
-                id=sec.section_id, label=_label(sec.title), score=sec.score,
-                raw_score=sec.raw_score, weight=sec.weight, vetoed=sec.vetoed,
-                items=[ItemView(
-                    id=i.item_id, label=_label(items[i.item_id].label),
-                    type=items[i.item_id].type.value, value=answers.get(i.item_id),
-                    value_text=_value_text(items[i.item_id], answers.get(i.item_id), lang),
-                    note=notes.get(i.item_id), status=i.status, score=i.score,
-                    failed=i.failed, veto=i.item_id in fired,
-                    photos=by_item.get(i.item_id, [])) for i in sec.items]))
         for v in result.vetoes:
             ev = evidence.get(v.item_id, {})
             vetoes.append(VetoView(

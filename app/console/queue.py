@@ -15,7 +15,7 @@ from typing import Any
 import flet as ft
 
 from app.central import review, service
-from app.central.exports import Labels, collect_rows, write_csv, write_xlsx
+from app.central.exports import Labels, export_results
 from app.central.exports.labels import FLAGS, KINDS, STATES, local
 from app.console import theme, ui
 from app.console.export_panel import ExportPanel
@@ -106,13 +106,12 @@ class QueuePage(Page):
         lb = self.labels
 
         def dd(label: str, value: str | None, options: list[tuple[str, str]],
-               on_pick: Any, disabled: bool = False) -> ft.Dropdown:
-            return ft.Dropdown(
-                label=label, value=value or ALL, width=210, dense=True, disabled=disabled,
-                options=[ft.DropdownOption(key=ALL, text=self.t("console.all"))]
-                + [ft.DropdownOption(key=k, text=text) for k, text in options],
-                on_select=self.on(lambda e: on_pick(None if e.control.value in (ALL, None)
-                                                    else e.control.value)))
+               on_pick: Any, name: str, disabled: bool = False) -> ft.Control:
+            return ui.dropdown(
+                label, value or ALL, [(ALL, self.t("console.all")), *options],
+                self.on(lambda e: on_pick(None if e.control.value in (ALL, None)
+                                          else e.control.value)),
+                disabled=disabled, identifier=f"filter-{name}")
 
         tiers = [(k, lb.tier(k)) for k in lb.tiers] or [("flagship", lb.tier("flagship"))]
         units = sorted({o.business_unit for o in service.list_outlets(self.console.ctx)
@@ -120,11 +119,12 @@ class QueuePage(Page):
         own_unit = self.manager.business_unit
         return ft.Row([
             dd(self.t("console.queue.kind"), flt.kind, [(k, lb.kind(k)) for k in KINDS],
-               lambda v: self._set(kind=v)),
-            dd(self.t("console.queue.tier"), flt.tier, tiers, lambda v: self._set(tier=v)),
+               lambda v: self._set(kind=v), "kind"),
+            dd(self.t("console.queue.tier"), flt.tier, tiers, lambda v: self._set(tier=v),
+               "tier"),
             dd(self.t("console.queue.unit"), own_unit or flt.business_unit,
                [(u, u) for u in ([own_unit] if own_unit else units)],
-               lambda v: self._set(business_unit=v), disabled=own_unit is not None),
+               lambda v: self._set(business_unit=v), "unit", disabled=own_unit is not None),
         ], spacing=12, wrap=True)
 
     def _chip(self, text: str, selected: bool, on_click: Any, identifier: str) -> ft.Control:
@@ -227,17 +227,12 @@ class QueuePage(Page):
     def _export(self, fmt: str) -> None:
         c = self.console
         ctx, viewer, flt, lang = c.ctx, self.manager, current_filter(c), c.lang
-        labels = Labels.for_ctx(ctx, lang)
         stamp = local(datetime.now(UTC)).strftime("%Y%m%d-%H%M")  # type: ignore[union-attr]
         filename = f"{self.t('console.export.filename')}-{stamp}.{fmt}"
         files = c.files
 
         def build(job: Any) -> Path:
-            rows = collect_rows(ctx, viewer, flt, progress=lambda d, t: job.progress(0, t))
-            path = files.new_export_path(fmt)
-            if fmt == "csv":
-                return write_csv(rows, path, labels, progress=job.progress)
-            return write_xlsx(rows, path, labels, progress=job.progress,
-                              views=lambda r: review.result_view(ctx, viewer, r.uuid, lang))
+            return export_results(ctx, viewer, flt, fmt, files.new_export_path(fmt),  # type: ignore[arg-type]
+                                  lang, progress=job.progress)
 
         self.export.start(build, filename)

@@ -133,10 +133,27 @@ class ResultPage(Page):
         if "decide_dispute" in acts:
             buttons.append(ft.OutlinedButton(self.t("console.action.decide"),
                                              icon=ft.Icons.GAVEL, on_click=self.on(self._decide)))
+        if "amend" in acts:
+            buttons.append(ft.FilledButton(self.t("console.action.amend"), icon=ft.Icons.EDIT,
+                                           on_click=self.go(f"/result/{self.uuid}/amend")))
         body: ft.Control = (ft.Row(buttons, spacing=10, wrap=True) if buttons
                             else ui.muted(self.t("console.result.no_actions")))
-        return ui.region(theme.card(ft.Column([ui.heading(self.t("console.result.actions"), 16),
-                                               body], spacing=8)), "result-actions")
+        lines: list[ft.Control] = [ui.heading(self.t("console.result.actions"), 16), body]
+        if self._own_correction(v):
+            lines.append(ui.muted(self.t("console.amend.own_correction")))
+        elif v.superseded_by:
+            lines.append(ui.tappable(
+                ft.Text(self.t("console.result.superseded"), size=13),
+                self.go(f"/result/{v.superseded_by}"),
+                label=self.t("console.result.superseded"), identifier="superseded-by"))
+        return ui.region(theme.card(ft.Column(lines, spacing=8)), "result-actions")
+
+    def _own_correction(self, v: review.ResultView) -> bool:
+        """This viewer made this correction in the console: someone else reviews it."""
+        me = self.manager.username
+        return v.amends_uuid is not None and v.review_state == "received" and any(
+            link.uuid == v.uuid and link.by == me for link in v.chain) \
+            and "approve" not in v.allowed_actions
 
     def _after(self, done_key: str) -> None:
         """Acted on: show the next result of the queue, or the queue when none is left."""

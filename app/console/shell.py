@@ -42,6 +42,7 @@ ROUTES: list[tuple[re.Pattern[str], str, str]] = [
         (r"^/$", "queue", "QueuePage"),
         (r"^/queue$", "queue", "QueuePage"),
         (r"^/result/(?P<uuid>[0-9a-fA-F-]{36})$", "result", "ResultPage"),
+        (r"^/result/(?P<uuid>[0-9a-fA-F-]{36})/amend$", "amend", "AmendPage"),
         (r"^/outlets$", "outlets", "OutletsPage"),
         (r"^/outlets/(?P<code>[^/]{1,64})$", "outlets", "OutletHistoryPage"),
         (r"^/inspectors$", "inspectors", "InspectorsPage"),
@@ -426,10 +427,10 @@ class Console:
 def _page_modules() -> dict[str, Any]:
     """The page modules by name (imported here, not by name, so a PyInstaller bundle
     finds them; they import this module, hence not at the top)."""
-    from app.console import inspectors, login, outlets, queue, result
+    from app.console import amend, inspectors, login, outlets, queue, result
 
-    return {"inspectors": inspectors, "login": login, "outlets": outlets, "queue": queue,
-            "result": result}
+    return {"amend": amend, "inspectors": inspectors, "login": login, "outlets": outlets,
+            "queue": queue, "result": result}
 
 
 def _param_count(fn: Callable[..., Any]) -> int:

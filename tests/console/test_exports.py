@@ -70,7 +70,7 @@ def test_xlsx_read_back(office: Office, results: list[str], tmp_path: Path) -> N
     rows = _rows(office)
     seen: list[tuple[int, int]] = []
     path = write_xlsx(rows, tmp_path / "r.xlsx", Labels.for_ctx(ctx, "zh"),
-                      views=lambda r: review.result_view(ctx, viewer, r.uuid, "zh"),
+                      sections=lambda uuids: review.sections_of(ctx, viewer, uuids, "zh"),
                       progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (2, 2)
     wb = openpyxl.load_workbook(path)

@@ -219,3 +219,95 @@ def test_a_manager_records_and_decides_a_dispute(console, office) -> None:
     view = review.result_view(office.ctx, office.reviewer(), uuid)
     assert view.disputes[-1].state == "overturned"
     assert [a.action for a in view.audit][-2:] == ["dispute_opened", "dispute_overturned"]
+
+
+def test_a_manager_corrects_an_overturned_result(console, office) -> None:
+    """After an overturned dispute the manager corrects the finding in the console: the
+    form shows every item with its answer, refuses a correction without a reason or with a
+    bad number (in words, keeping what was typed), and the correction arrives as a new,
+    re-scored result that its author may not approve."""
+    from app.checklists.scoring import score
+
+    uuid = office.veto_visit(greet=20)
+    assert office.sync().sent == 1
+    other = accounts.add_manager(office.ctx, "he.review", "何审核", "reviewer", "reviewer pass 7")
+    manager = office.reviewer()
+    review.approve(office.ctx, other, uuid)
+    dispute = review.open_dispute(office.ctx, manager, uuid, "门店称营业员穿着工装")
+    review.decide_dispute(office.ctx, manager, dispute, "overturned", "监控显示着工装")
+    before = review.result_view(office.ctx, manager, uuid)
+    assert before.review_state == "returned" and before.score_total == 0  # vetoed section
+
+    app = console(f"/result/{uuid}")
+    login(app)
+    app.wait_for_text(t("console.action.amend", "zh"))
+    app.click(t("console.action.amend", "zh"))
+    app.wait_until(lambda: app.view_route == f"/result/{uuid}/amend", timeout=5)
+    # every answerable item with its current answer
+    assert app.find("着装规范", type="Dropdown").control.value == "no"
+    assert app.find("问候时间", type="TextField").control.value == "20"
+    assert app.find(t("console.amend.note", "zh", item="着装规范")).control.value == \
+        "营业员穿便服，未佩戴工牌"
+    assert app.sees(t("console.amend.was", "zh", value="20 秒"))
+    assert app.sees(t("console.amend.photo_item", "zh", n=1))  # the storefront photo
+    app.select("着装规范", "是")
+    app.fill("问候时间", "十二")
+    app.fill(t("console.amend.note", "zh", item="着装规范"), "复核监控：营业员着工装")
+    app.click(t("console.amend.submit", "zh"))
+    app.wait_for_text(t("console.amend.bad_number", "zh", item="问候时间", value="十二"))
+    app.fill("问候时间", "12")
+    app.click(t("console.amend.submit", "zh"))
+    app.wait_for_text(t("review.amend_reason_missing", "zh"))
+    assert review.result_view(office.ctx, manager, uuid).superseded_by is None  # nothing stored
+    assert app.find("着装规范", type="Dropdown").control.value == "yes"  # what was typed stays
+    app.fill(t("console.amend.reason", "zh"), "申诉改判：营业员着工装，问候 12 秒")
+    app.click(t("console.amend.submit", "zh"))
+    app.wait_until(lambda: app.view_route not in (f"/result/{uuid}/amend", f"/result/{uuid}"),
+                   timeout=10)
+    new_uuid = app.view_route.removeprefix("/result/")
+    app.wait_for_snack(t("console.amend.done", "zh"))
+    new = review.result_view(office.ctx, manager, new_uuid)
+    assert new.amends_uuid == uuid and new.review_state == "received"
+    definition = review.definition_of(office.ctx, manager, new_uuid)
+    assert definition is not None
+    expected = score(definition, {"uniform": True, "greet_seconds": 12,
+                                  "comments": "排队约 3 分钟，自助机空闲"})
+    assert new.score_total == expected.total and new.score_total > 0 and not new.vetoes
+    items = {i.id: i for s in new.sections for i in s.items}
+    assert items["uniform"].value is True and items["greet_seconds"].value == 12
+    assert items["uniform"].note == "复核监控：营业员着工装"
+    assert items["comments"].value == "排队约 3 分钟，自助机空闲"  # untouched answers kept
+    assert new.audit[-1].actor_id == REVIEWER and new.audit[-1].reason == \
+        "申诉改判：营业员着工装，问候 12 秒"
+    # its author sees it, re-scored, but may not approve it
+    app.wait_for_text(t("console.amend.own_correction", "zh"))
+    assert not app.sees(t("console.action.approve", "zh"), exact=True)
+    with pytest.raises(accounts.NotAllowed):
+        review.approve(office.ctx, manager, new_uuid)
+    review.approve(office.ctx, other, new_uuid)  # someone else does
+    assert review.result_view(office.ctx, manager, uuid).superseded_by == new_uuid
+    app.go(f"/result/{uuid}")  # the original offers no second correction
+    app.wait_for_text(t("console.result.superseded", "zh"))
+    assert not app.sees(t("console.action.amend", "zh"), exact=True)
+    app.go(f"/result/{uuid}/amend")
+    app.wait_for_snack(t("console.amend.not_allowed", "zh"))
+    app.wait_until(lambda: app.view_route == f"/result/{uuid}", timeout=5)
+
+
+def test_the_queue_filters_by_tier_and_kind(console, office, two_results) -> None:
+    """The filter dropdowns are named (label and chosen option) and filter the queue."""
+    app = console()
+    login(app)
+    app.wait_for_text(t("console.queue.title", "zh"))
+    named = app.region("filter-tier").control
+    assert named.label == t("console.queue.tier", "zh") and named.value == t("console.all", "zh")
+    assert app.region("filter-kind").control.label == t("console.queue.kind", "zh")
+    assert app.region("filter-unit").control.label == t("console.queue.unit", "zh")
+    assert app.find_all(within="queue-rows")
+    app.select(t("console.queue.tier", "zh"), "村级服务站")
+    app.wait_for_text(t("console.queue.empty", "zh"))  # every result is at the flagship hall
+    assert app.region("filter-tier").control.value == "村级服务站"
+    app.select(t("console.queue.tier", "zh"), "旗舰厅")
+    app.wait_until(lambda: app.find_all(within="queue-rows"), timeout=5)
+    app.select(t("console.queue.kind", "zh"), "自查")
+    app.wait_for_text(t("console.queue.empty", "zh"))

@@ -210,6 +210,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.action.done.dispute": ("申诉已登记。", "Dispute recorded."),
     "console.action.done.decide": ("申诉已裁定。", "Dispute decided."),
     "console.action.next": ("已处理，打开下一条。", "Done; here is the next one."),
+    "console.action.amend": ("更正结果", "Correct the result"),
+    "console.result.superseded": ("该结果已有更正版本，点击打开。",
+                                  "This result has a correction: open it."),
+    # -- a manager's correction -------------------------------------------------------------------
+    "console.amend.title": ("更正结果", "Correct the result"),
+    "console.amend.page_title": ("更正 · {outlet}", "Correct · {outlet}"),
+    "console.amend.not_allowed": (
+        "这条结果现在不能在管理台更正：只有已退回（含申诉改判）、还没有更正版本的结果，才能由"
+        "渠道管理更正。",
+        "This result cannot be corrected here now: only a returned result (returned in "
+        "review or by an overturned dispute) without a correction yet can be corrected by a "
+        "manager.",
+    ),
+    "console.amend.current_score": ("当前服务器评分 {score}", "Current server score {score}"),
+    "console.amend.intro": (
+        "修改需要更正的回答或备注，并写明更正原因。提交后会生成一条新的结果并重新计分，由其他"
+        "审核人审核；原结果保留不变。",
+        "Change the answers or notes that need correcting and say why. Submitting makes a "
+        "new, re-scored result that another reviewer reviews; the original stays as it was.",
+    ),
+    "console.amend.back": ("返回结果", "Back to the result"),
+    "console.amend.reason_head": ("更正原因", "Why it is corrected"),
+    "console.amend.reason": ("更正原因（必填，会记入审核记录）",
+                             "Reason (required; kept in the audit trail)"),
+    "console.amend.submit": ("提交更正", "Submit the correction"),
+    "console.amend.was": ("原回答：{value}", "Was: {value}"),
+    "console.amend.none": ("未回答", "No answer"),
+    "console.amend.hidden": ("（本次未显示：显示条件未满足）",
+                             "(not shown in this visit: its condition did not hold)"),
+    "console.amend.photo_item": ("照片项，共 {n} 张；照片只能由检查人补充。",
+                                 "Photo item, {n} photos; only the inspector can add photos."),
+    "console.amend.note": ("「{item}」的备注", "Note on “{item}”"),
+    "console.amend.na_for": ("「{item}」是否适用", "Whether “{item}” applies"),
+    "console.amend.number_given": ("按填写的数值", "As entered"),
+    "console.amend.bad_number": ("「{item}」应填写数字，收到“{value}”。请改为数字或清空。",
+                                 "“{item}” takes a number; got '{value}'. Enter a number or "
+                                 "clear it."),
+    "console.amend.done": ("更正已提交并重新计分，待其他审核人审核。",
+                           "Correction submitted and re-scored; another reviewer reviews it."),
+    "console.amend.own_correction": ("这是您提交的更正，需由其他审核人审核。",
+                                     "You made this correction, so another reviewer reviews it."),
     # -- outlets and inspectors ------------------------------------------------------------------
     "console.outlets.title": ("门店", "Outlets"),
     "console.outlets.search": ("搜索编码或名称", "Search code or name"),
