@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import delete
 from sqlmodel import col, select
 
 from app.central.auth import hash_code, new_enrol_code
 from app.central.context import ServerContext
 from app.central.models import (
     Assignment,
+    Conflict,
     Device,
     EnrolCode,
     Inspector,
@@ -168,6 +170,17 @@ def revoke_device(ctx: ServerContext, device_id: str) -> Device:
             s.add(row)
             s.commit()
         return row
+
+
+def forget_conflicts(ctx: ServerContext, device_id: str) -> int:
+    """Remove the conflicts kept for a device once a person has reviewed them (a device may
+    keep at most `max_conflicts_per_device`). Returns how many were removed."""
+    with ctx.session() as s:
+        if s.get(Device, device_id) is None:
+            raise UserError("sync.admin.unknown_device", id=device_id)
+        removed = s.execute(delete(Conflict).where(col(Conflict.device_id) == device_id))
+        s.commit()
+    return int(removed.rowcount or 0)  # type: ignore[attr-defined]
 
 
 # --- outlets and assignments from CSV ------------------------------------------------------

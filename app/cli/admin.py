@@ -137,6 +137,15 @@ def register(cli: typer.Typer) -> None:
         ops.revoke_device(_ctx(data_dir, database_url), device_id)
         typer.echo(t("sync.cli.device.revoked", id=device_id))
 
+    @devices.command("forget-conflicts")
+    def device_forget_conflicts(device_id: str = typer.Argument(...),
+                                data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        """Remove a device's kept conflicts once reviewed (the cap then allows new ones)."""
+        from app.central import admin as ops
+
+        n = ops.forget_conflicts(_ctx(data_dir, database_url), device_id)
+        typer.echo(t("sync.cli.device.conflicts_forgotten", id=device_id, count=n))
+
     @outlets.command("import")
     def outlet_import(file: Path = typer.Argument(..., help="CSV: code,name,tier[,region,"
                                                   "business_unit,address,active]"),

@@ -451,3 +451,6 @@ def test_kept_conflicts_are_capped_per_device(make_server: Any) -> None:
     assert "2" in message and r.json()["conflict_id"] is None
     with proc.ctx.session() as s:
         assert len(s.exec(select(Conflict)).all()) == 2
+    # reviewed and removed, the device's next conflict is kept again
+    assert admin.forget_conflicts(proc.ctx, token.device_id) == 2
+    assert refused(token.put(changed("v4")), 409, "conflict")

@@ -254,6 +254,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.cli.code_state.expired": ("已过期", "expired"),
     "sync.cli.code_state.revoked": ("已吊销", "revoked"),
     "sync.cli.device.active": ("有效", "active"),
+    "sync.cli.device.conflicts_forgotten": (
+        "已删除设备 {id} 的 {count} 份留存冲突。",
+        "Removed {count} kept conflict(s) of device {id}.",
+    ),
     "sync.cli.device.revoked": (
         "设备 {id} 的令牌已吊销；它需要重新注册才能同步。",
         "Device {id}'s token is revoked; it must enrol again to sync.",
