@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid as uuidlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
@@ -204,40 +204,11 @@ def queue(ctx: ServerContext, viewer: ManagerInfo, flt: QueueFilter, offset: int
         counts_stmt = counts_stmt.join(Outlet, col(Outlet.code) == col(Inspection.outlet_code))
     counts_stmt = counts_stmt.where(*base).group_by(col(Inspection.review_state))
 
-    page_where = list(base)
-    if flt.state is not None:
-        page_where.append(Inspection.review_state == flt.state)
-    if flt.flag is not None:
-        page_where.append(_flag_condition(flt.flag))
-    page_stmt = (select(Inspection, Outlet.name, Outlet.business_unit)
-                 .options(*_light())
-                 .outerjoin(Outlet, col(Outlet.code) == col(Inspection.outlet_code))
-                 .where(*page_where)
-                 .order_by(col(Inspection.received_at), col(Inspection.seq))
-                 .offset(offset).limit(limit + 1))
+    page_stmt = _rows_stmt(flt, base).offset(offset).limit(limit + 1)
     with ctx.session() as s:
         grouped = s.exec(counts_stmt).all()
         found = s.exec(page_stmt).all()
-        page = found[:limit]
-        seqs = [r[0].seq for r in page]
-        uuids = [r[0].uuid for r in page]
-        photos: dict[int, int] = {}
-        names: dict[str, str] = {}
-        newer: dict[str, str] = {}
-        if page:
-            photos = dict(s.exec(
-                select(InspectionPhoto.inspection_seq, func.count())
-                .where(col(InspectionPhoto.inspection_seq).in_(seqs))
-                .group_by(col(InspectionPhoto.inspection_seq))).all())
-            ids = sorted({r[0].inspector_id for r in page})
-            names = dict(s.exec(select(Inspector.id, Inspector.name)
-                                .where(col(Inspector.id).in_(ids))).all())
-            for amended, by in s.exec(
-                    select(Inspection.amends_uuid, Inspection.uuid)
-                    .where(col(Inspection.amends_uuid).in_(uuids))
-                    .order_by(col(Inspection.received_at), col(Inspection.seq))).all():
-                if amended is not None:
-                    newer[amended] = by  # the newest wins
+        rows = _queue_rows(s, found[:limit])
     by_state, by_flag = empty_counts[0].copy(), empty_counts[1].copy()
     for rec in grouped:
         state, count = rec[0], rec[1]
@@ -249,7 +220,47 @@ def queue(ctx: ServerContext, viewer: ManagerInfo, flt: QueueFilter, offset: int
             for f in FLAGS:
                 by_flag[f] += flagged[f]
     total = by_state.get(flt.state, 0) if flt.state else sum(by_state.values())
-    rows = [QueueRow(
+    return QueuePage(rows=rows, total=total, counts_by_state=by_state, counts_by_flag=by_flag,
+                     next_offset=offset + limit if len(found) > limit else None)
+
+
+def _rows_stmt(flt: QueueFilter, base: list[Any]) -> Any:
+    """The queue's rows of `flt` (light columns), oldest arrival first."""
+    where = list(base)
+    if flt.state is not None:
+        where.append(Inspection.review_state == flt.state)
+    if flt.flag is not None:
+        where.append(_flag_condition(flt.flag))
+    return (select(Inspection, Outlet.name, Outlet.business_unit)
+            .options(*_light())
+            .outerjoin(Outlet, col(Outlet.code) == col(Inspection.outlet_code))
+            .where(*where)
+            .order_by(col(Inspection.received_at), col(Inspection.seq)))
+
+
+def _queue_rows(s: Session, page: Any) -> list[QueueRow]:
+    """QueueRows of (Inspection, outlet name, unit) records, with their photo counts,
+    inspector names and newest amendments (three queries whatever the length)."""
+    seqs = [r[0].seq for r in page]
+    uuids = [r[0].uuid for r in page]
+    photos: dict[int, int] = {}
+    names: dict[str, str] = {}
+    newer: dict[str, str] = {}
+    if page:
+        photos = dict(s.exec(
+            select(InspectionPhoto.inspection_seq, func.count())
+            .where(col(InspectionPhoto.inspection_seq).in_(seqs))
+            .group_by(col(InspectionPhoto.inspection_seq))).all())
+        ids = sorted({r[0].inspector_id for r in page})
+        names = dict(s.exec(select(Inspector.id, Inspector.name)
+                            .where(col(Inspector.id).in_(ids))).all())
+        for amended, by in s.exec(
+                select(Inspection.amends_uuid, Inspection.uuid)
+                .where(col(Inspection.amends_uuid).in_(uuids))
+                .order_by(col(Inspection.received_at), col(Inspection.seq))).all():
+            if amended is not None:
+                newer[amended] = by  # the newest wins
+    return [QueueRow(
         uuid=r.uuid, outlet_code=r.outlet_code, outlet_name=name or r.outlet_code,
         business_unit=bu, tier=r.tier, kind=r.kind, inspector_id=r.inspector_id,
         inspector_name=names.get(r.inspector_id),
@@ -261,8 +272,21 @@ def queue(ctx: ServerContext, viewer: ManagerInfo, flt: QueueFilter, offset: int
         photo_count=photos.get(r.seq or 0, 0), amends_uuid=r.amends_uuid,
         superseded_by=newer.get(r.uuid),
     ) for r, name, bu in page]
-    return QueuePage(rows=rows, total=total, counts_by_state=by_state, counts_by_flag=by_flag,
-                     next_offset=offset + limit if len(found) > limit else None)
+
+
+def queue_rows(ctx: ServerContext, viewer: ManagerInfo, flt: QueueFilter,
+               chunk: int = MAX_PAGE) -> Iterator[list[QueueRow]]:
+    """Every row of `flt` the viewer may see, oldest first, in lists of `chunk`: one
+    ordered query read as it goes (an export of 100,000 results, not 200 pages each
+    sorting the table again), then the page lookups per chunk."""
+    _check_filter(flt)
+    unit, impossible = _unit(viewer, flt)
+    if impossible:
+        return
+    stmt = _rows_stmt(flt, _where(flt, unit)).execution_options(yield_per=max(1, chunk))
+    with ctx.session() as s:
+        for part in s.exec(stmt).partitions():
+            yield _queue_rows(s, part)
 
 
 # --- binding rules ---------------------------------------------------------------------------

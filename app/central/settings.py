@@ -39,7 +39,7 @@ def default_server_data_dir() -> Path:
 TRUST_SETTINGS: dict[str, type] = {
     "short_visit_minutes": float, "late_upload_hours": float, "enrol_free_attempts": int,
     "enrol_base_delay_s": float, "enrol_max_delay_s": float, "enrol_window_hours": float,
-    "max_conflicts_per_device": int,
+    "max_conflicts_per_device": int, "lockout_threshold": int,
 }
 
 
@@ -59,6 +59,7 @@ class ServerSettings:
     session_idle_minutes: float = 30.0
     session_absolute_hours: float = 12.0
     lockout_threshold: int = 5  # wrong passwords in a row before the account is locked
+    #                             (also $HALLCHECK_SERVER_LOCKOUT_THRESHOLD)
     lockout_minutes: float = 5.0  # the first lock; each further lock doubles it ...
     lockout_max_minutes: float = 240.0  # ... up to this
     # trust (app/central/ingest.py): flags on a received result, the enrolment throttle,

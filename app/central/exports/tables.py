@@ -1,8 +1,8 @@
 """Results as tables: CSV (one row per result) and XLSX (a sheet of results, a sheet of
 answers), for the rows of a review queue filter.
 
-Rows are fetched page by page through `review.queue` (what the viewer may see, oldest
-first); the answers sheet takes the results' answers in chunks (`review.sections_of`: one
+Rows are read through `review.queue_rows` (what the viewer may see, oldest first, one
+ordered query); the answers sheet takes the results' answers in chunks (`review.sections_of`: one
 query for a chunk's bodies, not a full view per result), so 10,000 results export in
 seconds. Each builder writes as it goes (XlsxWriter's constant-memory mode flushes every
 row) and reports `progress(done, total)` so the console can move its bar.
@@ -21,7 +21,7 @@ from app.central.exports.labels import Labels, local, text_of
 
 Progress = Callable[[int, int], None]
 Sections = Callable[[list[str]], Mapping[str, Any]]  # uuids -> {uuid: [SectionView]}
-PAGE = 500  # rows per queue page while collecting (review.MAX_PAGE)
+PAGE = 500  # rows per chunk while collecting
 CHUNK = 500  # results whose answers are read in one query
 REPORT_EVERY = 50  # rows between two progress reports
 
@@ -40,20 +40,17 @@ def get(obj: Any, name: str, default: Any = None) -> Any:
 
 
 def collect_rows(ctx: Any, viewer: Any, flt: Any, progress: Progress = _none,
-                 page_size: int = PAGE) -> list[Any]:
-    """Every queue row of `flt` the viewer may see (oldest first), page by page;
-    `progress(rows collected, total)` after each page."""
+                 chunk: int = PAGE) -> list[Any]:
+    """Every queue row of `flt` the viewer may see (oldest first), read in one ordered
+    query (`review.queue_rows`); `progress(rows collected, total)` after each chunk."""
     from app.central import review
 
+    total = review.queue(ctx, viewer, flt, offset=0, limit=1).total
+    progress(0, total)
     rows: list[Any] = []
-    offset: int | None = 0
-    total = 0
-    while offset is not None:
-        page = review.queue(ctx, viewer, flt, offset=offset, limit=page_size)
-        total = page.total
-        rows.extend(page.rows)
+    for part in review.queue_rows(ctx, viewer, flt, chunk=chunk):
+        rows.extend(part)
         progress(len(rows), max(total, len(rows)))
-        offset = page.next_offset
     return rows
 
 
@@ -127,7 +124,8 @@ ANSWER_HEADERS = ("console.export.col.uuid", "console.export.col.outlet_code",
 
 def answer_lines(row: Any, sections: Sequence[Any], labels: Labels) -> Iterator[list[Any]]:
     """One line per item of one result (a queue row and its sections), section by
-    section."""
+    section; items the visit did not show (a condition did not hold) are left out, as on
+    the console's result page."""
     uuid = str(get(row, "uuid", ""))
     code = get(row, "outlet_code", "")
     name = get(row, "outlet_name", "")
@@ -136,6 +134,8 @@ def answer_lines(row: Any, sections: Sequence[Any], labels: Labels) -> Iterator[
         sec_label = text_of(get(section, "label"), labels.lang)
         sec_score = get(section, "score")
         for item in get(section, "items", []) or []:
+            if get(item, "status") == "hidden":
+                continue
             yield [uuid, code, name, kind, sec_label, sec_score,
                    text_of(get(item, "label"), labels.lang),
                    text_of(get(item, "value_text"), labels.lang),
