@@ -146,6 +146,7 @@ ResultId = Annotated[UUID, Path(description="the result's uuid")]
 
 _errors: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": what} for code, what in (
+        (400, "malformed request: bad JSON or NUL characters"),
         (401, "no token, an unknown or expired one"), (403, "not allowed for this account"),
         (404, "unknown result or dispute"), (409, "not in a state that allows this"),
         (422, "invalid request"))}
