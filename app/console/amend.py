@@ -61,7 +61,7 @@ class AmendPage(Page):
             raise Redirect(f"/result/{self.uuid}")
         self.items = definition.items
         self.reason = ft.TextField(label=self.t("console.amend.reason"), multiline=True,
-                                   min_lines=2, max_lines=5, max_length=2000)
+                                   min_lines=2, max_lines=5, max_length=2000, width=720)
         self.error = ft.Text("", color=theme.FAIL, size=14, visible=False)
         lb = self.labels
         head = ft.Column([

@@ -30,11 +30,13 @@ from .hallcheck import STEP_TIMEOUT, L
 pytestmark = pytest.mark.e2e
 
 DESKTOP = TABLET  # 1280 x 800
+LOCKOUT_AFTER = 3  # wrong passwords before the test server locks an account (default 5)
 
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
-    o = Office(tmp_path_factory.mktemp("console-office")).start()
+    o = Office(tmp_path_factory.mktemp("console-office"),
+               server_env={"HALLCHECK_SERVER_LOCKOUT_THRESHOLD": str(LOCKOUT_AFTER)}).start()
     try:
         yield o
     finally:
@@ -63,14 +65,14 @@ _TYPED = """(text) => { const e = document.activeElement;
     return !!e && e.value === text; }"""
 
 
-def fill(ui: FletPage, label: str, text: str) -> None:
+def fill(ui: FletPage, label: str, text: str, exact: bool = False) -> None:
     """Type into the field labelled `label` like a user, once its own editing element has
     focus (not the previous field's, which a loaded machine can leave focused a moment
     longer), until it holds exactly `text` (retyped when a key was lost)."""
     page = ui.page
     ui.settle()
     again = getattr(ui, "last_field", None) == label  # the same field once more
-    page.get_by_role("textbox", name=label).click(timeout=STEP_TIMEOUT)
+    page.get_by_role("textbox", name=label, exact=exact).click(timeout=STEP_TIMEOUT)
     page.wait_for_function(_FOCUSED if again else _FOCUSED_OTHER, timeout=STEP_TIMEOUT)
     ui.last_field = label  # type: ignore[attr-defined]
     for attempt in range(3):  # Flutter web can drop the first key after a focus change
@@ -84,6 +86,17 @@ def fill(ui: FletPage, label: str, text: str) -> None:
             if attempt == 2:
                 raise
     page.evaluate("() => { window.__hcLastField = document.activeElement; }")
+    ui.settle()
+
+
+def choose(ui: FletPage, name: str, option: str) -> None:
+    """Open the dropdown announced as `name` (its label, then the chosen option) and pick
+    `option` from the menu that opens."""
+    ui.settle()
+    ui.page.get_by_role("button", name=re.compile("^" + re.escape(name))).click(
+        timeout=STEP_TIMEOUT)
+    ui.page.get_by_role("group").get_by_role("button", name=option, exact=True).click(
+        timeout=STEP_TIMEOUT)
     ui.settle()
 
 
@@ -134,7 +147,7 @@ def test_wrong_passwords_are_said_in_words_and_lock_the_account(office: Office,
     page = ui.page
     log_in(ui, "wang.view", "not the password")
     see(ui, L("accounts.login_failed"))
-    for _ in range(4):  # the username stays; the refused password is cleared
+    for _ in range(LOCKOUT_AFTER - 1):  # the username stays; the refused password is cleared
         fill(ui, L("console.login.password"), "not the password")
         page.keyboard.press("Enter")
     see(ui, re.compile(r"账号已锁定。请 \d+ 分钟后再试"))  # how long to wait, in words
@@ -267,6 +280,14 @@ def test_export_the_queue_to_excel(office: Office, open_page, tmp_path: Path) ->
     expect(region(ui, f"row-{uuid}")).to_be_visible(timeout=STEP_TIMEOUT)
     region(ui, "state-all").get_by_role("button").click()
     see(ui, L("console.queue.count", total=expected.total))
+    # the filters are named dropdowns: a tier with no results, then the flagship hall's
+    choose(ui, L("console.queue.tier"), "村级服务站")
+    see(ui, L("console.queue.empty"))
+    expect(page.get_by_role("button", name=f"{L('console.queue.tier')} 村级服务站")
+           ).to_be_attached(timeout=STEP_TIMEOUT)
+    choose(ui, L("console.queue.tier"), "旗舰厅")
+    expect(region(ui, f"row-{uuid}")).to_be_visible(timeout=STEP_TIMEOUT)
+    see(ui, L("console.queue.count", total=expected.total))  # every result is at the hall
     with page.expect_download(timeout=STEP_TIMEOUT) as download:
         ui.tap(L("console.export.xlsx"))
     see(ui, re.compile("导出完成"))
@@ -286,3 +307,46 @@ def test_export_the_queue_to_excel(office: Office, open_page, tmp_path: Path) ->
     answers = [dict(zip([c.value for c in wb["逐项明细"][1]], [c.value for c in r], strict=True))
                for r in wb["逐项明细"].iter_rows(min_row=2)]
     assert any(a["结果编号"] == uuid and a["备注"] == "工牌没有佩戴" for a in answers)
+
+
+def test_a_manager_corrects_an_overturned_result(office: Office, open_page) -> None:
+    """After a dispute is overturned, the manager corrects the finding in the browser: the
+    correction arrives re-scored as a new result, which its author may not approve."""
+    from app.central import accounts, review
+    from app.central.exports import Labels
+
+    uuid = office.veto_visit(greet=20)
+    assert office.sync().sent == 1
+    other = accounts.add_manager(office.ctx, "qian.review", "钱审核", "reviewer",
+                                 "reviewer pass 55")
+    review.approve(office.ctx, other, uuid)
+    dispute = review.open_dispute(office.ctx, office.reviewer(), uuid, "门店称营业员着工装")
+    review.decide_dispute(office.ctx, office.reviewer(), dispute, "overturned", "监控确认")
+    ui = open_page(console_url(office), viewport=DESKTOP)
+    page = ui.page
+    log_in(ui)
+    region(ui, "state-returned").get_by_role("button").click()
+    row = region(ui, f"row-{uuid}")
+    expect(row).to_be_visible(timeout=STEP_TIMEOUT)
+    row.click()
+    ui.tap(L("console.action.amend"))
+    expect(region(ui, "amend-item-uniform")).to_be_attached(timeout=STEP_TIMEOUT)
+    expect(page.get_by_role("button", name="着装规范 否")).to_be_attached()  # its answer
+    choose(ui, "着装规范", "是")
+    fill(ui, "问候时间", "12", exact=True)
+    fill(ui, L("console.amend.reason"), "申诉改判：营业员着工装")
+    ui.shot("amend-form")
+    ui.tap(L("console.amend.submit"))
+    deadline = time.monotonic() + 20
+    while review.result_view(office.ctx, office.reviewer(), uuid).superseded_by is None:
+        assert time.monotonic() < deadline, "no correction was stored"
+        time.sleep(0.1)
+    new_uuid = review.result_view(office.ctx, office.reviewer(), uuid).superseded_by
+    see(ui, L("console.amend.own_correction"))  # its page, for its author: no approve
+    expect(page.get_by_role("button", name=L("console.action.approve"))).to_have_count(0)
+    new = review.result_view(office.ctx, office.reviewer(), new_uuid)
+    items = {i.id: i.value for s in new.sections for i in s.items}
+    assert items["uniform"] is True and items["greet_seconds"] == 12
+    assert new.review_state == "received" and new.score_total and not new.vetoes
+    says(region(ui, "result-header"), Labels.score(new.score_total))  # re-scored
+
