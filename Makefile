@@ -16,7 +16,7 @@ UPGRADE ?=
 LOCK := $(VENV)/bin/uv pip compile -q pyproject.toml --generate-hashes --universal \
 	--python-version 3.11 --custom-compile-command "make lock" $(UPGRADE)
 
-.PHONY: run test lint lock bench clean
+.PHONY: run test lint lock bench mutate clean
 
 $(VENV)/.installed: pyproject.toml requirements/run.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,19 @@ lock:
 
 bench: $(VENV)/.installed-dev
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# The mutation run (mutmut, settings in setup.cfg [mutmut]) over the rules that guard a
+# visit: scoring and vetoes (answer checks, the breakdown, what finalising needs), the kiosk
+# lock and discreet mode, the shopper rotation; with only the tests of those rules. Every
+# mutant no test kills must be explained in docs/mutation.md (scripts/mutation_check.py
+# fails on any other). Not in `make test` nor in CI: on 2 cores it takes about half an hour.
+MUTMUT_VERSION := 3.8.1
+mutate: $(VENV)/.installed-dev
+	$(VENV)/bin/mutmut --version 2>/dev/null | grep -qF "$(MUTMUT_VERSION)" \
+		|| $(PIP) "mutmut==$(MUTMUT_VERSION)"
+	rm -rf mutants
+	HALLCHECK_MUTATION=1 $(VENV)/bin/mutmut run --max-children 2
+	$(PY) scripts/mutation_check.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis .mypy_cache
