@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid as uuidlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
@@ -238,7 +238,7 @@ def _rows_stmt(flt: QueueFilter, base: list[Any]) -> Any:
             .order_by(col(Inspection.received_at), col(Inspection.seq)))
 
 
-def _queue_rows(s: Session, page: Any) -> list[QueueRow]:
+def _queue_rows(s: Session, page: Sequence[Any]) -> list[QueueRow]:
     """QueueRows of (Inspection, outlet name, unit) records, with their photo counts,
     inspector names and newest amendments (three queries whatever the length)."""
     seqs = [r[0].seq for r in page]
@@ -260,6 +260,7 @@ def _queue_rows(s: Session, page: Any) -> list[QueueRow]:
                 .order_by(col(Inspection.received_at), col(Inspection.seq))).all():
             if amended is not None:
                 newer[amended] = by  # the newest wins
+    records: list[tuple[Inspection, str | None, str | None]] = [tuple(x) for x in page]
     return [QueueRow(
         uuid=r.uuid, outlet_code=r.outlet_code, outlet_name=name or r.outlet_code,
         business_unit=bu, tier=r.tier, kind=r.kind, inspector_id=r.inspector_id,
@@ -271,7 +272,7 @@ def _queue_rows(s: Session, page: Any) -> list[QueueRow]:
         review_state=r.review_state,  # type: ignore[arg-type]
         photo_count=photos.get(r.seq or 0, 0), amends_uuid=r.amends_uuid,
         superseded_by=newer.get(r.uuid),
-    ) for r, name, bu in page]
+    ) for r, name, bu in records]
 
 
 def queue_rows(ctx: ServerContext, viewer: ManagerInfo, flt: QueueFilter,

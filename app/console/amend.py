@@ -16,6 +16,7 @@ from typing import Any
 import flet as ft
 
 from app.central import review
+from app.central.accounts import BadInput
 from app.central.exports import Labels
 from app.central.exports.labels import text_of
 from app.checklists import ItemType
@@ -183,7 +184,7 @@ class AmendPage(Page):
             try:
                 number = float(text.replace(",", "."))
             except ValueError:
-                raise review.BadInput("console.amend.bad_number",
+                raise BadInput("console.amend.bad_number",
                                       item=text_of(item.label, self.labels.lang),
                                       value=text[:20]) from None
             return int(number) if number.is_integer() else number
@@ -217,7 +218,7 @@ class AmendPage(Page):
             answers, notes = self.changes()
             new_uuid = review.amend_by_manager(c.ctx, self.manager, self.uuid, answers,
                                                self.reason.value or "", notes)
-        except review.BadInput as exc:  # the form stays, with what was typed
+        except BadInput as exc:  # the form stays, with what was typed
             self.error.value = exc.message(c.lang)
             self.error.visible = True
             c.last_message = self.error.value

@@ -155,9 +155,9 @@ class ConsoleFiles:
         from PIL import Image, UnidentifiedImageError
 
         try:
-            with Image.open(io.BytesIO(self.photo_bytes(sha256))) as im:
-                im.draft("RGB", (THUMB_EDGE, THUMB_EDGE))
-                im = im.convert("RGB")
+            with Image.open(io.BytesIO(self.photo_bytes(sha256))) as opened:
+                opened.draft("RGB", (THUMB_EDGE, THUMB_EDGE))
+                im = opened.convert("RGB")
                 im.thumbnail((THUMB_EDGE, THUMB_EDGE))
                 out = io.BytesIO()
                 im.save(out, "JPEG", quality=80)

@@ -45,8 +45,8 @@ class LoginPage(Page):
                 ft.Row([ft.Container(theme.card(form, padding=28), width=420)],
                        alignment=ft.MainAxisAlignment.CENTER)]
 
-    def _to_password(self) -> None:
-        self.password.focus()
+    async def _to_password(self) -> None:
+        await self.password.focus()  # type: ignore[no-untyped-call]
 
     def _submit(self) -> None:
         from app.central import accounts

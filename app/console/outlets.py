@@ -8,6 +8,7 @@ from typing import Any
 import flet as ft
 
 from app.central import review, service
+from app.central.accounts import NotFound
 from app.central.exports import Labels
 from app.console import theme, ui
 from app.console.queue import QueuePage
@@ -85,7 +86,7 @@ class OutletHistoryPage(QueuePage):
     def build(self) -> list[ft.Control]:
         unit = self.manager.business_unit
         if self.outlet is None or (unit is not None and self.outlet.business_unit != unit):
-            raise review.NotFound("console.not_found")
+            raise NotFound("console.not_found")
         body = super().build()
         body[0] = ft.Row([ft.TextButton(self.t("console.nav.outlets"), icon=ft.Icons.ARROW_BACK,
                                         on_click=self.go("/outlets")),

@@ -28,7 +28,8 @@ ALL = "all"
 def current_filter(console: Any) -> review.QueueFilter:
     if console.queue_filter is None:
         console.queue_filter = review.QueueFilter()
-    return console.queue_filter
+    flt: review.QueueFilter = console.queue_filter
+    return flt
 
 
 def next_result(console: Any, done_uuid: str) -> str | None:
@@ -137,7 +138,7 @@ class QueuePage(Page):
 
     def _state_chips(self, flt: review.QueueFilter, page: review.QueuePage) -> ft.Control:
         lb = self.labels
-        chips = [ui.muted(self.t("console.queue.state"))]
+        chips: list[ft.Control] = [ui.muted(self.t("console.queue.state"))]
         for state in STATES:
             chips.append(self._chip(
                 self.t("console.queue.state_chip", label=lb.state(state),
@@ -152,7 +153,7 @@ class QueuePage(Page):
 
     def _flag_chips(self, flt: review.QueueFilter, page: review.QueuePage) -> ft.Control:
         lb = self.labels
-        chips = [ui.muted(self.t("console.queue.flags")),
+        chips: list[ft.Control] = [ui.muted(self.t("console.queue.flags")),
                  self._chip(self.t("console.any_flag"), flt.flag is None,
                             self.on(lambda: self._set(flag=None)), "flag-any")]
         for flag in FLAGS:

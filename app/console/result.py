@@ -14,6 +14,7 @@ from typing import Any
 import flet as ft
 
 from app.central import review
+from app.central.accounts import BadInput
 from app.central.exports import Labels, write_pdf
 from app.central.exports.labels import local, text_of
 from app.central.exports.report import veto_sentence
@@ -173,7 +174,7 @@ class ResultPage(Page):
         def ok() -> None:
             try:
                 done_key = on_ok()
-            except review.BadInput as exc:  # stays open: what was typed is kept
+            except BadInput as exc:  # stays open: what was typed is kept
                 error.value = exc.message(c.lang)
                 error.visible = True
                 c.page.update()
@@ -220,7 +221,7 @@ class ResultPage(Page):
 
         def ok() -> str:
             if not group.value:
-                raise review.BadInput("console.action.pick_reason")
+                raise BadInput("console.action.pick_reason")
             review.reject(c.ctx, self.manager, self.uuid, group.value, note.value or None)
             return "console.action.done.reject"
 

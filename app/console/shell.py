@@ -139,7 +139,8 @@ class Console:
     # -- the session --------------------------------------------------------------------
     @property
     def token(self) -> str | None:
-        return self.page.session.store.get(TOKEN_KEY)
+        token = self.page.session.store.get(TOKEN_KEY)
+        return token if isinstance(token, str) else None
 
     def signed_in(self, token: str, manager: Any) -> None:
         self.page.session.store.set(TOKEN_KEY, token)

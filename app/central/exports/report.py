@@ -30,9 +30,9 @@ def _scaled_jpeg(data: bytes) -> bytes | None:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            im.draft("RGB", (PHOTO_EDGE, PHOTO_EDGE))
-            im = ImageOps.exif_transpose(im).convert("RGB")
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.draft("RGB", (PHOTO_EDGE, PHOTO_EDGE))
+            im = ImageOps.exif_transpose(opened).convert("RGB")
             im.thumbnail((PHOTO_EDGE, PHOTO_EDGE))
             out = io.BytesIO()
             im.save(out, "JPEG", quality=82)

@@ -158,7 +158,7 @@ def write_xlsx(rows: Sequence[Any], path: Path, labels: Labels,
     """Sheet 1: one row per result; sheet 2: one row per answer (when `sections` gives the
     answers by section of a chunk of results, e.g. `review.sections_of`). Frozen header,
     filters, number and date formats."""
-    import xlsxwriter
+    import xlsxwriter  # type: ignore[import-untyped]
 
     total = len(rows)
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True,
