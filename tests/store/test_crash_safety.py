@@ -78,17 +78,27 @@ def _run_once(data_dir: Path, rng: random.Random) -> tuple[list[str], str]:
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    if rng.random() < 0.15:
-        when = "startup"  # sometimes while it opens/migrates/resumes
-        time.sleep(rng.uniform(0.0, 0.6))
-    else:
-        when = "writing"
-        assert first.wait(30), "the writer never started: " + (proc.stderr.read()
-                                                                if proc.stderr else "")
-        time.sleep(rng.uniform(0.05, 0.4))
-    if proc.poll() is not None:  # it died on its own: that is a bug, show why
-        raise AssertionError(f"writer exited {proc.returncode}: {proc.stderr.read()}")
-    os.kill(proc.pid, signal.SIGKILL)
+    try:
+        if rng.random() < 0.15:
+            when = "startup"  # sometimes while it opens/migrates/resumes
+            time.sleep(rng.uniform(0.0, 0.6))
+        else:
+            when = "writing"
+            # Generous: on a loaded machine the writer's imports alone can take seconds. Only
+            # a hung writer hits this bound; the stderr is read once it has been killed.
+            if not first.wait(120):
+                proc.kill()
+                proc.wait(10)
+                raise AssertionError("the writer never started: "
+                                     + (proc.stderr.read() if proc.stderr else ""))
+            time.sleep(rng.uniform(0.05, 0.4))
+        if proc.poll() is not None:  # it died on its own: that is a bug, show why
+            raise AssertionError(f"writer exited {proc.returncode}: "
+                                 + (proc.stderr.read() if proc.stderr else ""))
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:  # never leave a writer running behind a failed test
+            proc.kill()
     proc.wait(10)
     reader.join(10)
     assert proc.stderr is not None
