@@ -43,7 +43,7 @@ from app.programme.perception.hashing import (
 )
 from app.programme.perception.sendlist import Send
 from app.programme.perception.settings import Category, ReplyRules
-from app.programme.perception.transactions import MAX_PROBLEMS, fit_row, open_csv, parse_time
+from app.programme.perception.transactions import Problems, fit_row, open_csv, parse_time
 
 COLUMNS = ("received_at", "reply", "send_id", "customer")
 REQUIRED = ("received_at", "reply")
@@ -135,14 +135,8 @@ def read_replies(raw: bytes, *, hasher: CustomerHasher,
     i_send, i_customer = index.get("send_id"), index.get("customer")
     hashes: dict[str, str] = {}
     rows: list[Reply] = []
-    problems: list[CsvProblem] = []
-    count = 0
-
-    def add(problem: CsvProblem) -> None:
-        nonlocal count
-        count += 1
-        if len(problems) < MAX_PROBLEMS:
-            problems.append(problem)
+    found = Problems()
+    add = found.add
 
     for item in opened.rows():
         if isinstance(item, CsvProblem):
@@ -180,7 +174,7 @@ def read_replies(raw: bytes, *, hasher: CustomerHasher,
         if not send_id and not written:
             add(CsvProblem(line, None, "perception.replies.reference_missing"))
             bad = True
-        if bad or count:
+        if bad or found.count:
             continue
         assert at is not None
         customer = ""
@@ -188,8 +182,8 @@ def read_replies(raw: bytes, *, hasher: CustomerHasher,
             customer = hashes.get(number) or hashes.setdefault(
                 number, hasher.hash_normalised(number))
         rows.append(Reply(line, at, send_id, customer, read_value(cells[i_reply], rules)))
-    if count:
-        result.problems, result.more_problems = problems, count - len(problems)
+    if found.count:
+        result.problems, result.more_problems = found.kept, found.count - len(found.kept)
         return result
     if not rows:
         result.problems = [CsvProblem(1, None, "perception.replies.empty")]

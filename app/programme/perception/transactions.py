@@ -190,6 +190,20 @@ class CsvRows:
                 yield line, cells
 
 
+class Problems:
+    """A file's problems as the readers collect them: the first MAX_PROBLEMS kept, every one
+    counted (so the message can say how many more there are)."""
+
+    def __init__(self) -> None:
+        self.kept: list[CsvProblem] = []
+        self.count = 0
+
+    def add(self, problem: CsvProblem) -> None:
+        self.count += 1
+        if len(self.kept) < MAX_PROBLEMS:
+            self.kept.append(problem)
+
+
 def fit_row(cells: list[str], width: int, blank_columns: list[int]) -> list[str] | None:
     """The row's cells padded to the header's width; None when it has cells beyond the
     header or under an unnamed column (an unquoted comma shifted them)."""
@@ -240,14 +254,8 @@ def read_transactions(raw: bytes, *, hasher: CustomerHasher,
     contacts = Contacts() if keep_numbers else None
     hashes: dict[str, str] = {}  # normal-form number -> hash: one hash per customer
     rows: list[Transaction] = []
-    problems: list[CsvProblem] = []
-    count = 0
-
-    def add(problem: CsvProblem) -> None:
-        nonlocal count
-        count += 1
-        if len(problems) < MAX_PROBLEMS:
-            problems.append(problem)
+    found = Problems()
+    add = found.add
 
     for item in opened.rows():
         if isinstance(item, CsvProblem):
@@ -315,7 +323,7 @@ def read_transactions(raw: bytes, *, hasher: CustomerHasher,
         elif number is None:  # the problem never repeats what was written: personal data
             add(CsvProblem(line, "customer", "perception.transactions.customer_invalid"))
             bad = True
-        if bad or count:
+        if bad or found.count:
             continue  # after the first problem nothing is kept, only checked
         assert number is not None and at is not None
         customer = hashes.get(number)
@@ -324,8 +332,8 @@ def read_transactions(raw: bytes, *, hasher: CustomerHasher,
             if contacts is not None:
                 contacts.add(customer, number)
         rows.append(Transaction(line, at, outlet, staff, kind, customer))
-    if count:
-        result.problems, result.more_problems = problems, count - len(problems)
+    if found.count:
+        result.problems, result.more_problems = found.kept, found.count - len(found.kept)
         return result
     if not rows:
         result.problems = [CsvProblem(1, None, "perception.transactions.empty")]
