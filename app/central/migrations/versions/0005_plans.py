@@ -1,0 +1,21 @@
+"""Visit plans (issue 10): covert-visit and coaching plans, their visits, and what was
+published to devices.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from __future__ import annotations
+
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

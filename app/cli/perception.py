@@ -1,0 +1,12 @@
+"""`hallcheck perception ...`: customer perception imports and reports."""
+
+from __future__ import annotations
+
+import typer
+
+group = typer.Typer(name="perception", no_args_is_help=True)
+
+
+def register(cli: typer.Typer) -> None:
+    """Add this area's commands to the root command."""
+    cli.add_typer(group, name="perception")
