@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.i18n import t  # noqa: E402
 from app.programme import rotation  # noqa: E402
+from app.programme.months import YearMonth  # noqa: E402
 from app.programme.planning import plan_covert, violations  # noqa: E402
 from app.programme.planning.covert import monthly_visits  # noqa: E402
 from app.programme.planning.model import (  # noqa: E402
@@ -37,9 +38,9 @@ from app.programme.planning.model import (  # noqa: E402
     Outlet,
     Shopper,
 )
-from app.programme.planning.timing import CHINA, Month, OpeningHours, at  # noqa: E402
+from app.programme.planning.timing import CHINA, OpeningHours, at  # noqa: E402
 
-MONTH = Month(2025, 6)
+MONTH = YearMonth(2025, 6)
 TIERS = [("flagship", 1), ("level2", 4), ("level3", 10), ("partner_operated", 10),
          ("exclusive", 15), ("agent", 40), ("village", 20)]
 CITY = ["central", "county", "town", "village"]
@@ -74,7 +75,7 @@ def build(n_outlets: int, n_shoppers: int, seed: int) -> CovertInputs:
         shoppers.append(Shopper(
             id=f"S{i:03d}", home_region=home, regions=further,
             weekdays=frozenset(rng.sample(range(7), rng.randint(4, 6))),
-            unavailable=frozenset(MONTH.first + timedelta(days=rng.randrange(30))
+            unavailable=frozenset(MONTH.first_day + timedelta(days=rng.randrange(30))
                                   for _ in range(rng.randint(0, 3))),
             max_per_day=rng.randint(3, 4),
             excluded=frozenset(rng.sample(by_region[home], min(15, len(by_region[home]))))))
@@ -91,7 +92,7 @@ def build(n_outlets: int, n_shoppers: int, seed: int) -> CovertInputs:
         month = start.shift(m)
         for o in outlets:
             for _ in range(monthly_visits(o, CovertInputs(MONTH, (), ()).rules)):
-                day = month.first + timedelta(days=rng.randrange(month.length))
+                day = month.first_day + timedelta(days=rng.randrange(month.length))
                 moment = at(day, datetime.min.time(), CHINA) + timedelta(
                     minutes=rng.randrange(9 * 60, 18 * 60))
                 for _ in range(6):
@@ -103,7 +104,7 @@ def build(n_outlets: int, n_shoppers: int, seed: int) -> CovertInputs:
                 history.append(KnownVisit(sid, o.code, moment, source=f"device-{sid}"))
     # visits already planned in another plan (a competitor study next month)
     for o in rng.sample(outlets, n_outlets // 50):
-        day = MONTH.shift(1).first + timedelta(days=rng.randrange(20))
+        day = MONTH.shift(1).first_day + timedelta(days=rng.randrange(20))
         begin = at(day, datetime.min.time(), CHINA) + timedelta(hours=10)
         history.append(KnownVisit(rng.choice(pool[o.region]), o.code, begin,
                                   begin + timedelta(hours=2), source="plan:2025-07"))
@@ -114,8 +115,8 @@ def bare_pass(inputs: CovertInputs, wanted: dict[str, int]) -> int:
     """Only the rotation rule, for every pair the planner considers: each visit it tried
     to fill (`wanted`, per outlet) against every shopper of the outlet's region."""
     tz = inputs.tz
-    start = at(inputs.month.first, datetime.min.time(), tz)
-    end = at(inputs.month.last, datetime.max.time(), tz)
+    start = at(inputs.month.first_day, datetime.min.time(), tz)
+    end = at(inputs.month.last_day, datetime.max.time(), tz)
     times: dict[tuple[str, str], list[datetime]] = defaultdict(list)
     for k in inputs.history:
         times[(k.shopper, k.outlet)].append(k.at)

@@ -86,6 +86,21 @@ class YearMonth:
     def is_quarter_end(self) -> bool:
         return self.month % 3 == 0
 
+    # -- used by visit planning (issue 10): a plan walks the month day by day ------------
+
+    @property
+    def length(self) -> int:
+        """Days in the month."""
+        return calendar.monthrange(self.year, self.month)[1]
+
+    def days(self) -> list[date]:
+        """Every day of the month, in order."""
+        first = self.first_day
+        return [date.fromordinal(first.toordinal() + i) for i in range(self.length)]
+
+    def previous(self) -> YearMonth:
+        return self.shift(-1)
+
 
 def months_between(first: YearMonth, last: YearMonth) -> list[YearMonth]:
     """Every month from `first` to `last`, both included (empty when last < first)."""

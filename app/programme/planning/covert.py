@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 
 from app.errors import UserError
 from app.programme import rotation
+from app.programme.months import YearMonth
 from app.programme.planning.model import (
     AGENT_TIERS,
     CITY_CLASSES,
@@ -57,7 +58,6 @@ from app.programme.planning.timing import (
     BAND_KEYS,
     DAY,
     WEEKDAY_KEYS,
-    Month,
     OpeningHours,
     Window,
     at,
@@ -324,7 +324,7 @@ class _Planner:
                 spans[key] = spans.get(key, full) & ~block
         for oi, times in before.items():
             times.sort()
-            self.last_month_index[oi] = Month.of(times[-1].astimezone(tz).date()).index()
+            self.last_month_index[oi] = YearMonth.of(times[-1].astimezone(tz).date()).index
             for when in times[-self.rules.recent_visits:] if self.rules.recent_visits else ():
                 local = when.astimezone(tz)
                 self.recent_wd[oi] |= 1 << local.weekday()
@@ -338,7 +338,7 @@ class _Planner:
         slots: list[_Slot] = []
         not_due: list[NotDue] = []
         wanted = [0] * self.no
-        month_index = self.month.index()
+        month_index = self.month.index
         for oi, o in enumerate(self.outlets):
             draw = self.rng.random()
             base = monthly_visits(o, self.rules)
@@ -583,8 +583,8 @@ class _Planner:
         return tuple(reasons)
 
 
-def _month_of_index(index: int) -> Month:
-    return Month(index // 12, index % 12 + 1)
+def _month_of_index(index: int) -> YearMonth:
+    return YearMonth(index // 12, index % 12 + 1)
 
 
 def plan_covert(inputs: CovertInputs) -> CovertPlan:
@@ -729,7 +729,7 @@ def _refusal(visit: CovertVisit, others: Sequence[CovertVisit], inputs: CovertIn
         return Reason("planning.refuse.unknown_outlet", params)
     if shopper is None:
         return Reason("planning.refuse.unknown_shopper", params)
-    if Month.of(visit.day) != inputs.month:
+    if YearMonth.of(visit.day) != inputs.month:
         return Reason("planning.refuse.outside_month", {**params, "month": str(inputs.month)})
     if not shopper.covers(outlet.region):
         return Reason("planning.refuse.region", {**params, "region": outlet.region or "—"})

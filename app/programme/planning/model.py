@@ -15,7 +15,8 @@ from datetime import date, datetime, tzinfo
 from typing import Literal
 
 from app.i18n import t
-from app.programme.planning.timing import CHINA, Month, OpeningHours, Window
+from app.programme.months import YearMonth
+from app.programme.planning.timing import CHINA, OpeningHours, Window, parse_month
 
 # -- reasons -----------------------------------------------------------------------------
 
@@ -162,7 +163,7 @@ class CovertRules:
 
 @dataclass(frozen=True)
 class CovertInputs:
-    month: Month
+    month: YearMonth
     outlets: Sequence[Outlet]
     shoppers: Sequence[Shopper]
     history: Sequence[KnownVisit] = ()
@@ -270,7 +271,7 @@ _STAT_FIELDS = ("wanted", "planned", "outlets_due", "outlets_covered", "importan
 
 @dataclass(frozen=True)
 class CovertPlan:
-    month: Month
+    month: YearMonth
     seed: int
     visits: tuple[CovertVisit, ...]
     shortfall: tuple[CovertShortfall, ...]
@@ -291,7 +292,7 @@ class CovertPlan:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> CovertPlan:
-        return cls(Month.parse(str(data["month"])), _int(data["seed"]),
+        return cls(parse_month(str(data["month"])), _int(data["seed"]),
                    tuple(CovertVisit.from_dict(v) for v in _list(data.get("visits"))),
                    tuple(CovertShortfall.from_dict(s) for s in _list(data.get("shortfall"))),
                    tuple(NotDue.from_dict(n) for n in _list(data.get("not_due"))),
@@ -328,8 +329,8 @@ class Manager:
 
 @dataclass(frozen=True)
 class CoachingInputs:
-    month: Month
-    ranking_month: Month  # the latest closed month (the caller finds it)
+    month: YearMonth
+    ranking_month: YearMonth  # the latest closed month (the caller finds it)
     outlets: Sequence[CoachingOutlet]
     managers: Sequence[Manager]
     holidays: frozenset[date] = frozenset()
@@ -395,8 +396,8 @@ class CoachingShortfall:
 
 @dataclass(frozen=True)
 class CoachingPlan:
-    month: Month
-    ranking_month: Month
+    month: YearMonth
+    ranking_month: YearMonth
     note: Reason | None  # set when the ranking used is not last month's (not closed yet)
     targets: tuple[CoachingTarget, ...]
     visits: tuple[CoachingVisit, ...]
@@ -417,7 +418,7 @@ class CoachingPlan:
     def from_dict(cls, data: Mapping[str, object]) -> CoachingPlan:
         note = data.get("note")
         return cls(
-            Month.parse(str(data["month"])), Month.parse(str(data["ranking_month"])),
+            parse_month(str(data["month"])), parse_month(str(data["ranking_month"])),
             _reason(note) if note else None,
             tuple(CoachingTarget(str(t["outlet"]), str(t["manager"]),
                                  str(t["cadence"]),  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, tzinfo
 from typing import Protocol
 
+from app.programme.months import YearMonth
 from app.programme.planning.model import (
     COACHING_KIND,
     ArrivedResult,
@@ -30,7 +31,7 @@ from app.programme.planning.model import (
     Timing,
     VisitStatus,
 )
-from app.programme.planning.timing import CHINA, Month, Window
+from app.programme.planning.timing import CHINA, Window
 
 
 class PlanItem(Protocol):
@@ -53,7 +54,7 @@ class PlanItem(Protocol):
 
 
 def plan_status(items: Sequence[PlanItem], results: Iterable[ArrivedResult], *,
-                now: datetime, tz: tzinfo = CHINA, month: Month | None = None,
+                now: datetime, tz: tzinfo = CHINA, month: YearMonth | None = None,
                 outlet_managers: Mapping[str, str] | None = None) -> PlanStatus:
     """Each visit's state, the counts per outlet, person and area manager, and what needs
     attention. `now` is aware; `month` (default: the month of the earliest visit) bounds
@@ -61,8 +62,8 @@ def plan_status(items: Sequence[PlanItem], results: Iterable[ArrivedResult], *,
     are counted under their own manager without it)."""
     today = now.astimezone(tz).date()
     if month is None and items:
-        month = Month.of(min(i.day for i in items))
-    month_first = month.first if month is not None else date.min
+        month = YearMonth.of(min(i.day for i in items))
+    month_first = month.first_day if month is not None else date.min
 
     by_key: dict[tuple[str, str, str], list[tuple[date, time, ArrivedResult]]] = \
         defaultdict(list)

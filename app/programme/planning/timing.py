@@ -1,5 +1,6 @@
-"""Days and time windows: the month planned, outlets' opening hours, the time-of-day bands
-a visit falls in, working days, and the weeks the coaching cadence counts.
+"""Days and time windows: the month planned (app.programme.months.YearMonth, the
+programme's one month type), outlets' opening hours, the time-of-day bands a visit falls
+in, working days, and the weeks the coaching cadence counts.
 
 Pure and small on purpose: the planner, the move check and the independent rule check all
 read time the same way, so a window the planner proposes is inside opening hours by the same
@@ -8,7 +9,6 @@ definition the check uses.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from app.errors import UserError
+from app.programme.months import YearMonth
 
 # The programme runs on China Standard Time (UTC+8, no daylight saving): a fixed offset
 # keeps the planner free of any time-zone database (no I/O) and exact.
@@ -37,57 +38,21 @@ BAND_KEYS = ("planning.band.morning", "planning.band.midday", "planning.band.aft
 BAND_STARTS = (0, 11 * 60 + 30, 14 * 60, 17 * 60 + 30)
 
 
-@dataclass(frozen=True, order=True)
-class Month:
-    """One calendar month, written "2025-03"."""
+def parse_month(text: str) -> YearMonth:
+    """'2025-03' (or ' 2025-3 ') -> YearMonth(2025, 3); a clear, translated error for
+    anything else. The month type is the programme's one (app.programme.months)."""
+    match = _MONTH.match(text)
+    if match is None:
+        raise UserError("planning.invalid.month", value=text)
+    try:
+        return YearMonth(int(match.group(1)), int(match.group(2)))
+    except ValueError:
+        raise UserError("planning.invalid.month", value=text) from None
 
-    year: int
-    month: int
 
-    def __post_init__(self) -> None:
-        if not (1 <= self.month <= 12 and 1900 <= self.year <= 9999):
-            raise UserError("planning.invalid.month", value=f"{self.year}-{self.month}")
-
-    @classmethod
-    def parse(cls, text: str) -> Month:
-        """'2025-03' -> Month(2025, 3); a clear error for anything else."""
-        match = _MONTH.match(text)
-        if match is None:
-            raise UserError("planning.invalid.month", value=text)
-        return cls(int(match.group(1)), int(match.group(2)))
-
-    @classmethod
-    def of(cls, day: date) -> Month:
-        return cls(day.year, day.month)
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def first(self) -> date:
-        return date(self.year, self.month, 1)
-
-    @property
-    def last(self) -> date:
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
-
-    @property
-    def length(self) -> int:
-        return calendar.monthrange(self.year, self.month)[1]
-
-    def days(self) -> list[date]:
-        return [self.first + timedelta(days=i) for i in range(self.length)]
-
-    def shift(self, months: int) -> Month:
-        i = self.year * 12 + self.month - 1 + months
-        return Month(i // 12, i % 12 + 1)
-
-    def previous(self) -> Month:
-        return self.shift(-1)
-
-    def index(self) -> int:
-        """Months since year 0 (differences count months between two months)."""
-        return self.year * 12 + self.month - 1
+def month_of_index(index: int) -> YearMonth:
+    """The month `index` months after year 0 (YearMonth.index read back)."""
+    return YearMonth(index // 12, index % 12 + 1)
 
 
 def minutes(clock: time) -> int:
@@ -238,7 +203,7 @@ def working_days(days: Iterable[date], holidays: frozenset[date],
             if (d.weekday() < 5 and d not in holidays) or d in workdays]
 
 
-def month_weeks(month: Month) -> list[list[date]]:
+def month_weeks(month: YearMonth) -> list[list[date]]:
     """The weeks the coaching cadence counts in `month`, each a list of the month's days.
 
     A Monday–Sunday week belongs to the month holding its Thursday (the ISO rule), so every

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import strategies as st
 
 from app.programme import rotation
+from app.programme.months import YearMonth
 from app.programme.planning.model import (
     AGENT_TIERS,
     CITY_CLASSES,
@@ -20,7 +21,7 @@ from app.programme.planning.model import (
     Outlet,
     Shopper,
 )
-from app.programme.planning.timing import CHINA, Month, OpeningHours
+from app.programme.planning.timing import CHINA, OpeningHours
 
 UTC = UTC
 HOURS = [
@@ -30,7 +31,7 @@ HOURS = [
     OpeningHours.weekly({5: "10:00-11:00", 6: "10:00-11:00"}),  # one hour, weekends only
     OpeningHours.weekly({}),  # closed all week
 ]
-MONTHS = [Month(2025, 2), Month(2025, 3), Month(2025, 6), Month(2024, 12)]
+MONTHS = [YearMonth(2025, 2), YearMonth(2025, 3), YearMonth(2025, 6), YearMonth(2024, 12)]
 
 
 @st.composite
@@ -72,7 +73,7 @@ def covert_inputs(draw: st.DrawFn, max_outlets: int = 14, max_shoppers: int = 8,
             max_per_day=rng.randint(1, 3),
             excluded=frozenset(rng.sample(codes, rng.randint(0, min(3, len(codes) // 2))))))
     ids = [s.id for s in shoppers] + ["GONE"]  # a shopper no longer in the pool
-    start = datetime(month.first.year, month.first.month, 1, tzinfo=CHINA) - timedelta(
+    start = datetime(month.first_day.year, month.first_day.month, 1, tzinfo=CHINA) - timedelta(
         days=150)
     history = []
     for _ in range(n_history):
@@ -154,8 +155,8 @@ def expected_wanted(inputs: CovertInputs) -> dict[str, int]:
     """The visits each outlet is due this month, as the rules say (independently)."""
     tz = inputs.tz
     rules = inputs.rules
-    first = inputs.month.first
-    last = inputs.month.last
+    first = inputs.month.first_day
+    last = inputs.month.last_day
     wanted: dict[str, int] = {}
     for o in inputs.outlets:
         base = (o.visits_per_month if o.visits_per_month is not None

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.errors import UserError
+from app.programme.months import YearMonth
 from app.programme.planning import plan_coaching
 from app.programme.planning.coaching import bottom_outlets
 from app.programme.planning.model import CoachingInputs, CoachingOutlet, CoachingPlan, Manager
-from app.programme.planning.timing import Month, fortnights, month_weeks, working_days
+from app.programme.planning.timing import fortnights, month_weeks, working_days
 
 FAST = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -26,7 +27,7 @@ FAST = settings(max_examples=100, deadline=None,
 def test_a_month_has_one_week_per_thursday_and_every_day_in_one_week() -> None:
     for year in range(2024, 2031):
         for m in range(1, 13):
-            month = Month(year, m)
+            month = YearMonth(year, m)
             weeks = month_weeks(month)
             thursdays = [d for d in month.days() if d.weekday() == 3]
             assert len(weeks) == len(thursdays) in (4, 5)
@@ -54,7 +55,7 @@ def test_the_bottom_ten_are_per_business_unit_and_ties_at_the_edge_are_in() -> N
 
 
 def test_counts_and_days_in_a_five_week_month() -> None:
-    month = Month(2025, 7)  # Thursdays 3, 10, 17, 24, 31: five weeks
+    month = YearMonth(2025, 7)  # Thursdays 3, 10, 17, 24, 31: five weeks
     outlets = _unit("U", 14, "m1", classes="AAB")  # ranks 1-2 class A, 5-14 bottom
     outlets.append(CoachingOutlet("NEW", "m1", "U", None, None))  # not ranked
     plan = plan_coaching(CoachingInputs(month, month.previous(), outlets,
@@ -79,7 +80,7 @@ def test_counts_and_days_in_a_five_week_month() -> None:
 
 
 def test_holidays_make_up_days_and_leave() -> None:
-    month = Month(2025, 10)
+    month = YearMonth(2025, 10)
     holidays = frozenset(date(2025, 10, d) for d in range(1, 9))  # National Day week
     makeup = frozenset({date(2025, 10, 11)})  # a Saturday worked
     leave = frozenset({date(2025, 10, 9)})
@@ -98,7 +99,7 @@ def test_holidays_make_up_days_and_leave() -> None:
 
 
 def test_a_full_manager_plans_the_bottom_outlets_first() -> None:
-    month = Month(2025, 6)
+    month = YearMonth(2025, 6)
     outlets = _unit("U", 20, "m1", classes="AAAA")
     plan = plan_coaching(CoachingInputs(month, month.previous(), outlets,
                                         [Manager("m1", max_per_day=1)]))
@@ -119,15 +120,15 @@ def test_a_full_manager_plans_the_bottom_outlets_first() -> None:
 
 
 def test_when_last_month_is_not_closed_the_plan_says_so() -> None:
-    month = Month(2025, 6)
+    month = YearMonth(2025, 6)
     outlets = _unit("U", 3, "m1")
-    plan = plan_coaching(CoachingInputs(month, Month(2025, 4), outlets, [Manager("m1")]))
+    plan = plan_coaching(CoachingInputs(month, YearMonth(2025, 4), outlets, [Manager("m1")]))
     assert plan.note is not None and plan.note.key == "planning.coaching.ranking_not_closed"
     assert "2025-05" in plan.note.text("zh") and "2025-04" in plan.note.text("en")
     with pytest.raises(UserError) as refused:
         plan_coaching(CoachingInputs(month, month, outlets, [Manager("m1")]))
     assert refused.value.key == "planning.invalid.ranking_month"
-    missing = plan_coaching(CoachingInputs(month, Month(2025, 5), outlets, []))
+    missing = plan_coaching(CoachingInputs(month, YearMonth(2025, 5), outlets, []))
     assert {s.reason.key for s in missing.shortfall} == {"planning.coaching.gap.no_manager"}
     assert not missing.visits
 
@@ -135,7 +136,7 @@ def test_when_last_month_is_not_closed_the_plan_says_so() -> None:
 @st.composite
 def coaching_inputs(draw: st.DrawFn) -> CoachingInputs:
     """Sizes from hypothesis, details from a seeded random.Random (fast to generate)."""
-    month = draw(st.sampled_from([Month(2025, m) for m in range(1, 13)] + [Month(2026, 2)]))
+    month = draw(st.sampled_from([YearMonth(2025, m) for m in range(1, 13)] + [YearMonth(2026, 2)]))
     n_managers = draw(st.integers(1, 3))
     n_outlets = draw(st.integers(1, 30))
     cap = draw(st.integers(1, 6))
@@ -203,10 +204,10 @@ def test_cadence_counts_are_exact_and_every_visit_fits_the_rules(inputs: Coachin
 
 def test_a_week_starting_on_a_weekend_joins_the_next() -> None:
     # March 2025 starts on a Saturday: 1-2 March join the week of Thursday 6 March
-    weeks = month_weeks(Month(2025, 3))
+    weeks = month_weeks(YearMonth(2025, 3))
     assert weeks[0][0] == date(2025, 3, 1) and weeks[0][-1] == date(2025, 3, 9)
     # April 2025 ends on a Wednesday: 28-30 April (Thursday 1 May's week) join the last
-    weeks = month_weeks(Month(2025, 4))
+    weeks = month_weeks(YearMonth(2025, 4))
     assert weeks[-1][0] == date(2025, 4, 21) and weeks[-1][-1] == date(2025, 4, 30)
     assert len(weeks[-1]) == 10
     assert weeks[0][0] + timedelta(days=0) == date(2025, 4, 1)

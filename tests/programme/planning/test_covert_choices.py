@@ -11,6 +11,7 @@ from itertools import pairwise
 import pytest
 
 from app.errors import UserError
+from app.programme.months import YearMonth
 from app.programme.planning import plan_covert, violations
 from app.programme.planning.covert import priority_class
 from app.programme.planning.model import (
@@ -24,16 +25,16 @@ from app.programme.planning.model import (
 )
 from app.programme.planning.timing import (
     CHINA,
-    Month,
     OpeningHours,
     Window,
     band_of,
     month_weeks,
+    parse_month,
 )
 
 from .strategies import hard_rule_breaks
 
-JUNE = Month(2025, 6)
+JUNE = YearMonth(2025, 6)
 ALL_DAY = OpeningHours.every_day("09:00-21:00")
 
 
@@ -277,9 +278,9 @@ def test_inputs_the_planner_cannot_use_are_refused_clearly(
                                            ("June", "planning.invalid.month")])
 def test_months_and_hours_are_read_or_refused(text: str, key: str) -> None:
     with pytest.raises(UserError) as refused:
-        Month.parse(text)
+        parse_month(text)
     assert refused.value.key == key
-    assert Month.parse(" 2025-3 ") == Month(2025, 3) and str(Month(2025, 3)) == "2025-03"
+    assert parse_month(" 2025-3 ") == YearMonth(2025, 3) and str(YearMonth(2025, 3)) == "2025-03"
     for bad, problem in [("18:00-09:00", "planning.invalid.hours_span"),
                          ("9-18", "planning.invalid.clock"),
                          ("09:00", "planning.invalid.hours_span"),

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.errors import UserError
+from app.programme.months import YearMonth
 from app.programme.planning import check_move, move, plan_covert, violations
 from app.programme.planning.covert import HistoryIndex
 from app.programme.planning.model import (
@@ -23,11 +24,11 @@ from app.programme.planning.model import (
     PlanStats,
     Shopper,
 )
-from app.programme.planning.timing import CHINA, Month, OpeningHours, Window
+from app.programme.planning.timing import CHINA, OpeningHours, Window
 
 from .strategies import covert_inputs, hard_rule_breaks
 
-JUNE = Month(2025, 6)
+JUNE = YearMonth(2025, 6)
 WEEKDAYS_AND_SAT = OpeningHours.weekly({**{i: "09:00-18:00" for i in range(5)},
                                         5: "10:00-16:00"})
 
@@ -173,7 +174,7 @@ def test_a_move_is_refused_exactly_when_it_breaks_a_rule(inputs: CovertInputs,
         return
     old = data.draw(st.sampled_from(plan.visits))
     ids = [s.id for s in inputs.shoppers] + ["unknown"]
-    days = [*inputs.month.days(), inputs.month.last + timedelta(days=1)]
+    days = [*inputs.month.days(), inputs.month.last_day + timedelta(days=1)]
     windows = [Window.parse(w) for w in ("09:00-11:00", "10:00-11:00", "11:00-13:00",
                                          "14:30-16:30", "19:00-21:00", "08:00-09:00")]
     change = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from app.programme.months import YearMonth
 from app.programme.planning import plan_status
 from app.programme.planning.model import (
     COACHING_KIND,
@@ -15,7 +16,7 @@ from app.programme.planning.model import (
     CovertVisit,
     StatusCounts,
 )
-from app.programme.planning.timing import CHINA, Month, Window
+from app.programme.planning.timing import CHINA, Window
 
 NOW = datetime(2025, 6, 16, 9, 0, tzinfo=CHINA)  # a Monday morning
 
@@ -98,7 +99,7 @@ def test_local_days_and_area_managers_of_covert_outlets() -> None:
     visits = [_covert("v", "A", "s1", 3, "09:00-11:00")]
     utc = ArrivedResult("A", "s1", COVERT_KIND, datetime(2025, 6, 2, 17, 30,
                                                          tzinfo=UTC), "u1")
-    status = plan_status(visits, [utc], now=NOW, month=Month(2025, 6),
+    status = plan_status(visits, [utc], now=NOW, month=YearMonth(2025, 6),
                          outlet_managers={"A": "m7"})
     assert (status.visits[0].state, status.visits[0].timing) == ("done", "on_day")
     assert status.by_manager == {"m7": StatusCounts(done=1)}
