@@ -40,9 +40,20 @@ def _root(
 
 
 def _register_all() -> None:
-    from app.cli import admin, app_cmd, checklists, programme, server, sync
+    from app.cli import (
+        admin,
+        app_cmd,
+        checklists,
+        month,
+        perception,
+        plan,
+        programme,
+        server,
+        sync,
+    )
 
-    for module in (checklists, programme, app_cmd, server, sync, admin):
+    for module in (checklists, programme, month, plan, perception, app_cmd, server, sync,
+                   admin):
         module.register(cli)
 
 
