@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -262,3 +262,88 @@ class Dispute(ServerModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     decided_by: str | None = Field(default=None, max_length=64)
     decision_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+                                         sa_column=Column(BigInteger, nullable=True))
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+# --- customer perception (issue 11, migration 0006) -------------------------------------
+# Times here are the perception rules' own: local seconds (app/programme/perception/clock.py,
+# UTC+8) as BIGINT, so the 24-hour and 62-day rules are subtractions in SQL and Python alike.
+# A customer is only ever a keyed hash (HMAC-SHA256, key in the server's settings).
+
+
+class PerceptionImport(ServerModel, table=True):
+    """One file taken in (transactions, replies): what it held, never its numbers."""
+
+    __tablename__ = "perception_imports"
+    __table_args__ = (UniqueConstraint("file_kind", "sha256",
+                                       name="uq_perception_imports_file"),)
+    id: int | None = Field(default=None, primary_key=True)
+    file_kind: str = Field(max_length=16)  # transactions | replies
+    sha256: str = Field(max_length=64)
+    rows: int = 0
+    key_fingerprint: str = Field(max_length=32)
+    summary: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # counts, JSON
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_by: str | None = Field(default=None, max_length=64)
+
+
+class PerceptionTransaction(ServerModel, table=True):
+    """A transaction of an imported export (hash only): the send lists' and counts' input."""
+
+    __tablename__ = "perception_transactions"
+    __table_args__ = (Index("ix_perception_transactions_month", "month", "outlet_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    import_id: int = Field(index=True)
+    line: int
+    at: int = Field(sa_column=Column(BigInteger, nullable=False))
+    month: str = Field(max_length=7)
+    outlet_code: str = Field(max_length=64)
+    staff_id: str = Field(max_length=64)
+    business_type: str = Field(max_length=64)
+    customer_hash: str = Field(max_length=64)
+
+
+class PerceptionBatch(ServerModel, table=True):
+    """One send list: when it was made, for when, under which key."""
+
+    __tablename__ = "perception_batches"
+    batch_id: str = Field(primary_key=True, max_length=48)
+    made_at: int = Field(sa_column=Column(BigInteger, nullable=False))  # the batch's `now`
+    sends: int = 0
+    key_fingerprint: str = Field(max_length=32)
+    file_sha256: str = Field(max_length=64)
+    summary: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class PerceptionSend(ServerModel, table=True):
+    """A rating text that went out: what replies are matched to, and the two-month rule's
+    history (customer hash and scheduled time)."""
+
+    __tablename__ = "perception_sends"
+    __table_args__ = (Index("ix_perception_sends_customer", "customer_hash", "at"),
+                      Index("ix_perception_sends_month", "month", "outlet_code"),
+                      Index("ix_perception_sends_at", "at"))
+    send_id: str = Field(primary_key=True, max_length=64)
+    batch_id: str = Field(max_length=48, index=True)
+    customer_hash: str = Field(max_length=64)
+    at: int = Field(sa_column=Column(BigInteger, nullable=False))  # scheduled
+    transaction_at: int = Field(sa_column=Column(BigInteger, nullable=False))
+    month: str = Field(max_length=7)  # of the transaction: a reply counts there
+    outlet_code: str = Field(max_length=64)
+    staff_id: str = Field(max_length=64)
+    business_type: str = Field(max_length=64)
+    category: str = Field(max_length=32)
+    line: int = 0
+    key_fingerprint: str = Field(max_length=32)
+
+
+class PerceptionReply(ServerModel, table=True):
+    """A counted rating: the first readable reply to a send (one per send)."""
+
+    __tablename__ = "perception_replies"
+    send_id: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=16)
+    received_at: int = Field(sa_column=Column(BigInteger, nullable=False))
+    import_id: int = Field(index=True)
+    line: int = 0

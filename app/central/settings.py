@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.sync.protocol import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_REQUEST_BYTES
@@ -12,6 +12,7 @@ DATA_DIR_ENV = "HALLCHECK_SERVER_DATA_DIR"
 DATABASE_URL_ENV = "HALLCHECK_DATABASE_URL"
 AUTO_APPROVE_ENV = "HALLCHECK_AUTO_APPROVE_HOURS"
 DISPUTE_DAYS_ENV = "HALLCHECK_DISPUTE_DAYS"
+PERCEPTION_KEY_ENV = "HALLCHECK_PERCEPTION_KEY"  # customer perception (issue 11)
 
 # Why a result may be rejected (never counted): (code, zh, en). A deployment may pass its own.
 DEFAULT_REJECTION_REASONS: tuple[tuple[str, str, str], ...] = (
@@ -72,6 +73,11 @@ class ServerSettings:
     enrol_window_hours: float = 24.0  # refusals older than this are forgotten
     max_conflicts_per_device: int = 200  # kept 409 bodies per device; beyond: refused
 
+    # customer perception (issue 11): the key of the customers' keyed hash (64 hex digits
+    # or a passphrase of >= 16 bytes); never in the database, a log or a repr. None: the
+    # key file `customer-hash.key` in data_dir (made on first use, owner-only), or
+    # $HALLCHECK_PERCEPTION_KEY.
+    perception_key: str | None = field(default=None, repr=False)
     @property
     def url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'server.db'}"
@@ -108,6 +114,8 @@ class ServerSettings:
             database_url=database_url or os.environ.get(DATABASE_URL_ENV) or None,
             **review, **kw,  # type: ignore[arg-type]
         )
+        if os.environ.get(PERCEPTION_KEY_ENV) and "perception_key" not in kw:  # issue 11
+            review["perception_key"] = os.environ[PERCEPTION_KEY_ENV]
 
 
 def _positive(name: str, kind: type) -> float | int:

@@ -247,4 +247,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "例如用 openssl rand -hex 32 生成。",
         "The key for customer numbers is too short (at least {minimum} bytes). Set a "
         "longer key in the server's settings, e.g. from openssl rand -hex 32."),
+    # --- the office's imports and tables (app/central/perception/) ---
+    "perception.import.already": (
+        "这个文件已经导入过（{when}，导入编号 {id}），未重复导入。",
+        "This file was already imported ({when}, import {id}); nothing was imported again."),
+    "perception.key.changed": (
+        "已发送记录是用另一把密钥（指纹 {stored}）生成的，当前密钥指纹为 {current}。"
+        "换了密钥会让两个月内已发过短信的客户再次收到短信，因此已停止。请恢复原密钥。",
+        "The stored sends were made under another key (fingerprint {stored}); the current "
+        "key's fingerprint is {current}. A changed key would text customers again within "
+        "two months, so nothing was done. Restore the original key."),
+    "perception.batch.exists": ("批次 {batch} 已存在，请换一个批次号。",
+                                "The batch {batch} already exists; choose another batch id."),
 }
