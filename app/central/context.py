@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app.central.checklists import ChecklistSource
 from app.central.db import make_engine, upgrade
 from app.central.models import IssuedChecklist, utcnow
-from app.central.photos import FileSystemPhotoStore, PhotoStore
+from app.central.photos import PhotoStore, open_photo_store
 from app.central.settings import ServerSettings
 from app.checklists import ResolvedChecklist
 from app.checklists.schema import to_plain
@@ -23,7 +23,7 @@ class ServerContext:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(settings.url)
         upgrade(self.engine)
-        self.photos: PhotoStore = photos or FileSystemPhotoStore(settings.photos_dir)
+        self.photos: PhotoStore = photos or open_photo_store(settings)
         self.checklists = ChecklistSource(settings.resolved_checklists_path(),
                                           record=self._record_issued,
                                           find=self._find_issued)

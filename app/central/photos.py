@@ -1,7 +1,8 @@
 """Photo storage behind a small interface: content-addressed, verified, written atomically.
 
-The API only talks to a `PhotoStore`; `FileSystemPhotoStore` keeps photos on disk today and
-an object store can take its place later without touching the routes. A photo is named by
+The API only talks to a `PhotoStore`: `FileSystemPhotoStore` keeps photos in a folder (the
+embedded default, one machine), `app.central.photo_s3.S3PhotoStore` in an S3-compatible
+bucket (several workers or hosts); `open_photo_store` picks one from the settings. A photo is named by
 the SHA-256 of its bytes: the store computes the hash while it writes and refuses bytes that
 do not match the name they were sent under, so what is stored is exactly what was taken.
 """
@@ -15,7 +16,10 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from app.central.settings import ServerSettings
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1024 * 1024
@@ -57,6 +61,14 @@ class PhotoStore(Protocol):
 
     def open_chunks(self, sha256: str) -> Iterator[bytes]:
         """The stored bytes, in chunks; FileNotFoundError when absent."""
+        ...
+
+    def hashes(self) -> Iterator[str]:
+        """Every stored photo's hash (in no promised order): for backups and migrations."""
+        ...
+
+    def describe(self) -> str:
+        """Where the photos are, for a person (never a credential)."""
         ...
 
 
@@ -103,6 +115,15 @@ class FileSystemPhotoStore:
         except FileNotFoundError:
             return None
 
+    def hashes(self) -> Iterator[str]:
+        for path in self.root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*"):
+            if _SHA256.match(path.name) and path.name[:2] == path.parent.parent.name \
+                    and path.name[2:4] == path.parent.name and path.is_file():
+                yield path.name
+
+    def describe(self) -> str:
+        return str(self.root)
+
     def open_chunks(self, sha256: str) -> Iterator[bytes]:
         with self.path(sha256).open("rb") as fh:
             while chunk := fh.read(_CHUNK):
@@ -136,6 +157,35 @@ class FileSystemPhotoStore:
             return StoredPhoto(sha256, size, created=True)
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def open_photo_store(settings: ServerSettings) -> PhotoStore:
+    """The store the settings name: the folder data_dir/photos, or an S3 bucket."""
+    return photo_store_at(settings.photo_store, settings.photos_dir)
+
+
+def photo_store_at(spec: str | Path | None, default_dir: Path | None = None) -> PhotoStore:
+    """A store from its name: `s3://bucket/prefix` (endpoint and credentials from the
+    environment, see photo_s3), a folder path, or None for `default_dir`."""
+    if spec is None or spec == "":
+        if default_dir is None:
+            raise ValueError("no photo store named")
+        return FileSystemPhotoStore(default_dir)
+    if isinstance(spec, str) and spec.lower().startswith("s3:"):
+        from app.central.photo_s3 import S3PhotoStore
+
+        return S3PhotoStore.from_url(spec)
+    return FileSystemPhotoStore(Path(spec))
+
+
+def hash_of(store: PhotoStore, sha256: str) -> tuple[str, int]:
+    """(SHA-256, size) of the bytes the store holds under `sha256`, read back in full."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in store.open_chunks(sha256):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
 
 
 def _process_alive(pid: int) -> bool:

@@ -100,9 +100,20 @@ def load_secret(data_dir: Path) -> bytes:
     except FileNotFoundError:
         pass
     data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # Several workers may start at once: the key is written whole under a temp name and
+    # linked into place only if no other worker did so first, so all of them read one key.
+    tmp = path.with_name(f"console-secret.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(secrets.token_bytes(32))
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        os.link(tmp, path)  # fails if another worker's key is already there
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
     return path.read_bytes()
 
 
