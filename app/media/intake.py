@@ -33,6 +33,7 @@ from PIL import Image, ImageCms
 from app.errors import UserError
 from app.media.files import ensure_dir, fsync_existing, sha256_file, write_atomic
 from app.media.formats import PILLOW_FORMAT, PhotoFormat, sniff
+from app.media.jpeg import bottom_never_sent, strict_stream
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ _UPRIGHT: dict[int, Image.Transpose] = {
 
 # A JPEG cut short must be refused, not padded with grey. Pillow pads only when the global
 # `ImageFile.LOAD_TRUNCATED_IMAGES` is True: we never set it, and a test checks it is False.
+# libjpeg pads by itself when the cut file is closed with an EOI marker: see app.media.jpeg.
 
 _heif_lock = threading.Lock()
 _heif_state: dict[str, bool] = {}
@@ -370,7 +372,7 @@ def _resample(im: Image.Image, size: tuple[int, int]) -> Image.Image:
 
 
 def _decode_upright(
-    im: Image.Image, max_edge: int, limit_mp: str
+    im: Image.Image, max_edge: int, limit_mp: str, *, grey_check: bool = False
 ) -> tuple[Image.Image, datetime | None]:
     """Decode at the smallest sufficient scale, resample, make upright: RGB + capture time.
 
@@ -392,6 +394,8 @@ def _decode_upright(
         raise UserError("media.too_many_pixels", limit_mp=limit_mp) from exc
     except (OSError, SyntaxError, ValueError, EOFError, RuntimeError) as exc:
         raise UserError("media.damaged") from exc
+    if grey_check and bottom_never_sent(im):  # a JPEG whose data stopped short of its frame
+        raise UserError("media.damaged")
     # Only now: a PNG may keep its EXIF after the pixel data, and asking for it earlier
     # would make Pillow decode (and swallow a truncation error) behind our back.
     orientation, taken = _exif_facts(im)
@@ -491,9 +495,19 @@ def intake_photo(
         raise ValueError("max_edge and thumb_edge must be >= 1, jpeg_quality 1..100")
 
     data = _read_source(source, max_bytes)
+    grey_check = False
+    if sniff(data[:_SNIFF_BYTES]).accepted == "jpeg":
+        # a camera's JPEG is decoded so that data cut short fails; any other is checked
+        # for the tell-tale grey of blocks never received (app.media.jpeg)
+        data, layout = strict_stream(data)
+        strict = layout is not None and layout.one_sequential_scan and layout.eoi is not None
+        if layout is not None and layout.progressive and layout.coefficients_missing():
+            raise UserError("media.damaged")
+        grey_check = not strict
     im, fmt = _open(data, max_pixels)
     with im:  # closing `im` frees its pixels, so everything that needs them happens inside
-        upright, exif_taken = _decode_upright(im, max_edge, _mp(_pixel_limit(max_pixels)))
+        upright, exif_taken = _decode_upright(im, max_edge, _mp(_pixel_limit(max_pixels)),
+                                              grey_check=grey_check)
         width, height = upright.size
         photo_bytes = _encode_jpeg(upright, jpeg_quality)
         thumb_bytes = _encode_jpeg(_thumbnail(upright, thumb_edge), jpeg_quality)
