@@ -259,4 +259,68 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "two months, so nothing was done. Restore the original key."),
     "perception.batch.exists": ("批次 {batch} 已存在，请换一个批次号。",
                                 "The batch {batch} already exists; choose another batch id."),
+    "perception.sendlist.no_output": ("请用 -o 指定短信平台文件的保存位置。",
+                                      "Name the gateway file with -o."),
+    "perception.sendlist.check_failed": (
+        "发送名单未通过复核（{count} 条不符合规则，例如：{first}），未生成文件，也未记录发送。",
+        "The send list failed its independent check ({count} texts break a rule, e.g. "
+        "{first}); no file was written and nothing was recorded."),
+    "perception.sendlist.unwritable": ("无法写入 {file}：{reason}。未记录发送。",
+                                       "Could not write {file}: {reason}. Nothing was "
+                                       "recorded."),
+    "perception.report.tier_unknown": ("没有网点级别「{tier}」（可选：{tiers}）。",
+                                       "There is no tier '{tier}' (one of: {tiers})."),
+    # --- hallcheck perception (app/cli/perception.py) ---
+    "perception.cli.bad_month": ("月份「{value}」格式不对，应为 YYYY-MM，例如 2025-06。",
+                                 "'{value}' is not a month; write YYYY-MM, e.g. 2025-06."),
+    "perception.cli.bad_time": ("时间「{value}」格式不对，例如 2025-06-03 14:05。",
+                                "'{value}' is not a time; e.g. 2025-06-03 14:05."),
+    "perception.cli.counts_sep": ("；", "; "),
+    "perception.cli.count": ("{what} {n}", "{what} {n}"),
+    "perception.cli.transactions_done": (
+        "已导入 {rows} 笔业务记录（导入编号 {id}），其中 {qualifying} 笔属于测评业务类型。"
+        "按月：{months}。客户号码只以加密摘要保存。",
+        "Imported {rows} transactions (import {id}); {qualifying} of a qualifying type. "
+        "By month: {months}. Customer numbers are kept only as keyed hashes."),
+    "perception.cli.unknown_types": (
+        "以下业务类型不在测评范围内，不会发送短信：{types}。如需测评，请在 programme.yaml 的 "
+        "perception.business_types 中添加。",
+        "These business types are not rated and get no text: {types}. Add them to "
+        "perception.business_types in programme.yaml to rate them."),
+    "perception.cli.sendlist_done": (
+        "批次 {batch}（{at}）：{texts} 条短信已写入 {file}，请上传至短信平台后删除该文件"
+        "（文件含客户号码）。",
+        "Batch {batch} ({at}): {texts} texts written to {file}. Upload it to the SMS "
+        "gateway, then delete it (it holds the customers' numbers)."),
+    "perception.cli.replies_done": ("回复已导入（导入编号 {id}）：",
+                                    "Replies imported (import {id}):"),
+    "perception.cli.more_notes": ("……另有 {n} 条未计入的回复。",
+                                  "... and {n} more replies not counted."),
+    "perception.cli.h_outlets": ("{month} 短信满意度（按营业厅，按业务发生月）：",
+                                 "{month} SMS satisfaction by outlet (month of the "
+                                 "transaction):"),
+    "perception.cli.h_staff": ("{month} 短信满意度（按营业员）：",
+                               "{month} SMS satisfaction by staff member:"),
+    "perception.cli.h_coverage": ("{period} 拦截调查覆盖（每厅至少 30 份）：",
+                                  "{period} intercept coverage (at least 30 per hall):"),
+    "perception.cli.h_alignment": ("{month} {tier}：检查结果与客户感知是否一致",
+                                   "{month} {tier}: do the inspections match what customers "
+                                   "feel?"),
+    "perception.cli.none": ("无数据。", "No data."),
+    "perception.cli.outlet_line": (
+        "{code} {name}：满意度 {score}（{replies} 条回复 / {sends} 条短信）{note}",
+        "{code} {name}: satisfaction {score} ({replies} replies of {sends} texts){note}"),
+    "perception.cli.staff_line": (
+        "工号 {staff}（{outlets}）：满意度 {score}（{replies} 条回复 / {sends} 条短信）",
+        "staff {staff} ({outlets}): satisfaction {score} ({replies} replies of {sends} "
+        "texts)"),
+    "perception.cli.insufficient": ("，样本不足（少于 {needed} 条），不参与比较",
+                                    ", too few (under {needed}): not compared"),
+    "perception.cli.coverage_line": ("{code}：{n} 份，感知 {score} {note}",
+                                     "{code}: {n} responses, perception {score} {note}"),
+    "perception.cli.disagreement": (
+        "{code}：检查得分 {composite}（位次 {composite_place}）与{measure} {customer}"
+        "（位次 {customer_place}）差距最大",
+        "{code}: inspection {composite} (place {composite_place}) against {measure} "
+        "{customer} (place {customer_place}): among the largest disagreements"),
 }
