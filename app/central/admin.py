@@ -253,7 +253,11 @@ def import_outlets_csv(ctx: ServerContext, path: Path) -> ImportResult:
     parsed_rows: dict[str, dict[str, object]] = {
         r.code: {"name": r.name, "tier": r.tier, "region": r.region or None,
                  "business_unit": r.business_unit or None, "address": r.address or None,
-                 "active": r.active}
+                 "active": r.active,
+                 # visit planning (issue 10): when and how often it is shopped
+                 "opening_hours": r.opening_hours, "city_class": r.city_class,
+                 "important": r.important, "traffic": r.traffic,
+                 "visits_per_month": r.visits_per_month, "every_months": r.every_months}
         for r in parsed.rows}
     with ctx.session() as s:
         existing = {o.code: o for o in s.exec(

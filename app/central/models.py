@@ -46,6 +46,21 @@ class Outlet(ServerModel, table=True):
     address: str | None = Field(default=None, max_length=500)
     active: bool = True
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    # --- month close (issue 9, migration 0004): the money rules' master data ---
+    outlet_class: str | None = Field(default=None, max_length=8)  # A / B / C
+    area_manager: str | None = Field(default=None, max_length=64)  # 片区经理
+    owner: str | None = Field(default=None, max_length=200)  # 代办业主
+    cooperation_start: date | None = None
+    competitor: bool = False  # 同业: inspected for comparison, never ranked or paid
+    # --- end month close ---
+    # --- visit planning (issue 10, migration 0005): when and how often it is shopped ---
+    opening_hours: str | None = Field(default=None, max_length=200)  # parse_hours text
+    city_class: str | None = Field(default=None, max_length=16)  # central|county|town|village
+    important: bool = False  # important / high-traffic: more covert visits a month
+    traffic: str | None = Field(default=None, max_length=16)  # busy | quiet
+    visits_per_month: int | None = None  # None: the planning rules'
+    every_months: int | None = None  # shopped every N months (a competitor's own frequency)
+    # --- end visit planning ---
 
 
 class Assignment(ServerModel, table=True):
@@ -262,9 +277,156 @@ class Dispute(ServerModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     decided_by: str | None = Field(default=None, max_length=64)
     decision_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+# --- month close (issue 9, migration 0004) ---------------------------------------------
+# A closed month is frozen: its rows are refused UPDATE and DELETE by triggers (0004), like
+# the audit log. Money is whole cents (BIGINT); the figures are the export's JSON.
+
+
+class CommissionBaseRow(ServerModel, table=True):
+    """A monthly commission base of an outlet class in a region for a quarter or half-year
+    (hallcheck admin bases import): replaced by a later import of the same period."""
+
+    __tablename__ = "commission_bases"
+    __table_args__ = (UniqueConstraint("outlet_class", "region", "period",
+                                       name="uq_commission_bases_period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    outlet_class: str = Field(max_length=8)
+    region: str = Field(default="", max_length=200)
+    period: str = Field(max_length=7)  # 2025-Q1 ... 2025-H2
     amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    imported_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class MonthClose(ServerModel, table=True):
+    """One closed month: who closed it, under which rules, and the frozen document without
+    its outlet rows (those are MonthOutletFigures)."""
+
+    __tablename__ = "month_closes"
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    closed_at: datetime = Field(sa_column=_ts())
+    closed_by: str = Field(max_length=64)
+    rules_version: str = Field(max_length=64)
+    rules_hash: str = Field(max_length=64)
+    outlets: int
+    ranked: int
+    header: str = Field(sa_column=Column(Text, nullable=False))  # export minus outlets, JSON
+    inputs: str = Field(sa_column=Column(Text, nullable=False))  # perception + bases, JSON
+
+
+class MonthOutletFigures(ServerModel, table=True):
+    """One outlet's frozen month: the export row (with its explanations)."""
+
+    __tablename__ = "month_outlets"
+    __table_args__ = (Index("ix_month_outlets_code", "outlet_code", "month"),
+                      Index("ix_month_outlets_unit", "business_unit", "month"))
+    month: str = Field(primary_key=True, max_length=7)
+    outlet_code: str = Field(primary_key=True, max_length=64)
+    position: int  # master-data order in the export
+    business_unit: str | None = Field(default=None, max_length=200)
+    family: str = Field(max_length=32)
+    composite: float | None = None
+    rank_unit: int | None = None
+    rank_province: int | None = None
+    commission_cents: int | None = Field(default=None,
                                          sa_column=Column(BigInteger, nullable=True))
+    figures: str = Field(sa_column=Column(Text, nullable=False))  # export row, JSON
+    why: str = Field(sa_column=Column(Text, nullable=False))  # figure -> Why dict, JSON
+
+
+class MonthCountedResult(ServerModel, table=True):
+    """A result counted in a closed month, with the server score it was counted at."""
+
+    __tablename__ = "month_results"
+    __table_args__ = (Index("ix_month_results_uuid", "uuid"),)
+    month: str = Field(primary_key=True, max_length=7)
+    uuid: str = Field(primary_key=True, max_length=36)
+    root_uuid: str = Field(max_length=36)
+    outlet_code: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    score: float | None = None
+
+
+class MonthAdjustmentLine(ServerModel, table=True):
+    """A line carried into a closed month from an earlier closed one (a result that arrived
+    late or was overturned after that close), frozen with the month it was paid in."""
+
+    __tablename__ = "month_adjustments"
+    __table_args__ = (Index("ix_month_adjustments_source", "source_month", "outlet_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7, index=True)  # the month that carries the line
+    source_month: str = Field(max_length=7)
+    outlet_code: str = Field(max_length=64)
     amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    reason: str = Field(max_length=32)
+    results: str = Field(sa_column=Column(Text, nullable=False))  # uuids, JSON
+
+# --- end month close ----------------------------------------------------------------------
+
+
+# --- visit plans (issue 10, migration 0005) ---------------------------------------------
+
+
+class PlanShopper(ServerModel, table=True):
+    """A mystery shopper of the planning pool (an inspector): where they go, when they can,
+    how many visits a day, and the outlets where they are known. Lists are JSON text."""
+
+    __tablename__ = "plan_shoppers"
+    id: str = Field(primary_key=True, max_length=64)  # the inspector id
+    home_region: str = Field(max_length=200)
+    regions: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    weekdays: str = Field(default="[0,1,2,3,4,5,6]", sa_column=Column(Text, nullable=False))
+    dates: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    unavailable: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    max_per_day: int | None = None  # None: the planning rules' default
+    excluded: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class VisitPlan(ServerModel, table=True):
+    """A covert or coaching plan for a month, as the planner gave it (`body`, the plan's
+    to_dict) with its seed and inputs digest, and how far it went: draft, published, or
+    superseded by a newer proposal."""
+
+    __tablename__ = "visit_plans"
+    __table_args__ = (Index("ix_visit_plans_month", "kind", "month", "state"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # covert | coaching
+    month: str = Field(max_length=7)
+    state: str = Field(default="draft", max_length=16)
+    seed: int | None = None
+    inputs_digest: str | None = Field(default=None, max_length=64)
+    ranking_month: str | None = Field(default=None, max_length=7)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_by: str = Field(max_length=64)
+    published_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    published_by: str | None = Field(default=None, max_length=64)
+
+
+class PlannedVisit(ServerModel, table=True):
+    """One visit of a stored plan, as rows: the rotation history of later plans (by shopper
+    and outlet), the status against results, and the assignment it was published as."""
+
+    __tablename__ = "planned_visits"
+    __table_args__ = (UniqueConstraint("plan_id", "visit_id", name="uq_planned_visits_visit"),
+                      Index("ix_planned_visits_pair", "person", "outlet_code"))
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(index=True)
+    visit_id: str = Field(max_length=64)
+    kind: str = Field(max_length=32)  # mystery_shop | open_inspection
+    outlet_code: str = Field(max_length=64)
+    person: str = Field(max_length=64)  # the shopper or the area manager
+    day: date
+    starts_at: datetime = Field(sa_column=_ts())  # UTC: the window (coaching: the day)
+    ends_at: datetime = Field(sa_column=_ts())
+    assignment_id: int | None = None
+
+
+# --- end visit plans ---
+
+
 # --- customer perception (issue 11, migration 0006) -------------------------------------
 # Times here are the perception rules' own: local seconds (app/programme/perception/clock.py,
 # UTC+8) as BIGINT, so the 24-hour and 62-day rules are subtractions in SQL and Python alike.

@@ -52,6 +52,7 @@ def register(cli: typer.Typer) -> None:
     admin.add_typer(outlets, name="outlets")
     admin.add_typer(assignments, name="assignments")
     _register_managers(admin)
+    _register_shoppers(admin)  # visit planning (issue 10)
     cli.add_typer(admin, name="admin")
 
     @codes.command("create")
@@ -261,3 +262,29 @@ def _register_managers(admin: typer.Typer) -> None:
         password = _read_password(password_stdin)
         accounts.set_password(_ctx(data_dir, database_url), username, password)
         typer.echo(t("accounts.cli.password_set", username=username))
+
+
+# --- visit planning (issue 10): the mystery-shopper pool ----------------------------------
+
+
+def _register_shoppers(admin: typer.Typer) -> None:
+    shoppers = typer.Typer(help="the mystery-shopper pool the covert plan draws on",
+                           no_args_is_help=True)
+    admin.add_typer(shoppers, name="shoppers")
+
+    @shoppers.command("import")
+    def shopper_import(file: Path = typer.Argument(..., help="CSV: id,home_region[,regions,"
+                                                   "weekdays,dates,unavailable,max_per_day,"
+                                                   "excluded]"),
+                       data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        from app.central.plans.shoppers import import_shoppers_csv
+
+        ctx = _ctx(data_dir, database_url)
+        try:
+            r = import_shoppers_csv(ctx, file)
+        finally:
+            ctx.close()
+        typer.echo(t("planning.shoppers.imported", created=r.created, updated=r.updated))
+
+
+# --- end visit planning ---

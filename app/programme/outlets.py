@@ -14,15 +14,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from app.i18n import t
 
 OUTLET_COLUMNS = ("code", "name", "tier", "business_unit", "region", "address",
-                  "cooperation_start", "competitor", "phase", "traffic", "active")
+                  "cooperation_start", "competitor", "phase", "traffic", "active",
+                  # visit planning (issue 10): when and how often an outlet is shopped
+                  "opening_hours", "city_class", "important", "visits_per_month",
+                  "every_months")
 REQUIRED_COLUMNS = ("code", "name", "tier")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # tier and phase ids (as in the rulebook)
@@ -74,6 +77,13 @@ class OutletRow:
     traffic: str | None = None  # busy | quiet | None
     active: bool = True
     line: int = 0
+    # --- visit planning (issue 10) ---
+    opening_hours: str | None = None  # as written (planning.timing.parse_hours reads it)
+    city_class: str | None = None  # central | county | town | village
+    important: bool = False  # important / high-traffic: more covert visits a month
+    visits_per_month: int | None = None  # covert visits a month (None: the rules')
+    every_months: int | None = None  # shopped every N months (competitors' own frequency)
+    # --- end visit planning ---
 
 
 @dataclass(frozen=True)
@@ -246,6 +256,9 @@ def check_outlet(fields: Mapping[str, object], *, tiers: Collection[str] | None,
     active = _flag(fields.get("active"), default=True, yes=_ACTIVE_YES, no=_ACTIVE_NO)
     if active is None:
         add("active", "programme.outlets.active_invalid", value=text("active"))
+    # --- visit planning (issue 10) ---
+    plan = _planning_fields(text, add)
+    # --- end visit planning ---
     if problems:
         return None, problems
     assert start is not False and competitor is not None and active is not None
@@ -253,7 +266,54 @@ def check_outlet(fields: Mapping[str, object], *, tiers: Collection[str] | None,
         code=code, name=name, tier=tier, business_unit=text("business_unit"),
         region=text("region"), address=text("address"), cooperation_start=start,
         competitor=competitor, phase=phase, traffic=traffic, active=active, line=line,
+        **plan,  # visit planning (issue 10)
     ), problems
+
+
+# --- visit planning (issue 10) ----------------------------------------------------------
+
+
+def _planning_fields(text: Callable[[str], str], add: Callable[..., None]
+                     ) -> dict[str, Any]:
+    """The planning columns of one outlet, checked (problems go through `add`)."""
+    from app.errors import UserError
+    from app.programme.planning.model import CITY_CLASSES, MAX_VISITS_PER_MONTH
+    from app.programme.planning.timing import hours_to_text, parse_hours
+
+    out: dict[str, Any] = {}
+    hours = text("opening_hours")
+    if hours:
+        try:
+            out["opening_hours"] = hours_to_text(parse_hours(hours))
+        except UserError as exc:
+            add("opening_hours", "planning.outlets.hours_invalid", value=hours,
+                detail=exc.params.get("value", hours))
+    city = text("city_class").lower()
+    if city:
+        if city in CITY_CLASSES:
+            out["city_class"] = city
+        else:
+            add("city_class", "planning.outlets.city_class_invalid", value=city,
+                allowed=", ".join(CITY_CLASSES))
+    important = _flag(text("important"), default=False, yes=_YES, no=_NO)
+    if important is None:
+        add("important", "planning.outlets.important_invalid", value=text("important"))
+    else:
+        out["important"] = important
+    for column, low, high in (("visits_per_month", 0, MAX_VISITS_PER_MONTH),
+                              ("every_months", 1, 12)):
+        given = text(column)
+        if not given:
+            continue
+        if given.isdigit() and low <= int(given) <= high:
+            out[column] = int(given)
+        else:
+            add(column, "planning.outlets.number_invalid", column=column, value=given,
+                low=low, high=high)
+    return out
+
+
+# --- end visit planning ---
 
 
 def _date(value: object) -> date | Literal[False] | None:

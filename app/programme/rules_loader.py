@@ -168,6 +168,26 @@ def cross_check(model: ProgrammeFile, name: str,
         yield from _years_bands(v, here, problem)
         yield from _tiers(v, here, problem, known_tiers)
         yield from _classes(v, here, problem)
+    yield from _planning(model, problem)  # visit planning (issue 10)
+
+
+# --- visit planning (issue 10) ------------------------------------------------------------
+
+
+def _planning(model: ProgrammeFile, problem: _Make) -> Iterator[Problem]:
+    """The planning section's opening hours must read as the outlet list's do."""
+    from app.errors import UserError
+    from app.programme.planning.timing import parse_hours
+
+    hours = model.planning.covert.default_hours
+    try:
+        parse_hours(hours)
+    except UserError:
+        yield problem(("planning", "covert", "default_hours"),
+                      "planning.rules.default_hours", value=hours)
+
+
+# --- end visit planning ---
 
 
 def _composite(v: Version, here: tuple[PathPart, ...], problem: _Make) -> Iterator[Problem]:

@@ -175,8 +175,39 @@ class Version(Strict):
     outlet_classes: Annotated[list[OutletClass], Field(min_length=1)]
 
 
+# --- visit planning (issue 10): the `planning:` section, one for the whole file ----------
+# (not per version: a plan is a proposal a manager reviews, not a figure a closed month
+# keeps; app.central.plans turns it into the planner's CovertRules and coaching settings)
+
+
+class CovertPlanRules(Strict):
+    default_visits: Annotated[int, Field(ge=0, le=4)] = 1
+    important_visits: Annotated[int, Field(ge=0, le=4)] = 2
+    window_minutes: Annotated[int, Field(ge=15, le=720)] = 120
+    step_minutes: Annotated[int, Field(ge=5, le=120)] = 15
+    recent_visits: Annotated[int, Field(ge=0, le=12)] = 3
+    default_hours: Annotated[str, Field(min_length=1, max_length=200)] = "09:00-18:00"
+    default_max_per_day: Annotated[int, Field(ge=1, le=10)] = 2
+
+
+class CoachingPlanRules(Strict):
+    bottom_n: Annotated[int, Field(ge=0, le=100)] = 10
+    visits_per_day: Annotated[int, Field(ge=1, le=20)] = 4
+    holidays: list[date] = []
+    workdays: list[date] = []  # weekend days that are working days (调休)
+
+
+class PlanningRules(Strict):
+    covert: CovertPlanRules = CovertPlanRules()
+    coaching: CoachingPlanRules = CoachingPlanRules()
+
+
+# --- end visit planning ---
+
+
 class ProgrammeFile(Strict):
     """The whole `programme.yaml`."""
 
     schema_version: Literal[1]
     versions: Annotated[list[Version], Field(min_length=1)]
+    planning: PlanningRules = PlanningRules()  # visit planning (issue 10)

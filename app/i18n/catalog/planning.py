@@ -241,4 +241,151 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "planning.invalid.manager_cap": ("片区经理 {manager} 的每日走访数 {value} 无效，至少为 1",
                                      "The daily capacity {value} of {manager} is not valid; "
                                      "at least 1"),
+
+    # --- the office's plans (issue 10: storage, CLI, console) ------------------------------
+    "planning.kind.covert": ("暗访计划", "covert-visit plan"),
+    "planning.kind.coaching": ("片区经理走访计划", "coaching plan"),
+    "planning.state.draft": ("草稿", "draft"),
+    "planning.state.published": ("已发布", "published"),
+    "planning.state.superseded": ("已被新方案取代", "superseded"),
+    "planning.status.planned": ("待走访", "planned"),
+    "planning.status.done": ("已完成", "done"),
+    "planning.status.late": ("延后完成", "late"),
+    "planning.status.missed": ("未完成", "missed"),
+    # what the shopper's phone shows with a task: a customer's own errand, nothing more
+    "planning.device.errand": ("{month}月{day}日 {window} 去{store}办业务",
+                               "{store}, {month}/{day} {window}"),
+    "planning.device.errand_day": ("{month}月{day}日 去{store}", "{store}, {month}/{day}"),
+    # outlet list and programme.yaml
+    "planning.invalid.hours_days": (
+        "营业时间「{value}」中的星期无法识别，请写成 周一至周五 09:00-18:00 或 mon-fri 09:00-18:00",
+        "The weekdays in the opening hours '{value}' are not clear; write mon-fri "
+        "09:00-18:00 (or 周一至周五 09:00-18:00)"),
+    "planning.invalid.hours_twice": ("营业时间「{value}」把同一天写了两次，请合并为一条",
+                                     "The opening hours '{value}' give a day twice; merge "
+                                     "them into one"),
+    "planning.outlets.hours_invalid": (
+        "营业时间「{value}」无法识别（{detail}）："
+        "请写成 09:00-21:00，或 周一至周五 09:00-18:00；周六 10:00-16:00",
+        "The opening hours '{value}' cannot be read ({detail}): write 09:00-21:00, or "
+        "mon-fri 09:00-18:00; sat 10:00-16:00"),
+    "planning.outlets.city_class_invalid": ("城市类别「{value}」无效，应为 {allowed} 之一",
+                                            "The city class '{value}' is not one of "
+                                            "{allowed}"),
+    "planning.outlets.important_invalid": ("重点网点「{value}」应为 是/否",
+                                           "important '{value}' should be yes or no"),
+    "planning.outlets.number_invalid": ("{column}「{value}」无效，应为 {low} 到 {high} 的整数",
+                                        "{column} '{value}' should be a whole number from "
+                                        "{low} to {high}"),
+    "planning.rules.default_hours": (
+        "默认营业时间「{value}」无法识别："
+        "请写成 09:00-18:00，或 周一至周五 09:00-18:00；周六 10:00-16:00",
+        "The default opening hours '{value}' cannot be read: write 09:00-18:00, or "
+        "mon-fri 09:00-18:00; sat 10:00-16:00"),
+    # the shopper pool CSV
+    "planning.shoppers.refused": ("暗访员名单有 {count} 处问题，未导入任何一行：\n{problems}",
+                                  "The shopper list has {count} problem(s); nothing was "
+                                  "imported:\n{problems}"),
+    "planning.shoppers.imported": ("暗访员名单已导入：新增 {created} 人，更新 {updated} 人",
+                                   "Shopper pool imported: {created} added, {updated} "
+                                   "updated"),
+    "planning.shoppers.duplicate": ("暗访员 {id} 重复（第 {first_line} 行已有）",
+                                    "The shopper {id} is listed twice (first on line "
+                                    "{first_line})"),
+    "planning.shoppers.id_missing": ("缺少暗访员编号（id）", "The shopper id is missing"),
+    "planning.shoppers.unknown": (
+        "暗访员 {id} 不在人员名单中（先用 hallcheck admin inspectors add 添加）",
+        "{id} is not a known inspector (add them with hallcheck admin inspectors add)"),
+    "planning.shoppers.not_shopper": ("{id} 的角色是 {role}，不是暗访员",
+                                      "{id} has the role {role}, not mystery shopper"),
+    "planning.shoppers.region_missing": ("缺少常驻片区（home_region）",
+                                         "The home region is missing"),
+    "planning.shoppers.weekdays_invalid": (
+        "可用星期「{value}」无法识别，请写成 mon-fri、1-5 或 周一至周五",
+        "The weekdays '{value}' are not clear; write mon-fri, 1-5 or 周一至周五"),
+    "planning.shoppers.dates_invalid": ("{column} 中的日期「{value}」无效，"
+                                        "请写成 2025-06-12，多个用 | 分隔",
+                                        "The dates in {column} '{value}' are not valid; "
+                                        "write 2025-06-12, several separated by |"),
+    "planning.shoppers.cap_invalid": ("每日上限「{value}」无效，应为 1 到 10",
+                                      "The daily cap '{value}' should be 1 to 10"),
+    "planning.shoppers.unknown_outlet": ("回避网点 {code} 不在网点清单中",
+                                         "The excluded outlet {code} is not in the outlet "
+                                         "list"),
+    # storing, editing and publishing plans
+    "planning.store.bad_hours": ("网点 {outlet} 的营业时间「{value}」无法识别，请在网点清单中改正",
+                                 "The opening hours '{value}' of {outlet} cannot be read; "
+                                 "correct them in the outlet list"),
+    "planning.store.already_published": (
+        "{month} 的{kind}（第 {plan} 号）已发布，不能重新生成；请逐条调整",
+        "The {kind} for {month} (no. {plan}) is published and cannot be made again; move "
+        "single visits instead"),
+    "planning.store.bad_seed": ("随机种子 {value} 无效，应为 0 到 {max}",
+                                "The seed {value} is not valid; use 0 to {max}"),
+    "planning.store.bad_kind": ("计划类型「{value}」无效，应为 covert 或 coaching",
+                                "'{value}' is not a plan kind; use covert or coaching"),
+    "planning.store.no_closed_month": (
+        "还没有已月结的月份，无法按排名安排 {month} 的走访："
+        "请先月结（hallcheck month close YYYY-MM）",
+        "No month is closed yet, so there is no ranking to plan {month}'s coaching visits "
+        "from: close a month first (hallcheck month close YYYY-MM)"),
+    "planning.store.unknown_plan": ("没有第 {plan} 号计划", "There is no plan no. {plan}"),
+    "planning.store.no_plan": ("{month} 还没有{kind}", "There is no {kind} for {month} yet"),
+    "planning.store.no_plans": ("{month} 还没有任何走访计划", "There is no plan for {month} yet"),
+    "planning.store.move_covert_only": ("只能调整暗访计划中的单次暗访",
+                                        "Only covert visits can be moved one by one"),
+    "planning.store.superseded": ("第 {plan} 号计划已被新方案取代，请在当前方案中调整",
+                                  "Plan no. {plan} has been superseded; edit the current one"),
+    "planning.store.not_draft": ("第 {plan} 号计划{state}，只能发布草稿",
+                                 "Plan no. {plan} is {state}; only a draft can be published"),
+    "planning.store.publish_broken": (
+        "计划有 {count} 处违反规则（例如：{first}），未发布；请调整后再发布或重新生成",
+        "The plan breaks a rule in {count} place(s) (e.g. {first}) and was not published; "
+        "move those visits or plan again"),
+    # the CLI
+    "planning.cli.plan_head": ("{kind} 第 {plan} 号 · {month} · {state} · 随机种子 {seed}",
+                               "{kind} no. {plan} · {month} · {state} · seed {seed}"),
+    "planning.cli.plan_head_coaching": (
+        "片区经理走访计划 第 {plan} 号 · {month} · {state} · 依据 {ranking} 排名",
+        "Coaching plan no. {plan} · {month} · {state} · from the {ranking} ranking"),
+    "planning.cli.stats": (
+        "已安排 {planned}/{wanted} 次；{covered}/{due} 个网点全部覆盖；"
+        "重点网点 {important}/{important_due}",
+        "{planned} of {wanted} visits planned; {covered} of {due} outlets fully covered; "
+        "important outlets {important} of {important_due}"),
+    "planning.cli.shortfall_head": ("未能安排 {count} 次（原因如下）：",
+                                    "{count} visit(s) could not be planned (why below):"),
+    "planning.cli.no_shortfall": ("所有应走访的都已安排。", "Every visit due is planned."),
+    "planning.cli.bad_day": ("日期「{value}」无效，请写成 YYYY-MM-DD",
+                             "'{value}' is not a date; write YYYY-MM-DD"),
+    "planning.cli.nothing_to_move": ("请给出 --shopper、--day 或 --window 中至少一项",
+                                     "Give at least one of --shopper, --day or --window"),
+    "planning.cli.moved": ("已调整 {visit}：{shopper}，{day} {window}",
+                           "Moved {visit}: {shopper}, {day} {window}"),
+    "planning.cli.confirm_publish": ("发布第 {plan} 号计划（{month}）？"
+                                     "发布后各设备下次同步即收到任务",
+                                     "Publish plan no. {plan} ({month})? Devices receive "
+                                     "the tasks on their next sync"),
+    "planning.cli.published": ("第 {plan} 号计划已发布：{count} 项任务",
+                               "Plan no. {plan} published: {count} task(s)"),
+    "planning.cli.without_account": ("以下人员没有账号，任务未下发：{people}",
+                                     "No account, so no tasks sent, for: {people}"),
+    "planning.cli.status_head": (
+        "{month}：待走访 {planned}，已完成 {done}，延后完成 {late}，未完成 {missed}",
+        "{month}: planned {planned}, done {done}, late {late}, missed {missed}"),
+    "planning.cli.attention": ("需关注（倒数网点未完成的走访在最前）：",
+                               "Needs attention (missed visits to bottom outlets first):"),
+    "planning.col.visit": ("编号", "Visit"),
+    "planning.col.day": ("日期", "Day"),
+    "planning.col.window": ("时段", "Window"),
+    "planning.col.outlet": ("网点", "Outlet"),
+    "planning.col.shopper": ("暗访员", "Shopper"),
+    "planning.col.manager": ("片区经理", "Area manager"),
+    "planning.col.person": ("走访人", "Person"),
+    "planning.col.cadence": ("频次", "Cadence"),
+    "planning.col.class": ("类别", "Class"),
+    "planning.col.missing": ("缺", "Missing"),
+    "planning.col.why": ("原因", "Why"),
+    "planning.col.state": ("状态", "State"),
+    # --- end the office's plans ---
 }

@@ -231,3 +231,64 @@ def fortnights(weeks: Sequence[Sequence[date]]) -> list[list[date]]:
     """The month's weeks in pairs (1–2, 3–4, and a fifth week alone): the periods of the
     once-every-two-weeks cadence."""
     return [[d for w in weeks[i:i + 2] for d in w] for i in range(0, len(weeks), 2)]
+
+
+# -- opening hours as a manager writes them in the outlet list (issue 10) -----------------
+
+_DAY_NAMES: dict[str, int] = {
+    **{name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{name: i for i, name in enumerate(("周一", "周二", "周三", "周四", "周五", "周六",
+                                         "周日"))},
+    "周天": 6, **{str(i + 1): i for i in range(7)},
+}
+_DAYS_PART = re.compile(r"^\s*([^\s:：]+)\s+(\S.*)$")
+
+
+def parse_hours(text: str) -> OpeningHours:
+    """Opening hours as written in the outlet list:
+
+    - `09:00-21:00` (or `09:00-12:00,14:00-18:00`): the same every day;
+    - `mon-fri 09:00-18:00; sat,sun 10:00-16:00` (also `周一-周五 …；周六 …`, or 1–7 for
+      Monday–Sunday): per weekday, a day not named is closed.
+    A clear, translated error for anything else (nothing is guessed)."""
+    given = text.strip()
+    if not given:
+        raise UserError("planning.invalid.hours_span", value=text)
+    parts = [p for p in re.split(r"[;；]", given) if p.strip()]
+    if len(parts) == 1 and _DAYS_PART.match(parts[0]) is None:
+        return OpeningHours.every_day(given.replace("，", ","))
+    week: dict[int, str] = {}
+    for part in parts:
+        match = _DAYS_PART.match(part)
+        if match is None:
+            raise UserError("planning.invalid.hours_days", value=part.strip())
+        spans = match.group(2).replace("，", ",").strip()
+        for day in _weekdays(match.group(1)):
+            if day in week:
+                raise UserError("planning.invalid.hours_twice", value=part.strip())
+            week[day] = spans
+    return OpeningHours.weekly(week)
+
+
+def _weekdays(text: str) -> list[int]:
+    days: list[int] = []
+    for piece in re.split(r"[,，、]", text.strip().lower()):
+        first, sep, last = piece.replace("至", "-").partition("-")
+        if first.strip() not in _DAY_NAMES or (sep and last.strip() not in _DAY_NAMES):
+            raise UserError("planning.invalid.hours_days", value=text)
+        a = _DAY_NAMES[first.strip()]
+        b = _DAY_NAMES[last.strip()] if sep else a
+        if b < a:
+            raise UserError("planning.invalid.hours_days", value=text)
+        days.extend(range(a, b + 1))
+    return days
+
+
+def hours_to_text(hours: OpeningHours) -> str:
+    """The hours written back the way parse_hours reads them (for lists and exports)."""
+    def spans(i: int) -> str:
+        return ",".join(f"{s.open:%H:%M}-{s.close:%H:%M}" for s in hours.on(i))
+    if len({hours.on(i) for i in range(7)}) == 1:
+        return spans(0) or "—"
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return "; ".join(f"{names[i]} {spans(i)}" for i in range(7) if hours.on(i))
