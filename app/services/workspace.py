@@ -57,7 +57,7 @@ class Workspace:
         directory), creating and migrating its database as needed. The checklist file
         (default: the one shipped with the app) is read on first use."""
         paths = Paths.resolve(data_dir)
-        store = open_store(paths.db)
+        store = open_store(paths.db, photos_dir=paths.photos)  # + unreferenced photos reclaimed
         ws = cls(paths, store, Path(checklists_path) if checklists_path
                  else default_checklists_path())
         ws.settings.device_id  # noqa: B018 - made on first open, kept for life

@@ -15,7 +15,7 @@ def test_open_removes_stale_photo_temp_files_only(tmp_path: Path) -> None:
     photos.mkdir(parents=True, exist_ok=True)
     stale = photos / ".abc123.tmp"
     fresh = photos / ".def456.tmp"
-    kept = photos / ("ab" + "0" * 62 + ".jpg")
+    kept = photos / "holiday.jpg"  # not a temp file (nor a store photo, which a reclaim takes)
     for f in (stale, fresh, kept):
         f.write_bytes(b"x")
     two_hours_ago = time.time() - 7200

@@ -23,6 +23,7 @@ from app.services.inspection.records import Definition, Records, dump, now_or
 from app.services.settings import Settings
 from app.services.types import PhotoInfo, Saved
 from app.store import Photo, Status, Store, SyncState
+from app.store.photo_files import files_present
 from app.store.types import utc_text
 
 SQL_STATUS = "SELECT status FROM inspection WHERE uuid = ?"
@@ -208,6 +209,12 @@ class Autosave:
         thumb = stored.thumb_path.relative_to(self._photos_dir).as_posix()
         with self._store.writing() as s:
             require_draft(s.connection(), uuid)
+            if not files_present(self._photos_dir, file, thumb):  # reclaimed meanwhile
+                stored = intake_photo(data, self._photos_dir, source_kind=source,  # type: ignore[arg-type]
+                                      max_edge=self._settings.photo_max_edge,
+                                      captured_at=captured_at)
+                file = stored.path.relative_to(self._photos_dir).as_posix()
+                thumb = stored.thumb_path.relative_to(self._photos_dir).as_posix()
             s.execute(sqlite_insert(Photo).values(
                 inspection_uuid=uuid, item_id=item_id, sha256=stored.sha256, file=file,
                 thumb=thumb, size_bytes=stored.size_bytes, width=stored.width,

@@ -21,7 +21,7 @@ from app.checklists import Item, ItemType, ResolvedChecklist
 from app.errors import UserError
 from app.services import rules
 from app.services.types import PhotoInfo
-from app.store import Answer, ChecklistDefinition, Inspection, Photo, Store
+from app.store import Answer, ChecklistDefinition, Inspection, Photo, Store, reclaim
 
 log = logging.getLogger("app.services.inspections")
 
@@ -169,17 +169,9 @@ class Records:
 
     def remove_unused_files(self, shas: set[str] | list[str]) -> None:
         """Delete photo files that no inspection refers to any more (after the commit)."""
-        shas = set(shas)
         if not shas:
             return
-        with self.store.reading() as s:
-            used = set(s.execute(select(col(Photo.sha256))
-                                 .where(col(Photo.sha256).in_(shas))).scalars())
-        for sha in shas - used:
-            try:
-                from app.media.intake import photo_paths
-
-                for path in photo_paths(self.photos_dir, sha):
-                    path.unlink(missing_ok=True)
-            except (OSError, ValueError):
-                log.warning("could not remove unused photo file %s", sha, exc_info=True)
+        try:  # checked and deleted under the write lock, so a concurrent attach is safe
+            reclaim(self.store, self.photos_dir, shas=shas, min_age_seconds=0)
+        except UserError:  # the database stayed busy: the next open reclaims them
+            log.warning("unused photo files left for the next reclaim", exc_info=True)
