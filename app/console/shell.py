@@ -46,6 +46,11 @@ ROUTES: list[tuple[re.Pattern[str], str, str]] = [
         (r"^/outlets$", "outlets", "OutletsPage"),
         (r"^/outlets/(?P<code>[^/]{1,64})$", "outlets", "OutletHistoryPage"),
         (r"^/inspectors$", "inspectors", "InspectorsPage"),
+        # month close (issue 9): the months, one month, one outlet's month card
+        (r"^/months$", "months", "MonthsPage"),
+        (r"^/months/(?P<month>[0-9]{4}-[0-9]{2})$", "months", "MonthPage"),
+        (r"^/months/(?P<month>[0-9]{4}-[0-9]{2})/(?P<code>[^/]{1,64})$", "month_card",
+         "MonthCardPage"),
     ]
 ]
 
@@ -289,6 +294,7 @@ class Console:
                 nav("console.nav.queue", "/", "queue"),
                 nav("console.nav.outlets", "/outlets", "outlets"),
                 nav("console.nav.inspectors", "/inspectors", "inspectors"),
+                nav("console.nav.months", "/months", "months"),  # month close (issue 9)
                 ft.Container(width=24),
                 ft.Text(who, color=ft.Colors.WHITE, size=13),
                 ft.TextButton(self.switch_label(), style=white,
@@ -429,9 +435,11 @@ def _page_modules() -> dict[str, Any]:
     """The page modules by name (imported here, not by name, so a PyInstaller bundle
     finds them; they import this module, hence not at the top)."""
     from app.console import amend, inspectors, login, outlets, queue, result
+    from app.console import month_card, months  # month close (issue 9)
 
     return {"amend": amend, "inspectors": inspectors, "login": login, "outlets": outlets,
-            "queue": queue, "result": result}
+            "queue": queue, "result": result,
+            "months": months, "month_card": month_card}
 
 
 def _param_count(fn: Callable[..., Any]) -> int:

@@ -1,0 +1,605 @@
+"""The month pages: every month with its state, and one month's ranking per business unit
+(sortable), its commission statement, its candidate lists, the units' score trend, and the
+"close month" button behind a confirm dialog.
+
+The figures come from `app.central.month.read` only: a closed month's frozen export, or for
+an open month a live preview (`preview_month(...).to_export(explanations=True)`), shown as
+such. Either way the pages read the same export document (docs/programme.md), so a closed
+month on screen says exactly what the finance export and the statement PDF say. A manager
+limited to a business unit sees only that unit's outlets.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import flet as ft
+
+from app.central.accounts import NotAllowed, NotFound
+from app.central.exports import Labels
+from app.central.exports.statement import (
+    cents_of,
+    flag_label,
+    money_text,
+    number_text,
+    tied_with,
+    why_text,
+)
+from app.central.month import read
+from app.console import charts, theme, ui
+from app.console.shell import Page
+from app.errors import UserError
+from app.programme.months import YearMonth
+
+FAMILIES = ("agent_channel", "self_run_hall")
+FAMILY_KEY = {"agent_channel": "programme.family.agent_channel",
+              "self_run_hall": "programme.family.self_run_hall"}
+PROVINCE = "province"
+TABS = {"ranking": "console.months.tab.ranking",
+        "commission": "console.months.tab.commission",
+        "candidates": "console.months.tab.candidates",
+        "chart": "console.months.tab.chart"}
+SORTS = {"rank": "console.months.sort.rank", "score": "console.months.sort.score",
+         "commission": "console.months.sort.commission", "code": "console.months.sort.code",
+         "name": "console.months.sort.name"}
+# the outlets to warn: a deduction, a 一票否决, or nothing to score (short of evidence alone
+# is not one: until customer perception is imported every outlet is short of it)
+WARNING_FLAGS = ("deduction", "veto", "not_scored")
+CHART_MONTHS = 12  # the trend charts show the last year up to the month
+
+
+def make_route(path: str, **query: Any) -> str:
+    q = {k: str(v) for k, v in query.items() if v not in (None, "")}
+    return f"{path}?{urlencode(q)}" if q else path
+
+
+def parse_month(text: str) -> YearMonth:
+    try:
+        return YearMonth.parse(text)
+    except (ValueError, TypeError) as exc:
+        raise NotFound("console.months.bad_month", month=text[:16]) from exc
+
+
+def chart_months(month: YearMonth, n: int = CHART_MONTHS) -> list[YearMonth]:
+    return [month.shift(i - n + 1) for i in range(n)]
+
+
+# --- the month as the pages read it --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthDoc:
+    """One month's export document, closed (frozen) or a live preview of an open month."""
+
+    month: YearMonth
+    doc: Mapping[str, Any]
+    closed: bool
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+
+    @property
+    def version(self) -> str:
+        return str((self.doc.get("rules") or {}).get("version", ""))
+
+    @property
+    def rows(self) -> list[Mapping[str, Any]]:
+        return list(self.doc.get("outlets") or ())
+
+    def visible(self, unit: str | None) -> list[Mapping[str, Any]]:
+        """The rows a viewer may see (a unit-limited manager: their unit)."""
+        return [r for r in self.rows if unit is None or r.get("business_unit") == unit]
+
+    def units(self) -> list[str]:
+        return sorted({str(r["business_unit"]) for r in self.rows if r.get("business_unit")})
+
+    def row(self, code: str) -> Mapping[str, Any] | None:
+        return next((r for r in self.rows if r.get("outlet_code") == code), None)
+
+
+_CLOSED: weakref.WeakKeyDictionary[Any, dict[str, MonthDoc]] = weakref.WeakKeyDictionary()
+_CLOSED_KEEP = 4  # closed months kept in memory per endpoint
+
+
+def load_month(ctx: Any, month: YearMonth) -> MonthDoc:
+    """The month from the read API: the frozen snapshot (kept in memory once read: a closed
+    month is immutable), else a live preview computed now."""
+    kept = _CLOSED.setdefault(ctx, {})
+    if str(month) in kept:
+        return kept[str(month)]
+    closed = read.closed_month(ctx, month)
+    if closed is not None:
+        doc = MonthDoc(month, closed.export, True, closed.closed_at, closed.closed_by)
+        while len(kept) >= _CLOSED_KEEP:
+            kept.pop(next(iter(kept)))
+        kept[str(month)] = doc
+        return doc
+    preview = read.preview_month(ctx, month)
+    return MonthDoc(month, preview.to_export(explanations=True), False)
+
+
+def ranked(rows: Sequence[Mapping[str, Any]], family: str, unit: str | None
+           ) -> list[Mapping[str, Any]]:
+    """Ranked rows of a family in a unit (or the province: unit None), best first."""
+    field = "rank_unit" if unit else "rank_province"
+    out = [r for r in rows if r.get("family") == family and r.get(field) is not None
+           and (unit is None or r.get("business_unit") == unit)]
+    return sorted(out, key=lambda r: (r[field], str(r.get("outlet_code"))))
+
+
+def not_ranked(rows: Sequence[Mapping[str, Any]], family: str, unit: str | None
+               ) -> list[Mapping[str, Any]]:
+    return [r for r in rows if r.get("family") == family and r.get("rank_province") is None
+            and (unit is None or r.get("business_unit") == unit)]
+
+
+def sort_rows(rows: Sequence[Mapping[str, Any]], sort: str, unit: str | None
+              ) -> list[Mapping[str, Any]]:
+    """`rows` in the order asked for; ties and missing figures last, then by code."""
+    field = "rank_unit" if unit else "rank_province"
+    big = float("inf")
+
+    def code(r: Mapping[str, Any]) -> str:
+        return str(r.get("outlet_code"))
+
+    keys: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+        "rank": lambda r: (r.get(field) if r.get(field) is not None else big, code(r)),
+        "score": lambda r: (r.get("composite") if r.get("composite") is not None else big,
+                            code(r)),
+        "commission": lambda r: (r.get("commission") is None, -cents_of(r.get("commission")),
+                                 code(r)),
+        "code": code,
+        "name": lambda r: (str(r.get("name") or ""), code(r)),
+    }
+    return sorted(rows, key=keys.get(sort, keys["rank"]))
+
+
+def candidates(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """The month's lists: exit, tier up, tier down, warnings, area-manager rewards."""
+    return {
+        "exit": [r for r in rows if r.get("exit_candidate")],
+        "tier_up": [r for r in rows if r.get("tier_move") == "up"],
+        "tier_down": [r for r in rows if r.get("tier_move") == "down"],
+        "warnings": [r for r in rows if set(r.get("flags") or ()) & set(WARNING_FLAGS)
+                     and not {"competitor", "inactive"} & set(r.get("flags") or ())],
+        "rewards": [r for r in rows if r.get("reward")],
+    }
+
+
+LIST_KEY = {"exit": "console.months.list.exit", "tier_up": "console.months.list.tier_up",
+            "tier_down": "console.months.list.tier_down",
+            "warnings": "console.months.list.warnings",
+            "rewards": "console.months.list.rewards"}
+
+
+def may_close(manager: Any) -> bool:
+    """Closing freezes the whole province's month: managers not limited to a unit."""
+    return bool(getattr(manager, "can_manage", False)) and manager.business_unit is None
+
+
+# --- the list of months ----------------------------------------------------------------------
+
+
+class MonthsPage(Page):
+    nav = "months"
+
+    def __init__(self, console: Any, **params: str) -> None:
+        super().__init__(console, **params)
+        self.labels = Labels.for_ctx(console.ctx, console.lang)
+
+    def title(self) -> str:
+        return self.t("console.months.title")
+
+    def build(self) -> list[ft.Control]:
+        states = read.list_months(self.console.ctx)
+        body: list[ft.Control] = [ui.heading(self.t("console.months.title"), 22)]
+        if not states:
+            body.append(theme.card(ui.muted(self.t("console.months.none"), 15)))
+            return body
+        header = ft.Container(ft.Row([
+            ui.cell(self.t("console.months.col.month"), 110, colour=theme.MUTED, size=13),
+            ui.cell(self.t("console.months.col.state"), 90, colour=theme.MUTED, size=13),
+            ui.cell(self.t("console.months.col.closed"), None, colour=theme.MUTED, size=13,
+                    expand=2),
+            ui.cell(self.t("console.months.col.rules"), 90, colour=theme.MUTED, size=13),
+            ui.cell(self.t("console.months.col.outlets"), 110, colour=theme.MUTED, size=13),
+            ui.cell(self.t("console.months.col.commission"), 150, colour=theme.MUTED, size=13),
+            ui.cell(self.t("console.months.col.payable"), 150, colour=theme.MUTED, size=13),
+        ], spacing=8), padding=ft.Padding.symmetric(horizontal=12))
+        lines: list[ft.Control] = [header]
+        for s in states:
+            month = str(s.month)
+            state = theme.chip(self.t("console.months.state.closed") if s.closed
+                               else self.t("console.months.state.open"),
+                               theme.OK if s.closed else theme.WARN, filled=s.closed)
+            totals = s.totals or {}
+            closed = (self.t("console.months.closed_by", at=self.labels.when(s.closed_at),
+                             by=s.closed_by or "—", version=s.rules_version or "—")
+                      if s.closed else "—")
+            lines.append(ui.tappable(ft.Row([
+                ui.cell(month, 110, weight=ft.FontWeight.W_600),
+                ft.Container(state, width=90),
+                ui.cell(closed, None, size=13, expand=2),
+                ui.cell(s.rules_version or "—", 90),
+                ui.cell(f"{s.outlets} / {s.ranked}" if s.closed else "—", 110),
+                ui.cell(money_text(totals.get("commission")) if s.closed else "—", 150),
+                ui.cell(money_text(totals.get("payable")) if s.closed else "—", 150),
+            ], spacing=8), self.go(f"/months/{month}"),
+                label=self.t("console.months.open_row", month=month),
+                identifier=f"month-{month}"))
+        body.append(ui.region(ft.Column(lines, spacing=4), "month-rows"))
+        return body
+
+
+# --- one month -------------------------------------------------------------------------------
+
+
+class MonthPage(Page):
+    nav = "months"
+
+    def __init__(self, console: Any, month: str, tab: str | None = None,
+                 unit: str | None = None, family: str | None = None, sort: str | None = None,
+                 **params: str) -> None:
+        super().__init__(console, **params)
+        self.month = parse_month(month)
+        self.tab = tab if tab in TABS else "ranking"
+        own = console.manager.business_unit if console.manager is not None else None
+        self.unit_given = bool(own or unit)  # none given: the first unit's ranking
+        self.unit: str | None = own or (None if unit in (None, "", PROVINCE) else unit)
+        self.family = family if family in FAMILIES else "agent_channel"
+        self.sort = sort if sort in SORTS else "rank"
+        self.labels = Labels.for_ctx(console.ctx, console.lang)
+
+    def title(self) -> str:
+        return self.t("console.months.month_title", month=str(self.month))
+
+    def route(self, **changes: Any) -> str:
+        q: dict[str, Any] = {"tab": self.tab, "unit": self.unit or PROVINCE,
+                             "family": self.family, "sort": self.sort}
+        q.update(changes)
+        if q.get("tab") == "ranking":
+            q.pop("tab")
+        if q.get("sort") == "rank":
+            q.pop("sort")
+        if q.get("family") == "agent_channel":
+            q.pop("family")
+        return make_route(f"/months/{self.month}", **q)
+
+    def build(self) -> list[ft.Control]:
+        m = self.data = load_month(self.console.ctx, self.month)
+        if not self.unit_given and self.tab in ("ranking", "commission") and m.units():
+            self.unit = m.units()[0]  # a unit's ranking first; the province is one pick away
+        body: list[ft.Control] = [self._head(m), self._tabs()]
+        if self.tab == "ranking":
+            body += self._ranking(m)
+        elif self.tab == "commission":
+            body += self._commission(m)
+        elif self.tab == "candidates":
+            body += self._candidates(m)
+        else:
+            body += self._charts(m)
+        return body
+
+    # -- head and tabs ------------------------------------------------------------------------
+    def _head(self, m: MonthDoc) -> ft.Control:
+        state = theme.chip(self.t("console.months.state.closed") if m.closed
+                           else self.t("console.months.state.open"),
+                           theme.OK if m.closed else theme.WARN, filled=m.closed)
+        line = (self.t("console.months.closed_by", at=self.labels.when(m.closed_at),
+                       by=m.closed_by or "—", version=m.version)
+                if m.closed else self.t("console.months.open_note"))
+        actions: list[ft.Control] = []
+        if not m.closed and may_close(self.manager):
+            actions.append(ft.FilledButton(self.t("console.months.close"), icon=ft.Icons.LOCK,
+                                           on_click=self.on(self._ask_close)))
+        totals = (m.doc.get("totals") or {})
+        return ui.region(theme.card(ft.Column([
+            ft.Row([ft.TextButton(self.t("console.months.back"), icon=ft.Icons.ARROW_BACK,
+                                  on_click=self.go("/months")),
+                    ft.Row(actions, spacing=8)],
+                   alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+            ft.Row([ui.heading(self.title(), 22), state], spacing=12),
+            ft.Text(line, size=13, color=theme.MUTED if m.closed else theme.WARN),
+            ft.Text(self.t("console.months.totals",
+                           commission=money_text(totals.get("commission")),
+                           staff=money_text(totals.get("staff_share")),
+                           refund=money_text(totals.get("refund")),
+                           adjustments=money_text(totals.get("adjustments")),
+                           payable=money_text(totals.get("payable"))), size=14),
+        ], spacing=6)), "month-head")
+
+    def _tabs(self) -> ft.Control:
+        chips: list[ft.Control] = []
+        for tab, key in TABS.items():
+            style = ft.ButtonStyle(text_style=theme.text_style(size=14))
+            selected = tab == self.tab
+            button = (ft.FilledButton(self.t(key), style=style) if selected else
+                      ft.OutlinedButton(self.t(key), style=style,
+                                        on_click=self.go(self.route(tab=tab))))
+            chips.append(ft.Semantics(content=button, identifier=f"tab-{tab}",
+                                      selected=selected, container=True))
+        return ft.Row(chips, spacing=8, wrap=True)
+
+    def _filters(self, m: MonthDoc, *, province: bool = True, sort: bool = True
+                 ) -> ft.Control:
+        own = self.manager.business_unit
+        units = [(u, u) for u in ([own] if own else m.units())]
+        if province and not own:
+            units.append((PROVINCE, self.t("console.months.province")))
+        pick: list[ft.Control] = [
+            ui.dropdown(self.t("console.months.unit"), self.unit or PROVINCE, units,
+                        self.on(lambda e: self.console.go(self.route(unit=e.control.value))),
+                        width=220, disabled=own is not None, identifier="month-unit"),
+            ui.dropdown(self.t("console.months.family"), self.family,
+                        [(f, self.t(FAMILY_KEY[f])) for f in FAMILIES],
+                        self.on(lambda e: self.console.go(self.route(family=e.control.value))),
+                        width=180, identifier="month-family"),
+        ]
+        if sort:
+            pick.append(ui.dropdown(self.t("console.months.sort"), self.sort,
+                                    [(s, self.t(k)) for s, k in SORTS.items()],
+                                    self.on(lambda e: self.console.go(
+                                        self.route(sort=e.control.value))),
+                                    width=220, identifier="month-sort"))
+        return theme.card(ft.Row(pick, spacing=12, wrap=True), padding=10)
+
+    # -- ranking ----------------------------------------------------------------------------
+    def _rank_cell(self, rows: Sequence[Mapping[str, Any]], r: Mapping[str, Any],
+                   scope: str) -> str:
+        field = "rank_unit" if scope == "unit" else "rank_province"
+        rank = r.get(field)
+        if rank is None:
+            return "—"
+        if tied_with(rows, r, scope):
+            return self.t("console.months.rank_tied", rank=rank)
+        return self.t("console.months.rank_cell", rank=rank)
+
+    def _ranking(self, m: MonthDoc) -> list[ft.Control]:
+        rows = m.rows
+        scope = "unit" if self.unit else "province"
+        mine = ranked(rows, self.family, self.unit)
+        out: list[ft.Control] = [self._filters(m)]
+        where = self.unit or self.t("console.months.province")
+        out.append(ui.muted(self.t("console.months.ranked_count", unit=where, n=len(mine))))
+        if not mine:
+            out.append(theme.card(ui.muted(self.t("console.months.nothing_ranked"), 15)))
+        else:
+            header = ft.Container(ft.Row([
+                ui.cell(self.t("console.months.col.rank"), 90, colour=theme.MUTED, size=13),
+                ui.cell(self.t("console.months.col.outlet"), None, colour=theme.MUTED,
+                        size=13, expand=3),
+                ui.cell(self.t("console.months.col.score"), 90, colour=theme.MUTED, size=13),
+                ui.cell(self.t("console.months.col.rank_province"), 90, colour=theme.MUTED,
+                        size=13),
+                ui.cell(self.t("console.months.col.commission_one"), 130, colour=theme.MUTED,
+                        size=13),
+                ui.cell(self.t("console.months.col.flags"), None, colour=theme.MUTED, size=13,
+                        expand=2),
+            ], spacing=8), padding=ft.Padding.symmetric(horizontal=12))
+            lines: list[ft.Control] = [header]
+            for r in sort_rows(mine, self.sort, self.unit):
+                lines.append(self._rank_row(rows, r, scope))
+            out.append(ui.region(ft.Column(lines, spacing=4), "ranking-rows"))
+        rest = not_ranked(m.visible(self.manager.business_unit), self.family, self.unit)
+        if rest:
+            out.append(ui.muted(self.t("console.months.not_ranked", n=len(rest))))
+            out.append(ui.region(ft.Column([
+                ui.tappable(ft.Text(self.t(
+                    "console.months.not_ranked_row", name=r.get("name") or "",
+                    code=r.get("outlet_code"), why=why_text(r, "rank_unit", self.labels)
+                    or ", ".join(flag_label(f, self.labels) for f in r.get("flags") or ())),
+                    size=13), self.go(self._card_route(r)),
+                    label=self.t("console.months.open_card", name=r.get("name") or ""),
+                    identifier=f"unranked-{r.get('outlet_code')}")
+                for r in rest], spacing=4), "unranked-rows"))
+        return out
+
+    def _card_route(self, r: Mapping[str, Any]) -> str:
+        return f"/months/{self.month}/{r.get('outlet_code')}"
+
+    def _flag_chips(self, r: Mapping[str, Any]) -> ft.Control:
+        bad = {"deduction", "veto", "exit_candidate", "tier_down", "not_scored"}
+        good = {"refund_due", "tier_up", "reward"}
+        return ft.Row([theme.chip(flag_label(f, self.labels),
+                                  theme.FAIL if f in bad else theme.OK if f in good
+                                  else theme.WARN)
+                       for f in r.get("flags") or ()], spacing=4, wrap=True)
+
+    def _rank_row(self, rows: Sequence[Mapping[str, Any]], r: Mapping[str, Any],
+                  scope: str) -> ft.Control:
+        lb = self.labels
+        rank = self._rank_cell(rows, r, scope)
+        commission = r.get("commission")
+        content = ft.Row([
+            ui.cell(rank, 90, weight=ft.FontWeight.W_600),
+            ft.Container(ft.Column([
+                ft.Text(str(r.get("name") or ""), size=14, weight=ft.FontWeight.W_600,
+                        max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
+                ft.Text(" · ".join(x for x in (str(r.get("outlet_code")), lb.tier(r.get("tier")),
+                                              str(r.get("business_unit") or "")) if x),
+                        size=12, color=theme.MUTED, max_lines=1,
+                        overflow=ft.TextOverflow.ELLIPSIS),
+            ], spacing=0, tight=True), expand=3),
+            ui.cell(number_text(r.get("composite")), 90, weight=ft.FontWeight.W_600),
+            ui.cell(self._rank_cell(rows, r, "province"), 90),
+            ui.cell(money_text(commission), 130,
+                    colour=theme.FAIL if cents_of(commission) < 0 else None),
+            ft.Container(self._flag_chips(r), expand=2),
+        ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+        return ui.tappable(content, self.go(self._card_route(r)),
+                           label=self.t("console.months.row", name=r.get("name") or "",
+                                        rank=rank),
+                           identifier=f"rank-{r.get('outlet_code')}")
+
+    # -- commission statement -----------------------------------------------------------------
+    def _commission(self, m: MonthDoc) -> list[ft.Control]:
+        rows = [r for r in m.visible(self.manager.business_unit)
+                if r.get("family") == self.family
+                and (self.unit is None or r.get("business_unit") == self.unit)
+                and (r.get("commission") is not None or cents_of(r.get("payable")) != 0
+                     or r.get("payment_factor") is not None)]
+        out: list[ft.Control] = [self._filters(m)]
+        if not rows:
+            out.append(theme.card(ui.muted(self.t("console.months.commission_none"), 15)))
+            return out
+        cols = [("console.months.col.outlet", None, 3),
+                ("console.months.col.score", 70, None),
+                ("console.months.col.base", 110, None),
+                ("console.months.col.years_factor", 70, None),
+                ("console.months.col.payment_factor", 70, None),
+                ("console.months.col.commission_one", 110, None),
+                ("console.months.col.staff_share", 100, None),
+                ("console.months.col.refund", 90, None),
+                ("console.months.col.adjustments", 90, None),
+                ("console.months.col.payable_one", 110, None)]
+        header = ft.Container(ft.Row([ui.cell(self.t(k), w, colour=theme.MUTED, size=13,
+                                              expand=e) for k, w, e in cols], spacing=8),
+                              padding=ft.Padding.symmetric(horizontal=12))
+        lines: list[ft.Control] = [header]
+        sums = {"commission": 0, "staff_share": 0, "refund": 0, "adjustments_total": 0,
+                "payable": 0}
+        for r in sort_rows(rows, self.sort, self.unit):
+            for k in sums:
+                sums[k] += cents_of(r.get(k))
+
+            def red(value: Any) -> str | None:
+                return theme.FAIL if cents_of(value) < 0 else None
+
+            cells = [
+                ft.Container(ft.Text(f"{r.get('name') or ''}\n{r.get('outlet_code')}", size=13,
+                                     max_lines=2), expand=3),
+                ui.cell(number_text(r.get("composite")), 70),
+                ui.cell(money_text(r.get("base")), 110, size=13),
+                ui.cell(number_text(r.get("years_factor")), 70),
+                ui.cell(number_text(r.get("payment_factor")), 70,
+                        colour=theme.FAIL if (r.get("payment_factor") or 0) < 0 else None),
+                ui.cell(money_text(r.get("commission")), 110, size=13,
+                        colour=red(r.get("commission")), weight=ft.FontWeight.W_600),
+                ui.cell(money_text(r.get("staff_share")), 100, size=13),
+                ui.cell(money_text(r.get("refund")), 90, size=13),
+                ui.cell(money_text(r.get("adjustments_total")), 90, size=13,
+                        colour=red(r.get("adjustments_total"))),
+                ui.cell(money_text(r.get("payable")), 110, size=13, colour=red(r.get("payable")),
+                        weight=ft.FontWeight.W_600),
+            ]
+            lines.append(ui.tappable(ft.Row(cells, spacing=8), self.go(self._card_route(r)),
+                                     label=self.t("console.months.open_card",
+                                                  name=r.get("name") or ""),
+                                     identifier=f"pay-{r.get('outlet_code')}"))
+
+        def yuan(cents: int) -> str:
+            sign = "-" if cents < 0 else ""
+            return money_text(f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}")
+
+        out.append(ui.region(ft.Column(lines, spacing=4), "commission-rows"))
+        out.append(ui.region(theme.card(ft.Text(self.t(
+            "console.months.totals", commission=yuan(sums["commission"]),
+            staff=yuan(sums["staff_share"]), refund=yuan(sums["refund"]),
+            adjustments=yuan(sums["adjustments_total"]), payable=yuan(sums["payable"])),
+            size=14, weight=ft.FontWeight.W_600)), "commission-totals"))
+        return out
+
+    # -- candidate lists ----------------------------------------------------------------------
+    def _candidates(self, m: MonthDoc) -> list[ft.Control]:
+        lists = candidates(m.visible(self.manager.business_unit))
+        out: list[ft.Control] = [ui.muted(self.t("console.months.proposal"))]
+        for name, rows in lists.items():
+            lines: list[ft.Control] = [ft.Row([
+                ui.heading(self.t(LIST_KEY[name]), 16),
+                ui.muted(self.t("console.months.list.count", n=len(rows)))], spacing=10)]
+            if not rows:
+                lines.append(ui.muted(self.t("console.months.list.empty")))
+            for r in rows:
+                lines.append(self._candidate_row(name, r))
+            out.append(ui.region(theme.card(ft.Column(lines, spacing=6)), f"list-{name}"))
+        return out
+
+    def _candidate_row(self, name: str, r: Mapping[str, Any]) -> ft.Control:
+        lb = self.labels
+        if name == "exit":
+            why = why_text(r, "exit", lb)
+        elif name in ("tier_up", "tier_down"):
+            why = self.t("console.months.tier_to", from_tier=lb.tier(r.get("tier")),
+                         to_tier=lb.tier(r.get("tier_move_to"))) + " · " + why_text(
+                r, "tier_move", lb)
+        elif name == "rewards":
+            rw = r.get("reward") or {}
+            why = self.t("console.months.reward_line", manager=rw.get("area_manager") or "—",
+                         baseline=rw.get("baseline_month") or "—",
+                         before=rw.get("baseline_rank") or "—", now=rw.get("rank") or "—",
+                         places=rw.get("places") or 0)
+        else:
+            why = ("、" if lb.lang == "zh" else ", ").join(
+                flag_label(f, lb) for f in r.get("flags") or () if f in WARNING_FLAGS)
+        head = f"{r.get('name') or ''}（{r.get('outlet_code')}）" if lb.lang == "zh" else \
+            f"{r.get('name') or ''} ({r.get('outlet_code')})"
+        content = ft.Column([
+            ft.Row([ft.Text(head, size=14, weight=ft.FontWeight.W_600),
+                    ui.muted(" · ".join(x for x in (str(r.get("business_unit") or ""),
+                                                   number_text(r.get("composite"))) if x))],
+                   spacing=8, wrap=True),
+            ft.Text(why, size=13, color=theme.MUTED),
+        ], spacing=2, tight=True)
+        return ui.tappable(content, self.go(self._card_route(r)),
+                           label=self.t("console.months.open_card", name=r.get("name") or ""),
+                           identifier=f"{name}-{r.get('outlet_code')}")
+
+    # -- the units' trend ---------------------------------------------------------------------
+    def _charts(self, m: MonthDoc) -> list[ft.Control]:
+        own = self.manager.business_unit
+        units = [own] if own else ([self.unit] if self.unit else m.units())
+        if not units:
+            return [theme.card(ui.muted(self.t("console.months.no_units")))]
+        months = chart_months(self.month)
+        labels = [str(x) for x in months]
+        out: list[ft.Control] = []
+        for unit in units:
+            points = read.unit_series(self.console.ctx, unit, months)
+            out.append(charts.line_chart(
+                self.t("console.months.unit_chart", unit=unit, n=len(months)), labels,
+                [charts.Series(self.t("console.chart.mean"), [p.mean for p in points])],
+                self.console.lang,
+                band=charts.Band([p.lowest for p in points], [p.highest for p in points],
+                                 self.t("console.chart.band")),
+                width=theme.MAX_WIDTH - 80, identifier=f"chart-unit-{unit}"))
+        return out
+
+    # -- closing ------------------------------------------------------------------------------
+    def _ask_close(self) -> None:
+        c = self.console
+        if not may_close(self.manager):
+            raise NotAllowed("console.months.close_not_allowed")
+        month = str(self.month)
+        error = ft.Text("", color=theme.FAIL, size=13, visible=False)
+
+        def ok() -> None:
+            if not may_close(c.manager):
+                raise NotAllowed("console.months.close_not_allowed")
+            try:
+                closed = read.close_month(c.ctx, self.month, by=c.manager.username)
+            except UserError as exc:  # refused (closed meanwhile, month not over): say so
+                error.value = exc.message(c.lang)
+                error.visible = True
+                c.page.update()
+                return
+            totals = closed.export.get("totals") or {}
+
+            def done() -> None:
+                c.refresh()
+                c.notify(c.t("console.months.closed_done", month=month,
+                             outlets=totals.get("outlets", 0), ranked=totals.get("ranked", 0)))
+
+            c.close_dialog(then=done)
+
+        version = self.data.version if getattr(self, "data", None) else ""
+        c.dialog(self.t("console.months.close_title", month=month),
+                 ft.Column([ft.Text(self.t("console.months.close_text", version=version),
+                                    size=14), error], tight=True, width=480, spacing=10),
+                 [ft.TextButton(self.t("console.months.cancel"),
+                                on_click=c.guard(c.close_dialog)),
+                  ft.FilledButton(self.t("console.months.close_confirm"), icon=ft.Icons.LOCK,
+                                  on_click=c.guard(ok))])

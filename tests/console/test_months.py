@@ -1,0 +1,233 @@
+"""The month pages headless (tests/views/harness.py runs a real Flet session in-process)
+against a real office: outlets and bases from CSV, results from enrolled devices through
+the real server, approved by a second reviewer, months closed by the month close itself
+(tests/console/month_office.py has the table of what the months hold).
+
+Checked: the list of months and their state; one month's ranking per unit with its ties
+said and its sort orders; the month card (component -> visit -> failed item and veto, every
+figure with its stored reason, the chart in words); the commission statement to the cent;
+the candidate lists; the units' chart; the close behind its confirm dialog (cancel keeps
+the month open; confirm freezes it); who may close and what a unit manager sees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from views.harness import App, text_of
+
+from app.central.month import read
+from app.console.files import ConsoleFiles
+from app.console.shell import make_main
+from app.i18n import t
+from app.programme.months import YearMonth
+
+from .month_office import APPROVER, OPEN, UNIT_MANAGER, UNIT_PASSWORD, WEST, MonthOffice
+from .office import PASSWORD, REVIEWER
+
+DESKTOP = (1280.0, 800.0)
+
+
+def zh(key: str, **params: object) -> str:
+    return t(key, "zh", **params)
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MonthOffice]:
+    o = MonthOffice(tmp_path_factory.mktemp("month-office")).start()
+    try:
+        yield o
+    finally:
+        o.close()
+
+
+@pytest.fixture
+def console(office: MonthOffice) -> Iterator[Callable[..., App]]:
+    opened: list[App] = []
+    files = ConsoleFiles(office.ctx)
+
+    def open_console(route: str = "/", username: str = REVIEWER, password: str = PASSWORD
+                     ) -> App:
+        app = App(make_main(office.ctx, files), size=DESKTOP, route=route)
+        opened.append(app)
+        app.fill(zh("console.login.username"), username)
+        app.fill(zh("console.login.password"), password)
+        app.click(zh("console.login.submit"))
+        return app
+
+    yield open_console
+    for app in opened:
+        app.close()
+
+
+def order(app: App, region: str, prefix: str) -> list[str]:
+    """The outlet codes of a table's rows, top to bottom."""
+    found = [f.control for f in app.iter_visible()
+             if str(getattr(f.control, "identifier", "") or "").startswith(prefix)
+             and any(getattr(a, "identifier", None) == region for a in f.ancestors)]
+    return [str(c.identifier)[len(prefix):] for c in found]
+
+
+def test_the_months_are_listed_with_their_state(console) -> None:
+    app = console()
+    app.click(zh("console.nav.months"), type="TextButton")
+    app.wait_for_text(zh("console.months.title"))
+    row = text_of(app.region("month-2026-10"))
+    assert zh("console.months.state.closed") in row and "¥3,250.00" in row  # the commission
+    assert "6 / 4" in row  # outlets / ranked (competitors, no composite: not ranked)
+    assert APPROVER in row and "2025.1" in row
+    assert app.sees("2026-12")  # the month running now is listed, open
+    app.click(app.region("month-2026-10").control)
+    app.wait_until(lambda: app.view_route.startswith("/months/2026-10"))
+
+
+def test_a_units_ranking_says_its_ties_and_sorts(console) -> None:
+    app = console("/months/2026-10")
+    app.wait_for_text(zh("console.months.month_title", month="2026-10"))
+    # the first unit (东区营业部) first; the unit dropdown switches
+    assert order(app, "ranking-rows", "rank-") == ["V-4"]
+    app.select(zh("console.months.unit"), WEST)
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-1", "V-2", "V-3"])
+    assert app.view_route == "/months/2026-10?unit=%E8%A5%BF%E5%8C%BA%E8%90%A5%E4%B8%9A%E9%83%A8"
+    # V-1 and V-2 both scored 100: rank 1 each, tied, and the next rank is 3
+    tied = zh("console.months.rank_tied", rank=1)
+    assert f"{tied} 南门服务站 V-1" in text_of(app.region("rank-V-1"))
+    assert f"{tied} 北街服务站 V-2" in text_of(app.region("rank-V-2"))
+    v3 = text_of(app.region("rank-V-3"))
+    assert "3 东桥服务站 V-3" in v3 and "-¥1,300.00" in v3 and zh("programme.flag.veto") in v3
+    assert app.sees(zh("console.months.ranked_count", unit=WEST, n=3))
+    # VIL-009 had no result: listed apart with the reason, not ranked
+    assert zh("programme.why.rank.not_scored") in text_of(app.region("unranked-VIL-009"))
+    app.select(zh("console.months.sort"), zh("console.months.sort.score"))
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-3", "V-1", "V-2"])
+    app.select(zh("console.months.sort"), zh("console.months.sort.commission"))
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-")[-1] == "V-3")
+    # the province: every agent outlet of the month, V-4 ranked 3 (75 after two 100s)
+    app.select(zh("console.months.unit"), zh("console.months.province"))
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-3", "V-4", "V-1", "V-2"]
+                   or order(app, "ranking-rows", "rank-")[:2] == ["V-1", "V-2"])
+    app.select(zh("console.months.sort"), zh("console.months.sort.rank"))
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-1", "V-2", "V-4", "V-3"])
+    # self-run halls rank apart: the hall had no result this month
+    app.select(zh("console.months.family"), zh("programme.family.self_run_hall"))
+    app.wait_for_text(zh("console.months.nothing_ranked"))
+
+
+def test_the_month_card_goes_from_components_to_visits_to_vetoes(console, office) -> None:
+    app = console(f"/months/2026-10?unit={WEST}")
+    app.wait_for_text(zh("console.months.month_title", month="2026-10"))
+    app.click(app.region("rank-V-3").control)
+    app.wait_until(lambda: app.view_route == "/months/2026-10/V-3")
+    header = text_of(app.region("card-header"))
+    assert "东桥服务站（V-3）" in header and zh("programme.flag.deduction") in header
+    component = text_of(app.region("component-mystery_shop"))
+    assert zh("console.card.component_head", name="暗访", score="0", weight="50",
+              share="100.0") in component
+    uuid = office.uuids[("2026-10", "V-3")]
+    visit = text_of(app.region(f"visit-{uuid}"))
+    assert zh("console.card.veto_section", label="着装规范") in visit
+    # every figure beside the reason the closed month stored for it
+    doc = read.closed_month(office.ctx, YearMonth.parse("2026-10"))
+    assert doc is not None
+    commission = text_of(app.region("figure-commission"))
+    assert "-¥1,300.00" in commission
+    assert (doc.why_text("V-3", "commission", "zh") or "?") in commission
+    rank = text_of(app.region("figure-rank_unit"))
+    assert zh("statement.rank.alone", rank=3, size=3) in rank
+    assert "2025.1" in text_of(app.region("card-figures"))  # the rule each figure applied
+    # the chart, in words: the last 12 months, V-3's 0 and 0, the unit's means
+    chart = app.region("card-chart").control
+    assert "2026-09 0" in chart.label and "2026-10 0" in chart.label
+    assert "2026-08 无" in chart.label and "58.33" in chart.label and "66.67" in chart.label
+    # a visit opens its result
+    app.click(app.region(f"visit-{uuid}").control)
+    app.wait_until(lambda: app.view_route == f"/result/{uuid}")
+
+
+def test_the_commission_statement_to_the_cent(console) -> None:
+    app = console("/months/2026-10?tab=commission&unit=province")
+    app.wait_for_text(zh("console.months.tab.commission"))
+    assert order(app, "commission-rows", "pay-") == ["V-1", "V-2", "V-4", "V-3"]
+    v1 = text_of(app.region("pay-V-1"))
+    # base 1000 × years factor 1.3 (7 years since 2019-06) × payment factor 1.5 (score 100)
+    assert re.search(r"¥1,000\.00 1\.3 1\.5 ¥1,950\.00 ¥585\.00 ¥0\.00 ¥0\.00 ¥1,950\.00", v1)
+    v3 = text_of(app.region("pay-V-3"))
+    assert "-1 -¥1,300.00 ¥0.00" in v3  # a deduction: staff bear none of it
+    totals = text_of(app.region("commission-totals"))
+    assert totals == zh("console.months.totals", commission="¥3,250.00", staff="¥1,365.00",
+                        refund="¥0.00", adjustments="¥0.00", payable="¥3,250.00")
+
+
+def test_the_candidate_lists(console) -> None:
+    app = console("/months/2026-10?tab=candidates")
+    app.wait_for_text(zh("console.months.proposal"))
+    warnings = text_of(app.region("list-warnings"))
+    assert "东桥服务站（V-3）" in warnings and zh("programme.flag.deduction") in warnings
+    assert "V-1" not in warnings
+    for name in ("exit", "tier_up", "tier_down", "rewards"):
+        assert zh("console.months.list.empty") in text_of(app.region(f"list-{name}")), name
+    app.click(app.region("warnings-V-3").control)
+    app.wait_until(lambda: app.view_route == "/months/2026-10/V-3")
+
+
+def test_the_units_score_trend(console) -> None:
+    app = console("/months/2026-10?tab=chart")
+    app.wait_for_text(zh("console.months.tab.chart"))
+    west = app.region(f"chart-unit-{WEST}").control
+    assert "2026-09 58.33" in west.label and "2026-10 66.67" in west.label
+    assert "2026-08 无" in west.label and "2026-11" not in west.label  # up to the month
+    east = app.region("chart-unit-东区营业部").control
+    assert "2026-10 75" in east.label
+
+
+def test_a_unit_manager_sees_their_unit_and_cannot_close(console, office) -> None:
+    app = console("/months/2026-10", username=UNIT_MANAGER, password=UNIT_PASSWORD)
+    app.wait_for_text(zh("console.months.month_title", month="2026-10"))
+    assert order(app, "ranking-rows", "rank-") == ["V-1", "V-2", "V-3"]
+    assert app.region("month-unit").control.content.disabled
+    app.go(f"/months/{OPEN}")
+    app.wait_for_text(zh("console.months.open_note"))
+    assert not app.sees(zh("console.months.close"))
+    app.go("/months/2026-10?tab=commission&unit=province")
+    app.wait_for_text(zh("console.months.tab.commission"))
+    assert "V-4" not in order(app, "commission-rows", "pay-")  # 东区's outlet stays hidden
+    app.go("/months/2026-10/V-4")  # nor can its card be opened by address
+    app.wait_for_snack(zh("console.card.not_found"))
+
+
+def test_english_and_a_bad_month(console) -> None:
+    app = console("/months/2026-10?tab=commission&unit=province")
+    app.wait_for_text(zh("console.months.tab.commission"))
+    app.click(t("lang.en", "en"))
+    app.wait_for_text(t("console.months.tab.commission", "en"))
+    assert "¥1,950.00" in text_of(app.region("pay-V-1"))
+    app.go("/months/2026-13")
+    app.wait_for_snack(t("console.months.bad_month", "en", month="2026-13"))
+
+
+def test_closing_asks_first_and_freezes_the_month(console, office, tmp_path: Path) -> None:
+    month = YearMonth.parse(OPEN)
+    app = console(f"/months/{OPEN}")
+    app.wait_for_text(zh("console.months.open_note"))
+    # the preview: V-3 scored 100 this month, all three are tied at rank 1
+    app.select(zh("console.months.unit"), WEST)
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-1", "V-3", "V-2"]
+                   or len(order(app, "ranking-rows", "rank-")) == 3)
+    app.click(zh("console.months.close"))
+    assert app.sees(zh("console.months.close_title", month=OPEN))
+    app.click(zh("console.months.cancel"), in_dialog=True)
+    app.wait_until(lambda: not app.sees(zh("console.months.close_title", month=OPEN)))
+    assert read.closed_month(office.ctx, month) is None  # cancelled: still open
+    app.click(zh("console.months.close"))
+    app.click(zh("console.months.close_confirm"), in_dialog=True)
+    app.wait_for_snack(re.compile("2026-11 已月结"), timeout=20)
+    closed = read.closed_month(office.ctx, month)
+    assert closed is not None and closed.closed_by == REVIEWER
+    app.wait_for_text(re.compile(f"由 {REVIEWER} 月结"))
+    assert not app.sees(zh("console.months.close"))
+    # the statement PDF is offered now the month is closed
+    app.click(app.region("rank-V-3").control)
+    app.wait_for_text(zh("console.card.statement"))
