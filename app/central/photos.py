@@ -13,7 +13,8 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -186,6 +187,49 @@ def hash_of(store: PhotoStore, sha256: str) -> tuple[str, int]:
         digest.update(chunk)
         size += len(chunk)
     return digest.hexdigest(), size
+
+
+@dataclass
+class MigrationReport:
+    copied: int = 0  # written into the target
+    present: int = 0  # already there (size checked), so a second run carries on
+    bad: list[tuple[str, str]] | None = None  # (name, what its bytes hash to): not copied
+
+
+def migrate_photos(source: PhotoStore, target: PhotoStore, *, threads: int = 8,
+                   progress: Callable[[int, int], None] | None = None) -> MigrationReport:
+    """Copy every photo of `source` into `target`, each hashed on the way (a damaged one
+    is reported, never copied); what the target already holds is skipped, so an
+    interrupted run is simply run again."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = sorted(source.hashes())
+    report = MigrationReport(bad=[])
+    lock = threading.Lock()
+    done = 0
+
+    def one(sha: str) -> None:
+        nonlocal done
+        try:
+            stored = target.put(sha, source.open_chunks(sha))
+            outcome = "copied" if stored.created else "present"
+        except PhotoHashMismatch as exc:
+            outcome = exc.actual
+        with lock:
+            if outcome == "copied":
+                report.copied += 1
+            elif outcome == "present":
+                report.present += 1
+            else:
+                report.bad.append((sha, outcome))  # type: ignore[union-attr]
+            done += 1
+            if progress:
+                progress(done, len(names))
+
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        for _ in pool.map(one, names):
+            pass
+    return report
 
 
 def _process_alive(pid: int) -> bool:

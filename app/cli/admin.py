@@ -53,6 +53,9 @@ def register(cli: typer.Typer) -> None:
     admin.add_typer(assignments, name="assignments")
     _register_managers(admin)
     _register_shoppers(admin)  # visit planning (issue 10)
+    from app.cli.scale import register_admin as _register_scale  # backup, restore, photos
+
+    _register_scale(admin)  # (issue 13)
     cli.add_typer(admin, name="admin")
 
     @codes.command("create")

@@ -59,10 +59,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "scale.photos.migrate.progress": ("迁移照片", "Moving photos"),
     "scale.photos.migrate.done": (
-        "照片迁移完成：{copied} 张已复制，{present} 张目标中已有（哈希已核对），"
-        "{bad} 张源文件损坏未复制。目标：{where}",
-        "Photos moved: {copied} copied, {present} already in the target (hash checked), "
-        "{bad} damaged in the source and not copied. Target: {where}",
+        "照片迁移完成：{copied} 张已复制，{present} 张目标中已有（大小已核对），"
+        "{bad} 张源文件损坏未复制（每张源照片的哈希均已核对）。目标：{where}",
+        "Photos moved: {copied} copied, {present} already in the target (size checked), "
+        "{bad} damaged in the source and not copied (every source photo's hash checked). "
+        "Target: {where}",
     ),
     "scale.photos.migrate.bad": (
         "源照片已损坏（内容哈希为 {actual}）：{sha256}",
