@@ -237,7 +237,8 @@ def _read_csv(path: Path, required: tuple[str, ...], known: tuple[str, ...]
 def import_outlets_csv(ctx: ServerContext, path: Path) -> ImportResult:
     """Create or update outlets from a CSV, read by the one outlet-CSV reader the device
     shares (app.programme.outlets: code, name, tier, and optionally region, business_unit,
-    address, active, cooperation_start, competitor, phase, traffic; UTF-8 or GB18030). All
+    address, active, cooperation_start, competitor, phase, traffic, class, area_manager,
+    owner; UTF-8 or GB18030). All
     rows or none: a file with a problem changes nothing and every problem is reported with
     its line, in the reader's language. The server keeps the columns its outlet list has."""
     try:
@@ -254,6 +255,10 @@ def import_outlets_csv(ctx: ServerContext, path: Path) -> ImportResult:
         r.code: {"name": r.name, "tier": r.tier, "region": r.region or None,
                  "business_unit": r.business_unit or None, "address": r.address or None,
                  "active": r.active,
+                 # month close (issue 9): the money rules' master data
+                 "outlet_class": r.outlet_class, "area_manager": r.area_manager,
+                 "owner": r.owner, "cooperation_start": r.cooperation_start,
+                 "competitor": r.competitor,
                  # visit planning (issue 10): when and how often it is shopped
                  "opening_hours": r.opening_hours, "city_class": r.city_class,
                  "important": r.important, "traffic": r.traffic,
