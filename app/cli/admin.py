@@ -53,6 +53,7 @@ def register(cli: typer.Typer) -> None:
     admin.add_typer(assignments, name="assignments")
     _register_managers(admin)
     _register_shoppers(admin)  # visit planning (issue 10)
+    _register_bases(admin)  # month close (issue 9)
     from app.cli.scale import register_admin as _register_scale  # backup, restore, photos
 
     _register_scale(admin)  # (issue 13)
@@ -291,3 +292,43 @@ def _register_shoppers(admin: typer.Typer) -> None:
 
 
 # --- end visit planning ---
+
+
+# --- month close (issue 9): commission bases ------------------------------------------------
+
+
+def _register_bases(admin: typer.Typer) -> None:
+    bases = typer.Typer(help="commission bases (服务佣金基数) per outlet class x region x "
+                             "quarter/half-year", no_args_is_help=True)
+    admin.add_typer(bases, name="bases")
+
+    @bases.command("import")
+    def bases_import(file: Path = typer.Argument(..., help="CSV: class,region,period,amount"),
+                     data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        """Import bases, all rows or none (a period already stored takes the new amount)."""
+        from app.central.month.masterdata import import_bases_csv
+
+        ctx = _ctx(data_dir, database_url)
+        try:
+            r = import_bases_csv(ctx, file)
+        finally:
+            ctx.close()
+        typer.echo(t("month.cli.bases.imported", created=r.created, replaced=r.replaced,
+                     unchanged=r.unchanged))
+
+    @bases.command("list")
+    def bases_list(data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
+        """The stored bases, by period, class and region."""
+        from app.central.month.masterdata import list_bases
+        from app.programme.money import yuan
+
+        ctx = _ctx(data_dir, database_url)
+        try:
+            rows = list_bases(ctx)
+        finally:
+            ctx.close()
+        if not rows:
+            typer.echo(t("month.cli.bases.none"))
+        for b in rows:
+            typer.echo(t("month.cli.bases.row", period=b.period, outlet_class=b.outlet_class,
+                         region=b.region or "-", amount=yuan(b.amount_cents)))

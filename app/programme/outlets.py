@@ -23,6 +23,8 @@ from app.i18n import t
 
 OUTLET_COLUMNS = ("code", "name", "tier", "business_unit", "region", "address",
                   "cooperation_start", "competitor", "phase", "traffic", "active",
+                  # month close (issue 9): the money rules' master data
+                  "class", "area_manager", "owner",
                   # visit planning (issue 10): when and how often an outlet is shopped
                   "opening_hours", "city_class", "important", "visits_per_month",
                   "every_months")
@@ -32,7 +34,11 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # tier and phase ids (as in 
 TRAFFIC = ("busy", "quiet")
 # The longest text either end keeps (the office's columns are bounded); longer is refused,
 # never cut short without a word.
-MAX_LENGTH = {"name": 200, "business_unit": 200, "region": 200, "address": 500}
+MAX_LENGTH = {"name": 200, "business_unit": 200, "region": 200, "address": 500,
+              "area_manager": 64, "owner": 200}  # month close (issue 9): the last two
+# --- month close (issue 9): the outlet class picks the commission base with the region ---
+OUTLET_CLASSES = ("A", "B", "C")
+# --- end month close ---
 _YES = frozenset({"1", "true", "yes", "y", "t", "是"})
 _NO = frozenset({"0", "false", "no", "n", "f", "否"})
 _ACTIVE_YES = _YES | {"active"}
@@ -77,6 +83,11 @@ class OutletRow:
     traffic: str | None = None  # busy | quiet | None
     active: bool = True
     line: int = 0
+    # --- month close (issue 9) ---
+    outlet_class: str | None = None  # A / B / C (from the month's distinct customers)
+    area_manager: str | None = None  # 片区经理 responsible (a staff or console id)
+    owner: str | None = None  # 代办业主: the agent outlet's owner
+    # --- end month close ---
     # --- visit planning (issue 10) ---
     opening_hours: str | None = None  # as written (planning.timing.parse_hours reads it)
     city_class: str | None = None  # central | county | town | village
@@ -123,7 +134,8 @@ def read_outlets_csv(raw: bytes, *, tiers: Collection[str] | None,
                      phases: Collection[str] | None) -> OutletImport:
     """Read an outlet CSV: columns code, name, tier (required), business_unit, region,
     address, cooperation_start (2021-03-01 or 2021/3/1), competitor (是/否, yes/no, 1/0),
-    phase, traffic (busy/quiet), active (是/否, default yes).
+    phase, traffic (busy/quiet), active (是/否, default yes), class (A/B/C), area_manager
+    (an id), owner.
 
     `tiers`/`phases`: the ids the rulebook knows; None (or empty tiers) when this end has no
     rulebook, in which case any well-formed id is taken. Every problem of the file is
@@ -256,6 +268,15 @@ def check_outlet(fields: Mapping[str, object], *, tiers: Collection[str] | None,
     active = _flag(fields.get("active"), default=True, yes=_ACTIVE_YES, no=_ACTIVE_NO)
     if active is None:
         add("active", "programme.outlets.active_invalid", value=text("active"))
+    # --- month close (issue 9) ---
+    outlet_class = text("class").upper() or None
+    if outlet_class is not None and outlet_class not in OUTLET_CLASSES:
+        add("class", "month.outlets.class_invalid", value=text("class"),
+            classes=", ".join(OUTLET_CLASSES))
+    area_manager = text("area_manager") or None
+    if area_manager is not None and not CODE_PATTERN.fullmatch(area_manager):
+        add("area_manager", "month.outlets.area_manager_invalid", value=area_manager)
+    # --- end month close ---
     # --- visit planning (issue 10) ---
     plan = _planning_fields(text, add)
     # --- end visit planning ---
@@ -266,6 +287,8 @@ def check_outlet(fields: Mapping[str, object], *, tiers: Collection[str] | None,
         code=code, name=name, tier=tier, business_unit=text("business_unit"),
         region=text("region"), address=text("address"), cooperation_start=start,
         competitor=competitor, phase=phase, traffic=traffic, active=active, line=line,
+        outlet_class=outlet_class, area_manager=area_manager,  # month close (issue 9)
+        owner=text("owner") or None,
         **plan,  # visit planning (issue 10)
     ), problems
 
