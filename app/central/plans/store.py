@@ -168,8 +168,9 @@ def known_visits(ctx: ServerContext, month: YearMonth, *, skip_plans: Sequence[i
     finalised mystery-shop results from every device, and the visits of stored plans that
     are not superseded (less `skip_plans`)."""
     margin = rotation.WINDOW + timedelta(days=31)
-    start = at(month.first_day, time(0), CHINA) - margin
-    end = at(month.last_day, time(0), CHINA) + margin
+    # times in the database are UTC (SQLite compares them as written)
+    start = (at(month.first_day, time(0), CHINA) - margin).astimezone(UTC)
+    end = (at(month.last_day, time(0), CHINA) + margin).astimezone(UTC)
     out: list[KnownVisit] = []
     with ctx.session() as s:
         for ins in s.exec(select(Inspection).where(
@@ -484,8 +485,8 @@ def arrived_results(ctx: ServerContext, month: YearMonth) -> list[ArrivedResult]
     """Finalised results the server holds from the month's first day to the end of the
     next month (late visits count), not rejected ones: a visit is done only by a result
     that arrived."""
-    start = at(month.first_day, time(0), CHINA)
-    end = at(month.shift(2).first_day, time(0), CHINA)
+    start = at(month.first_day, time(0), CHINA).astimezone(UTC)
+    end = at(month.shift(2).first_day, time(0), CHINA).astimezone(UTC)
     with ctx.session() as s:
         rows = s.exec(select(Inspection).where(
             col(Inspection.kind).in_([COVERT_KIND, COACHING_KIND]),
