@@ -3,6 +3,12 @@
 One outlet per tier the checklist file defines (so it fits whatever checklists.yaml holds),
 a competitor's outlet, a demo inspector and a few visits planned for today. Loading it again
 updates the same records; it never touches anything that is not DEMO-.
+
+Today's demo visits are for the person using the app, whoever they are (issue 12: a
+newcomer who typed their own staff ID saw none): planned for their staff ID, or for nobody
+in particular (every person on the device) before one is given, and of the kind their
+role does (an outlet agent never gets a covert visit; a competitor is only ever visited
+covertly).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from datetime import date
 from app.checklists import Catalog, Kind
 from app.services.assignments import Assignments
 from app.services.outlets import OutletData, Outlets
+from app.services.session import kind_for_role
 from app.services.settings import Settings
 from app.services.types import DemoReport
 from app.store import Inspector, Store
@@ -53,21 +60,21 @@ def load_demo(store: Store, catalog: Catalog, outlets: Outlets, assignments: Ass
         if inspector is None:
             s.add(Inspector(id=DEMO_INSPECTOR, name="演示检查员",
                             role=settings.role or "mystery_shopper"))
-    if not settings.inspector_id:
-        settings.set_inspector(DEMO_INSPECTOR)
+    person = settings.inspector_id  # None: planned for whoever uses the device
+    kind = Kind(kind_for_role(settings.role))
 
     planned: list[str] = []
     chosen = made[:3] + [d for d in made[3:] if d.competitor]
     for data in chosen:
-        kinds = catalog.kinds_for(data.tier)
-        if not kinds:
+        if kind not in catalog.kinds_for(data.tier):
             continue
-        kind = Kind.MYSTERY_SHOP if Kind.MYSTERY_SHOP in kinds else kinds[0]
-        if data.competitor and Kind.MYSTERY_SHOP not in kinds:
+        if data.competitor and kind is not Kind.MYSTERY_SHOP:
             continue
         assignment_id = f"{DEMO_PREFIX}A-{data.code[len(DEMO_PREFIX):]}-{today.isoformat()}"
-        assignments.add(data.code, kind, today, inspector_id=DEMO_INSPECTOR, source="demo",
+        assignments.add(data.code, kind, today, inspector_id=person, source="demo",
                         assignment_id=assignment_id)
         planned.append(assignment_id)
+    if not settings.inspector_id:
+        settings.set_inspector(DEMO_INSPECTOR)
     return DemoReport(outlets=[d.code for d in made], inspector_id=DEMO_INSPECTOR,
                       assignments=planned)

@@ -274,11 +274,18 @@ class Inspections:
         answers, notes, photos, answered_at = entries
         visible = rules.visible(checklist, answers)
         visible_set = set(visible)
+        problems = (rules.problems(checklist, answers, notes, photos)
+                    if insp.status == Status.DRAFT.value else [])
+        wanting = {p.item_id for p in problems}
         progress: dict[str, SectionProgress] = {}
         for section in checklist.sections:
             shown = [it for it in section.items if it.id in visible_set]
             done = sum(1 for it in shown if Records.is_answered(it, answers, photos))
-            progress[section.id] = SectionProgress(section.id, done, len(shown))
+            needed = [it for it in shown if it.is_required or it.id in wanting]
+            complete = sum(1 for it in needed if it.id not in wanting
+                           and Records.is_answered(it, answers, photos))
+            progress[section.id] = SectionProgress(section.id, done, len(shown),
+                                                   len(needed), complete)
         return InspectionState(
             summary=to_summary(row),
             checklist=checklist,
@@ -287,8 +294,7 @@ class Inspections:
             photos=photos,
             visible=visible,
             score=rules.score(checklist, answers),
-            problems=(rules.problems(checklist, answers, notes, photos)
-                      if insp.status == Status.DRAFT.value else []),
+            problems=problems,
             progress=progress,
             vetoes=[_veto_info(f) for f in flags],
             checkin=_location(insp.checkin_lat, insp.checkin_lon, insp.checkin_accuracy_m),

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.checklists import Kind
 from app.errors import UserError
-from app.services.types import Location
+from app.services.types import AssignmentInfo, Location
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
@@ -24,6 +25,7 @@ ROLE_KIND: dict[str, Kind] = {
     "mystery_shopper": Kind.MYSTERY_SHOP,  # 暗访
     "area_manager": Kind.OPEN_INSPECTION,  # 明查 / 走访指导
     "outlet_agent": Kind.SELF_CHECK,  # 自查
+    "surveyor": Kind.INTERCEPT,  # 拦截调查 at the hall door (issue 11)
 }
 DEFAULT_KIND = Kind.OPEN_INSPECTION
 RESUME_KEY = "ui_resume_route"  # where the person was (a screen's route), kept across kills
@@ -83,6 +85,14 @@ class DeviceSession:
         if visit_kind is not None:
             return visit_kind == Kind.MYSTERY_SHOP.value
         return self.role == "mystery_shopper"
+
+    def todays_tasks(self, day: date | None = None) -> list[AssignmentInfo]:
+        """The visits planned for today that this person may do: theirs (or nobody's in
+        particular) and of the kind their role does, so an outlet agent is never handed a
+        covert visit, even one planned for their staff ID by mistake."""
+        kind = self.kind
+        return [a for a in self._ws.assignments.for_day(day, self._ws.settings.inspector_id)
+                if a.kind == kind]
 
     def idle_minutes(self) -> float:
         """Minutes without a touch before a kiosk returns to a fresh start."""

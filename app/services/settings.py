@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 import re
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -26,13 +28,32 @@ from app.store import Outlet, Setting, Store
 
 log = logging.getLogger(__name__)
 
-ROLES = ("mystery_shopper", "area_manager", "outlet_agent")
+ROLES = ("mystery_shopper", "area_manager", "outlet_agent", "surveyor")  # surveyor: issue 11
 DEFAULT_LANGUAGE = "zh"
 DEFAULT_PHOTO_MAX_EDGE = 1600
 PHOTO_MAX_EDGE_RANGE = (640, 4096)
 SECRET_KEYS = frozenset({"device_token", "manager_pin_hash"})
 PIN_PATTERN = re.compile(r"^\d{4,8}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+# Wrong manager PINs: the first few are free, then each one makes the next try wait,
+# twice as long every time (30 s, 1 min, 2 min ... at most 15 min), so 4-8 digits cannot
+# be guessed at a kiosk (issue 12). Kept in the settings: a restart does not reset it.
+PIN_FREE_TRIES = 3
+PIN_FIRST_WAIT = 30.0
+PIN_MAX_WAIT = 15 * 60.0
+_PIN_FAILURES = "manager_pin_failures"
+_PIN_WAIT_UNTIL = "manager_pin_wait_until"
+
+
+@dataclass(frozen=True)
+class PinAttempt:
+    """What one try of the manager PIN gave: `ok`, or how many seconds until the next
+    try is taken (`wait_seconds`, 0: try again now); `refused`: not even checked, because
+    the wait after earlier wrong tries was not over."""
+
+    ok: bool
+    wait_seconds: int = 0
+    refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,6 +199,31 @@ class Settings:
     @property
     def has_manager_pin(self) -> bool:
         return self.get("manager_pin_hash") is not None
+
+    def try_manager_pin(self, pin: str, *, now: float | None = None) -> PinAttempt:
+        """One try of the manager PIN at the kiosk, with growing waits after a few wrong
+        ones; the right PIN clears the count."""
+        now = time.time() if now is None else now
+        try:
+            until = float(self.get(_PIN_WAIT_UNTIL) or 0)
+            failures = int(self.get(_PIN_FAILURES) or 0)
+        except ValueError:  # a damaged count: start the waits from the first
+            until, failures = now + PIN_FIRST_WAIT, PIN_FREE_TRIES
+        if now < until:
+            return PinAttempt(False, math.ceil(until - now), refused=True)
+        if self.verify_manager_pin(pin):
+            if failures:
+                self.set(_PIN_FAILURES, None)
+                self.set(_PIN_WAIT_UNTIL, None)
+            return PinAttempt(True)
+        failures += 1
+        self.set(_PIN_FAILURES, str(failures))
+        wait = 0.0
+        if failures >= PIN_FREE_TRIES:
+            wait = min(PIN_MAX_WAIT, PIN_FIRST_WAIT * 2 ** (failures - PIN_FREE_TRIES))
+            self.set(_PIN_WAIT_UNTIL, repr(now + wait))
+        log.info("a wrong manager PIN (%d in a row)", failures)
+        return PinAttempt(False, math.ceil(wait))
 
     def verify_manager_pin(self, pin: str) -> bool:
         """True when `pin` is the manager PIN (constant-time compare; False if none set)."""

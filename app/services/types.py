@@ -146,13 +146,20 @@ class Saved:
 
 @dataclass(frozen=True)
 class SectionProgress:
+    """How far one section is: `answered` of its `visible` items carry an answer; of the
+    `needed` ones (required items, and any item whose photo or note an answer made due)
+    `complete` have all they need. Done only when nothing needed is outstanding, so an
+    answer that asks for evidence keeps the section open until it is given (issue 12)."""
+
     section_id: str
     answered: int
     visible: int
+    needed: int = 0
+    complete: int = 0
 
     @property
     def done(self) -> bool:
-        return self.answered >= self.visible
+        return self.complete >= self.needed
 
 
 @dataclass(frozen=True)
@@ -193,6 +200,16 @@ class InspectionState:
     @property
     def visible_count(self) -> int:
         return sum(p.visible for p in self.progress.values())
+
+    @property
+    def needed_count(self) -> int:
+        """Items that must be filled in (required ones, and evidence now due): what the
+        overall count shows (an optional item never keeps it below a full bar)."""
+        return sum(p.needed for p in self.progress.values())
+
+    @property
+    def complete_count(self) -> int:
+        return sum(p.complete for p in self.progress.values())
 
 
 # One thing wrong in an imported file, located by line (1 = the header): the problem the

@@ -20,10 +20,12 @@ from app.views import theme, ui
 class ActionsScreen(ui.Screen):
     name = "coaching"
 
-    def __init__(self, app: Any, uuid: str, arrive: str | None = None, **_: Any) -> None:
+    def __init__(self, app: Any, uuid: str, arrive: str | None = None,
+                 item: str | None = None, **_: Any) -> None:
         super().__init__(app)
         self.uuid = uuid
         self.arrive = bool(arrive)
+        self.item = item  # raised from this failed item (its card's 提出整改): prefilled
         self.summary = app.ws.inspections.summary(uuid)
         if not self.summary.is_draft:
             raise ui.Redirect(f"/result/{uuid}")
@@ -84,12 +86,14 @@ class ActionsScreen(ui.Screen):
                                      due=a.due_date.isoformat())),
             ], spacing=4), mood=mood))
         self.what = ft.TextField(label=self.t("views.actions.what"), multiline=True,
-                                 min_lines=2, text_size=mood.fs(15))
+                                 min_lines=2, text_size=mood.fs(15),
+                                 value=self._prefill(), autofocus=self.item is not None)
         self.owner = ft.TextField(label=self.t("views.actions.owner"),
                                   text_size=mood.fs(15))
         self.due = ft.TextField(label=self.t("views.actions.due"),
                                 value=default_due(today).isoformat(),
-                                helper=self.t("views.actions.due_help"),
+                                helper=self.t("views.actions.due_help",
+                                              example=default_due(today).isoformat()),
                                 text_size=mood.fs(15), keyboard_type=ft.KeyboardType.DATETIME)
         body.append(ft.Semantics(content=theme.card(ft.Column([
             ui.heading(app, self.t("views.actions.new"), size=15),
@@ -105,11 +109,28 @@ class ActionsScreen(ui.Screen):
         return ui.frame(app, f"/visit/{self.uuid}/actions", body, appbar=bar,
                         bottom=proceed, identifier="screen-actions")
 
+    def _prefill(self) -> str:
+        """What the failed item says, and the note written on it: the action's start."""
+        if not self.item:
+            return ""
+        state = self.app.ws.inspections.state(self.uuid)
+        item = state.checklist.items.get(self.item)
+        if item is None:
+            self.item = None
+            return ""
+        note = (state.notes.get(self.item) or "").strip()
+        label = item.label.get(self.app.lang)
+        return self.t("views.actions.prefill", label=label, note=note) if note else \
+            self.t("views.actions.prefill_bare", label=label)
+
     def add(self) -> None:
         due = parse_due(self.due.value or "")
         self.app.ws.actions.raise_action(self.uuid, self.what.value or "",
-                                         self.owner.value or "", due)
+                                         self.owner.value or "", due, item_id=self.item)
         self.app.notify(self.t("views.actions.added"))
+        if self.item:  # back to the item it was raised from
+            self.app.go(f"/visit/{self.uuid}?item={self.item}")
+            return
         self.app.refresh()
 
     def _refresh_saying(self, key: str) -> Any:
@@ -142,7 +163,9 @@ class ActionsScreen(ui.Screen):
         def carry() -> None:
             due = ft.TextField(label=self.t("views.actions.new_due"),
                                value=carried_due(action.due_date).isoformat(),
-                               helper=self.t("views.actions.due_help"), autofocus=True)
+                               helper=self.t("views.actions.due_help",
+                                             example=carried_due(action.due_date)
+                                             .isoformat()), autofocus=True)
 
             def do() -> None:
                 self.app.ws.actions.carry_forward(action.id, self.uuid,

@@ -74,7 +74,9 @@ class HistoryScreen(ui.Screen):
     def _row(self, v: Any) -> ft.Control:
         app = self.app
         discreet = app.mood.discreet
-        parts = [ui.when(v.finished_at or v.started_at, app.lang), self.t(f"kind.{v.kind}")]
+        parts = [ui.when(v.finished_at or v.started_at, app.lang)]
+        if not discreet:  # (the kind, 暗访, and who did it name the audit)
+            parts.append(self.t(f"kind.{v.kind}"))
         if v.is_draft:
             parts.append(self.t("views.history.draft"))
         if v.is_amendment:
@@ -91,7 +93,8 @@ class HistoryScreen(ui.Screen):
         row = ft.Row([
             ft.Column([ui.body_text(app, " · ".join(parts), weight=ft.FontWeight.W_600,
                                     size=14),
-                       ui.muted(app, self.t("views.history.by", who=v.inspector_id))],
+                       *([] if discreet else
+                         [ui.muted(app, self.t("views.history.by", who=v.inspector_id))])],
                       spacing=2, expand=True),
             *trailing,
         ], vertical_alignment=ft.CrossAxisAlignment.CENTER)

@@ -14,7 +14,6 @@ import flet as ft
 
 from app.checklists.rendering import format_score
 from app.views import location, sync_indicator, theme, ui
-from app.views.checklist_run import hide_screen
 
 
 class HomeScreen(ui.Screen):
@@ -39,7 +38,7 @@ class HomeScreen(ui.Screen):
             ], spacing=10), mood=mood))
 
         # today's assigned visits
-        assigned = ws.assignments.for_day(date.today(), inspector)
+        assigned = app.session.todays_tasks(date.today())
         body.append(ui.heading(app, self.t("views.home.today", n=len(
             [a for a in assigned if not a.done]))))
         if assigned:
@@ -69,10 +68,6 @@ class HomeScreen(ui.Screen):
 
         self.badge = sync_indicator.SyncBadge(app)
         actions: list[ft.Control] = [self.badge.control]
-        if discreet:
-            actions.append(ui.icon_button(app, ft.Icons.VISIBILITY_OFF,
-                                          self.t("views.discreet.hide"),
-                                          lambda: hide_screen(app)))
         actions.append(ui.icon_button(app, ft.Icons.SETTINGS_OUTLINED,
                                       self.t("views.settings.title"),
                                       lambda: app.go("/settings")))
@@ -82,7 +77,9 @@ class HomeScreen(ui.Screen):
         start = ui.primary_button(
             app, self.t("views.home.start_discreet" if discreet else "views.home.start"),
             lambda: app.go("/outlets"), icon=ft.Icons.ADD)
-        return ui.frame(app, "/", [ui.muted(app, who), *body], appbar=ui.appbar(
+        # (discreet: no role or staff ID on show - "暗访员 · 工号 S-023" names the audit)
+        head: list[ft.Control] = [] if discreet else [ui.muted(app, who)]
+        return ui.frame(app, "/", [*head, *body], appbar=ui.appbar(
             app, title, actions=actions), bottom=start, identifier="screen-home")
 
     def _assignment(self, a: Any) -> ft.Control:
@@ -111,9 +108,12 @@ class HomeScreen(ui.Screen):
         row = ft.Row([
             ft.Icon(ft.Icons.EDIT_NOTE, color=theme.WARN),
             ft.Column([ui.body_text(app, name, weight=ft.FontWeight.W_600),
-                       ui.muted(app, self.t("views.home.draft_meta",
-                                            when=ui.when(d.started_at, app.lang),
-                                            kind=self.t(f"kind.{d.kind}")))],
+                       ui.muted(app, self.t("views.home.draft_meta_discreet",
+                                            when=ui.when(d.started_at, app.lang))
+                                if app.discreet else
+                                self.t("views.home.draft_meta",
+                                       when=ui.when(d.started_at, app.lang),
+                                       kind=self.t(f"kind.{d.kind}")))],
                       spacing=2, expand=True),
             ft.Icon(ft.Icons.CHEVRON_RIGHT, color=theme.MUTED),
         ])

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("hallcheck.views")
 
 NA = "na"
+# what is missing that an answer made due: shown on the card at once
+EVIDENCE = frozenset({"photo_required", "camera_photo_required", "note_required",
+                      "veto_evidence_required"})
 TEXT_SAVE_DELAY = 0.7  # seconds of no typing before a text/number field is saved
 THUMB = 72
 
@@ -50,12 +53,15 @@ class ItemCallbacks:
     def __init__(self, *, answer: Callable[[str, Any], None], clear: Callable[[str], None],
                  note: Callable[[str, str], None],
                  photo: Callable[[str, bytes, str, str], None],
-                 remove_photo: Callable[[str, str], None]) -> None:
+                 remove_photo: Callable[[str, str], None],
+                 raise_action: Callable[[str], None] | None = None) -> None:
         self.answer = answer
         self.clear = clear
         self.note = note
         self.photo = photo
         self.remove_photo = remove_photo
+        # a coaching visit: raise a corrective action from a failed item (None: not offered)
+        self.raise_action = raise_action
 
 
 def _text_width(text: str, size: float) -> float:
@@ -123,11 +129,16 @@ class ItemCard:
         # why the camera did not open (stays until the next photo is taken in)
         self.camera_note = ft.Text("", size=mood.fs(13), color=theme.FAIL, visible=False)
         self.photo_buttons = ft.Row(wrap=True, spacing=8, run_spacing=8)
+        self.action_button = ft.TextButton(
+            self.t("views.item.raise_action"), icon=ft.Icons.ASSIGNMENT_LATE_OUTLINED,
+            on_click=app.guard(self._raise_action), visible=False,
+            style=self._button_style(), height=ui.TOUCH_MIN)
         self._pickers: list[ft.FilePicker] = []
         self._build_answer_widget()
         self._build_photo_buttons()
 
-        tools = ft.Row([self.note_toggle, self.photo_buttons], wrap=True, spacing=4,
+        tools = ft.Row([self.note_toggle, self.photo_buttons, self.action_button], wrap=True,
+                       spacing=4,
                        run_spacing=4, vertical_alignment=ft.CrossAxisAlignment.CENTER)
         parts: list[ft.Control] = [header]
         if badges:
@@ -157,13 +168,10 @@ class ItemCard:
         scope = self.t(f"veto.scope.{item.veto.scope.value}")
         reason = item.veto.reason.get(lang)
         if app.mood.discreet:
-            # a quiet star: the shopper knows its weight, a glance at the phone sees nothing
-            return ft.Semantics(
-                content=ui.tag(app, self.t("views.item.veto_discreet"), icon=ft.Icons.STAR,
-                               color=theme.MUTED, bgcolor="#F1F1EC",
-                               tooltip=f"{self.t('veto')}: {scope} - {reason}"),
-                label=f"{self.t('veto')} {scope}",
-            )
+            # a quiet star: the shopper knows its weight; neither a glance at the phone nor
+            # its screen reader names the veto (no tooltip, no label saying 一票否决)
+            return ui.tag(app, self.t("views.item.veto_discreet"), icon=ft.Icons.STAR,
+                          color=theme.MUTED, bgcolor="#F1F1EC")
         return ui.tag(app, f"{self.t('veto')} · {scope}", icon=ft.Icons.GAVEL,
                       color=theme.FAIL, bgcolor=theme.VETO_BG, tooltip=reason)
 
@@ -470,7 +478,8 @@ class ItemCard:
             if (self.text_field.value or "") != shown and not self._editing_same(shown):
                 self.text_field.value = shown
 
-        wants_note = (item.note_on_fail and failed) or bool(self.note_text) or self._note_open
+        wants_note = (item.note_on_fail and failed) or bool(self.note_text) or self._note_open \
+            or "note_required" in self.missing
         self.note_field.visible = wants_note and item.type is not ItemType.TEXT
         if (self.note_field.value or "") != self.note_text:
             self.note_field.value = self.note_text
@@ -481,10 +490,20 @@ class ItemCard:
         else:
             self.note_field.label = self.t("views.item.note")
 
+        self.action_button.visible = (self.cb.raise_action is not None and failed
+                                      and not self.readonly)
         self._draw_photos()
-        hints = [self.t(f"views.missing.{r}") for r in self.missing]
+        # Evidence an answer made due (a photo, a note) shows on the item the moment it
+        # applies, while the person is still in the store; "not answered yet" only once
+        # they are sent here from review's list (issue 12).
+        shown = [r for r in self.missing
+                 if r in EVIDENCE or getattr(self, "show_missing", False)]
+        discreet = mood.discreet
+        hints = [self.t(f"views.missing.{r}" + ("_discreet" if discreet and
+                                                 r == "veto_evidence_required" else ""))
+                 for r in shown]
         self.hint.value = " · ".join(hints)
-        self.hint.visible = bool(hints) and getattr(self, "show_missing", False)
+        self.hint.visible = bool(hints)
         border = "#E0E0E0"
         if self.hint.visible or (failed and item.veto is not None and not mood.discreet):
             border = theme.FAIL
@@ -531,6 +550,10 @@ class ItemCard:
                                       .CENTER))
         self.photo_row.controls = controls
         self.photo_row.visible = bool(controls)
+
+    def _raise_action(self) -> None:
+        if self.cb.raise_action is not None:
+            self.cb.raise_action(self.item.id)
 
     def _remove(self, sha256: str) -> Callable[[], None]:
         def remove() -> None:

@@ -97,7 +97,9 @@ class ReviewScreen(ui.Screen):
                                                  color=theme.FAIL)]
             section_titles = {s.id: s.title.get(app.lang) for s in state.checklist.sections}
             for p in state.problems:
-                text = p.message(app.lang)
+                text = self.t(f"views.review.discreet_missing.{p.reason}",
+                              label=p.label.get(app.lang)) if discreet \
+                    else p.message(app.lang)
                 rows.append(ui.tappable(
                     app,
                     ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=theme.FAIL, size=20),
@@ -243,9 +245,12 @@ class ResultScreen(ui.Screen):
         body: list[ft.Control] = [
             theme.card(ft.Column([
                 ui.heading(app, outlet),
-                ui.muted(app, self.t("views.result.meta", kind=self.t(f"kind.{s.kind}"),
-                                     when=ui.when(s.finished_at or s.started_at, app.lang),
-                                     who=s.inspector_id)),
+                ui.muted(app, self.t("views.result.meta_discreet",
+                                     when=ui.when(s.finished_at or s.started_at, app.lang))
+                         if discreet else
+                         self.t("views.result.meta", kind=self.t(f"kind.{s.kind}"),
+                                when=ui.when(s.finished_at or s.started_at, app.lang),
+                                who=s.inspector_id)),
                 ui.muted(app, self.t("views.result.sync",
                                      state=self.t(f"views.sync.state.{s.sync_state}"))),
             ], spacing=4), mood=mood),

@@ -55,11 +55,27 @@ class SettingsScreen(ui.Screen):
         )
         self.inspector = ft.TextField(label=self.t("views.setup.inspector_id"),
                                       value=s.inspector_id or "", text_size=mood.fs(15))
-        sections.append(self._card("views.settings.who", [
+        who = ft.Column([
             self.role, self.inspector,
             ui.secondary_button(app, self.t("views.settings.save"), self.save_who,
                                 icon=ft.Icons.SAVE),
-        ]))
+        ], spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        who_parts: list[ft.Control] = [who]
+        if mood.discreet:
+            # the role (暗访员) and staff ID only on request, never at a glance
+            who.visible = False
+            reveal = ui.secondary_button(app, self.t("views.settings.who_show"), None,
+                                         icon=ft.Icons.VISIBILITY)
+
+            def show_who() -> None:
+                who.visible = True
+                reveal.visible = False
+                ui.redraw(self.app.page)
+
+            button = reveal.controls[0].content  # type: ignore[attr-defined]
+            button.on_click = self.on(show_who)
+            who_parts.insert(0, reveal)
+        sections.append(self._card("views.settings.who", who_parts))
 
         # central endpoint and enrolment
         self.endpoint = ft.TextField(label=self.t("views.setup.endpoint"),

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hallcheck.views")
 
+TOUCH_MIN = 48  # px: the smallest tap target (Material's, and issue 12's measure)
+
 
 class Redirect(Exception):
     """Raised while a screen loads: show `route` instead (e.g. a finished visit's result)."""
@@ -134,11 +136,17 @@ def _centre(control: ft.Control, width: float | None) -> ft.Control:
 def appbar(app: AppShell, title: str, *, back: str | None = None,
            actions: list[ft.Control] | None = None,
            leading: ft.Control | None = None) -> ft.AppBar:
-    """The top bar; `back` is the route the back arrow goes to (None: no back arrow)."""
+    """The top bar; `back` is the route the back arrow goes to (None: no back arrow). In
+    discreet mode every screen's bar carries the quick-hide button, last (issue 12: the
+    review screen once had none)."""
     mood = app.mood
     if leading is None and back is not None:
         leading = icon_button(app, ft.Icons.ARROW_BACK, app.t("views.back"),
                               lambda: app.go(back))
+    actions = list(actions or [])
+    if mood.discreet:
+        actions.append(icon_button(app, ft.Icons.VISIBILITY_OFF, app.t("views.discreet.hide"),
+                                   lambda: hide_screen(app)))
     return ft.AppBar(
         leading=leading,
         automatically_imply_leading=False,
@@ -146,10 +154,50 @@ def appbar(app: AppShell, title: str, *, back: str | None = None,
                       max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
         bgcolor=ft.Colors.WHITE if not mood.discreet else theme.DISCREET_BG,
         color="#202124",
-        actions=[*(actions or []), ft.Container(width=4)],
+        actions=[*actions, ft.Container(width=4)],
         elevation=0,
         toolbar_height=56 if not mood.kiosk else 72,
     )
+
+
+def hide_screen(app: AppShell) -> None:
+    """Quick-hide: a plain blank note covers the screen until tapped (mystery shop)."""
+    cover = ft.AlertDialog(
+        modal=True,
+        content=ft.Container(
+            content=ft.Column([
+                ft.Text(app.t("views.discreet.cover_title"), size=20,
+                        weight=ft.FontWeight.W_600, color="#3C4043"),
+                ft.Text(app.t("views.discreet.cover_body"), size=15, color="#5F6368"),
+            ], spacing=10),
+            width=1000, height=2000, bgcolor="#FFFFFF", padding=ft.Padding.all(24),
+            on_click=app.guard(app.close_dialog),
+        ),
+        content_padding=0,
+        inset_padding=0,
+        shape=ft.RoundedRectangleBorder(radius=0),
+        bgcolor="#FFFFFF",
+        barrier_color="#FFFFFF",
+        semantics_label=app.t("views.discreet.cover_label"),
+        actions=[dialog_button(app, app.t("views.discreet.show"), app.close_dialog,
+                               filled=False)],
+    )
+    app.page.show_dialog(cover)
+
+
+def dialog_button(app: AppShell, label: str, on_click: Callable[..., Any], *,
+                  filled: bool = True, danger: bool = False) -> ft.Control:
+    """A dialog's button, at least 48 px high (a thumb's tap target)."""
+    style = ft.ButtonStyle(
+        padding=ft.Padding.symmetric(horizontal=16, vertical=12),
+        bgcolor=theme.FAIL if danger and filled else None,
+        color=theme.FAIL if danger and not filled else None,
+        text_style=theme.text_style(size=app.mood.fs(15)),
+    )
+    if filled:
+        return ft.FilledButton(label, on_click=app.guard(on_click), style=style,
+                               height=TOUCH_MIN)
+    return ft.TextButton(label, on_click=app.guard(on_click), style=style, height=TOUCH_MIN)
 
 
 def icon_button(app: AppShell, icon: Any, label: str, on_click: Callable[..., Any], *,
@@ -159,7 +207,9 @@ def icon_button(app: AppShell, icon: Any, label: str, on_click: Callable[..., An
     `label` (a bare IconButton is a role-less tooltip node around an unnamed button; a
     Semantics(button=True) wrapper was a named button around an unnamed one)."""
     button = ft.IconButton(icon=icon, tooltip=label, on_click=app.guard(on_click),
-                           icon_size=size)
+                           icon_size=size, width=TOUCH_MIN, height=TOUCH_MIN,
+                           size_constraints=ft.BoxConstraints(min_width=TOUCH_MIN,
+                                                              min_height=TOUCH_MIN))
     return ft.MergeSemantics(content=button)
 
 

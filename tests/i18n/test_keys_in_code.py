@@ -144,6 +144,7 @@ TEMPLATES: dict[str, Callable[[], set[str]]] = {
     "checklists.type.{}": lambda: _item_types() - {"number"},  # number has its own keys
     "checklists.show.photo.{}": _photo_rules,
     "views.missing.{}": _finalise_reasons,  # what an item still lacks, as the domain says
+    "views.review.discreet_missing.{}": _finalise_reasons,  # the same, in a covert visit
     "views.sync.state.{}": _sync_states,
     "views.sync.problem.{}": lambda: {"conflict", "rejected"},  # the states needing attention
     "sync.cli.code_state.{}": lambda: _returns("app/central/admin.py", "code_state"),

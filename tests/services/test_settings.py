@@ -100,3 +100,40 @@ def test_storage_used(ws: Workspace) -> None:
     used = ws.storage_used()
     assert used.photo_count == 1 and used.photos_bytes > 0
     assert used.total_bytes == used.database_bytes + used.photos_bytes
+
+
+def test_wrong_manager_pins_make_the_next_try_wait_longer(ws: Workspace) -> None:
+    """Issue 12: seven wrong PINs in a row each just said "try again". After the free
+    tries each wrong one makes the next wait, twice as long each time; while waiting not
+    even the right PIN is taken; the right one clears the count; a restart keeps it."""
+    from app.services.settings import PIN_FIRST_WAIT, PIN_FREE_TRIES, PIN_MAX_WAIT
+
+    ws.settings.set_manager_pin("482913")
+    now = 1_000_000.0
+    for _ in range(PIN_FREE_TRIES - 1):
+        attempt = ws.settings.try_manager_pin("000000", now=now)
+        assert not attempt.ok and attempt.wait_seconds == 0
+    waits = []
+    for _ in range(4):
+        attempt = ws.settings.try_manager_pin("000000", now=now)
+        assert not attempt.ok and not attempt.refused
+        waits.append(attempt.wait_seconds)
+        # during the wait: refused unchecked, with the time left
+        early = ws.settings.try_manager_pin("482913", now=now + 1)
+        assert not early.ok and early.refused and early.wait_seconds == attempt.wait_seconds - 1
+        now += attempt.wait_seconds
+    assert waits == [PIN_FIRST_WAIT, 2 * PIN_FIRST_WAIT, 4 * PIN_FIRST_WAIT, 8 * PIN_FIRST_WAIT]
+    # a restart does not reset the count
+    again = Workspace.open(ws.paths.root, checklists_path=CHECKLISTS)
+    try:
+        attempt = again.settings.try_manager_pin("000000", now=now)
+        assert attempt.wait_seconds == 16 * PIN_FIRST_WAIT
+    finally:
+        again.close()
+    now += attempt.wait_seconds
+    for _ in range(10):  # capped
+        attempt = ws.settings.try_manager_pin("000000", now=now)
+        now += attempt.wait_seconds
+    assert attempt.wait_seconds == PIN_MAX_WAIT
+    assert ws.settings.try_manager_pin("482913", now=now).ok
+    assert ws.settings.try_manager_pin("000000", now=now).wait_seconds == 0  # count cleared

@@ -18,13 +18,19 @@ from .harness import App
 # (一票否决) words. A score unit 分 counts only after a number ("72分"): the bare character is
 # in ordinary words (部分, 分钟).
 SCORE_WORDS = ("得分", "分数", "总分", "score", "一票否决", "否决", "veto")
-# The stricter list of issue 12 (nothing that names the audit at all); not yet kept by the
-# screens, see test_discreet_words_issue_12 below for what still shows.
-AUDIT_WORDS = ("暗访", "检查", "检查人", "暗访员", "神秘顾客", "得分", "score", "分")
+# The stricter rule of issue 12: nothing that names the audit at all, in either language
+# (a covert visit's every screen, tests/views/test_discreet_walk.py). The score unit 分 is
+# caught after a number by SCORE_NUMBER (the bare character is in 部分, 分钟).
+AUDIT_WORDS = ("暗访", "检查", "检查人", "暗访员", "神秘顾客", "督导", "巡检", "得分",
+               *SCORE_WORDS, "mystery", "inspect", "audit", "shopper")
+# an audit-style counter: "第 1/7 部分", "全部 0/46", a chip's "1. 环境 0/6", "3 of 8"
+AUDIT_COUNTER = re.compile(r"(?<![\d-])\d+\s*/\s*\d+(?![\d-])|第\s*\d+\s*部分"
+                           r"|\b\d+\s+of\s+\d+\b")
 
 SCORE_NUMBER = re.compile(
     r"\d+(?:[.,]\d+)?\s*(?:%|％|分(?!钟))"  # 72.5分, 72 分, 85%, 85％ (not 5分钟)
-    r"|(?<![\d.,:])\d{1,3}[.,]\d{1,2}(?![\d.,:])"  # 72.5, 66.67: how scores are written
+    r"|(?<![\d.,:])\d{1,3}[.,]\d{1,2}(?![\d.,:])(?!\s*(?:[KMG]B|px|像素))"  # 72.5, 66.67
+    # (how scores are written; a size in KB/MB or pixels is not one)
     r"|(?<![\d.])\d{1,3}\s*/\s*100(?![\d.])"  # 72/100
 )
 # a text that is nothing but a number (a whole score prints as "88") ...
@@ -34,12 +40,12 @@ BARE_NUMBER = re.compile(r"^\s*\d{1,3}(?:[.,]\d{1,2})?\s*$")
 COUNTERS = ("sync-indicator", "item-")
 
 
-def screen_strings(app: App) -> list[tuple[str, bool]]:
+def screen_strings(app: App, counters: tuple[str, ...] = COUNTERS) -> list[tuple[str, bool]]:
     """Every string the screen shows or announces, the window title included, each with
-    whether it sits in a region that shows a count (COUNTERS)."""
+    whether it sits in a region that shows a count (`counters`)."""
     strings = [(app.page.title, False)] if app.page.title else []
     for found in app.iter_visible():
-        counter = any(str(_region(a) or "").startswith(COUNTERS) for a in found.ancestors)
+        counter = any(str(_region(a) or "").startswith(counters) for a in found.ancestors)
         strings += [(text, counter) for text in found.texts]
     return strings
 
@@ -55,6 +61,22 @@ def giveaways(app: App, words: Iterable[str] = SCORE_WORDS) -> list[str]:
                 or (BARE_NUMBER.match(text) and not counter)):
             found.append(text)
     return found
+
+
+def audit_giveaways(app: App) -> list[str]:
+    """The strict rule: audit words, scores, and audit-style counters anywhere but the
+    sync indicator (its count is of entries waiting to upload)."""
+    found = giveaways(app, AUDIT_WORDS)
+    for text, counter in screen_strings(app, counters=("sync-indicator",)):
+        if AUDIT_COUNTER.search(text) and not counter and text not in found:
+            found.append(text)
+    return found
+
+
+def assert_covert(app: App) -> None:
+    """Fail with what shows when a covert visit's screen names the audit in any way."""
+    shown = audit_giveaways(app)
+    assert not shown, f"covert screen {app.view_route!r} gives the audit away: {shown}"
 
 
 def assert_discreet(app: App, words: Iterable[str] = SCORE_WORDS) -> None:

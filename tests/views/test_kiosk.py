@@ -3,6 +3,7 @@ after a submission, and after minutes without a touch, it returns to a fresh sta
 
 from __future__ import annotations
 
+import re
 import time as real_time
 import types
 
@@ -256,3 +257,25 @@ def _first_item(ws, uuid: str) -> str:
     first_section = state.checklist.sections[0]
     return next(i.id for i in first_section.items
                 if i.type is ItemType.YES_NO and i.id in state.visible)
+
+
+def test_wrong_pins_at_the_kiosk_say_how_long_to_wait(start_app, L, kiosk) -> None:
+    """Issue 12: the PIN could be guessed, seven wrong tries each saying "try again"."""
+    from app.services.settings import PIN_FIRST_WAIT, PIN_FREE_TRIES
+
+    app = start_app()
+    app.click(L("views.kiosk.manage"))
+    for _ in range(PIN_FREE_TRIES - 1):
+        app.fill(L("views.kiosk.pin"), "1111", submit=True)
+        assert app.sees(L("views.kiosk.pin_wrong"))
+    app.fill(L("views.kiosk.pin"), "1111", submit=True)
+    assert app.sees(L("views.kiosk.pin_wait", wait=L("views.duration.seconds",
+                                                     n=int(PIN_FIRST_WAIT))))
+    # the right PIN now is not taken until the wait is over, and says so
+    app.fill(L("views.kiosk.pin"), PIN, submit=True)
+    assert app.find_all(re.compile("^" + re.escape(L("views.kiosk.pin_refused",
+                                                     wait="\x00").split("\x00")[0])))
+    assert app.view_route == "/kiosk"
+    # the field and every message call it by one name
+    assert L("views.kiosk.pin") in L("views.kiosk.pin_wrong")
+    assert L("views.kiosk.pin") in L("services.settings.pin_invalid")

@@ -190,7 +190,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The photo size (long edge) must be between {low} and {high} pixels.",
     ),
     "services.settings.pin_invalid": (
-        "管理密码应为 4 到 8 位数字。",
+        "管理员 PIN 应为 4 到 8 位数字。",
         "The manager PIN must be 4 to 8 digits.",
     ),
     "services.settings.kiosk_outlet_missing": (
