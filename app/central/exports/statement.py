@@ -240,24 +240,24 @@ def write_statement(doc: Mapping[str, Any], code: str, path: Path, labels: Label
     pdf.set_title(lb.t("statement.title"))
     pdf.set_creator("hallcheck")
     pdf.add_font(FONT, "", str(font_path))
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.set_margins(16, 16, 16)
+    pdf.set_auto_page_break(True, margin=14)
+    pdf.set_margins(16, 13, 16)
     pdf.add_page()
     width = pdf.epw
 
-    def para(text: str, size: float = 10.5, colour: tuple[int, int, int] = (0, 0, 0),
-             gap: float = 1.2, height: float = 5.6) -> None:
+    def para(text: str, size: float = 10, colour: tuple[int, int, int] = (0, 0, 0),
+             gap: float = 0.8, height: float = 5.2) -> None:
         pdf.set_font(FONT, size=size)
         pdf.set_text_color(*colour)
         pdf.multi_cell(width, height, text, new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(gap)
 
     def heading(text: str) -> None:
-        pdf.ln(2)
-        para(text, size=13, colour=HEAD_RGB, gap=0.5, height=7)
+        pdf.ln(1.5)
+        para(text, size=12, colour=HEAD_RGB, gap=0.3, height=6.2)
         pdf.set_draw_color(*HEAD_RGB)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
-        pdf.ln(2)
+        pdf.ln(1.5)
 
     def table(lines: Sequence[tuple[str, str, str]], widths: tuple[float, float]) -> None:
         """Label | figure | why, one line each; the why wraps under its own column."""
@@ -266,29 +266,29 @@ def write_statement(doc: Mapping[str, Any], code: str, path: Path, labels: Label
             if pdf.get_y() > pdf.h - pdf.b_margin - 14:
                 pdf.add_page()
             y = pdf.get_y()
-            pdf.set_font(FONT, size=10.5)
+            pdf.set_font(FONT, size=10)
             pdf.set_text_color(0, 0, 0)
             pdf.set_xy(pdf.l_margin, y)
-            pdf.multi_cell(widths[0], 5.6, label, align="L")
+            pdf.multi_cell(widths[0], 5, label, align="L")
             bottom = pdf.get_y()
             pdf.set_xy(pdf.l_margin + widths[0], y)
             colour = FAIL_RGB if figure.startswith("-") else (0, 0, 0)
             pdf.set_text_color(*colour)
-            pdf.multi_cell(widths[1], 5.6, figure, align="R")
+            pdf.multi_cell(widths[1], 5, figure, align="R")
             bottom = max(bottom, pdf.get_y())
             if why:
-                pdf.set_xy(pdf.l_margin + widths[0] + widths[1] + 4, y + 0.3)
-                pdf.set_font(FONT, size=8.5)
+                pdf.set_xy(pdf.l_margin + widths[0] + widths[1] + 4, y + 0.4)
+                pdf.set_font(FONT, size=8)
                 pdf.set_text_color(*MUTED_RGB)
-                pdf.multi_cell(why_w - 4, 4.4, why, align="L")
+                pdf.multi_cell(why_w - 4, 3.9, why, align="L")
                 bottom = max(bottom, pdf.get_y())
             pdf.set_draw_color(*RULE_RGB)
-            pdf.line(pdf.l_margin, bottom + 0.8, pdf.l_margin + width, bottom + 0.8)
-            pdf.set_xy(pdf.l_margin, bottom + 1.6)
+            pdf.line(pdf.l_margin, bottom + 0.6, pdf.l_margin + width, bottom + 0.6)
+            pdf.set_xy(pdf.l_margin, bottom + 1.2)
 
     # -- header -------------------------------------------------------------------------
-    para(lb.t("statement.title"), size=18, colour=HEAD_RGB, gap=1.5, height=9)
-    para(lb.t("statement.outlet", name=row.get("name") or code, code=code), size=13)
+    para(lb.t("statement.title"), size=17, colour=HEAD_RGB, gap=1, height=8.5)
+    para(lb.t("statement.outlet", name=row.get("name") or code, code=code), size=12.5)
     para(lb.t("statement.meta", month=month, tier=lb.tier(row.get("tier")),
               unit=row.get("business_unit") or "—", version=version))
     para(lb.t("statement.generated", at=lb.when(now or datetime.now(UTC))), size=8.5,
@@ -298,8 +298,8 @@ def write_statement(doc: Mapping[str, Any], code: str, path: Path, labels: Label
     heading(lb.t("statement.score_head"))
     composite = row.get("composite")
     para(lb.t("statement.composite", score=number_text(composite)) if composite is not None
-         else lb.t("statement.no_composite"), size=16,
-         colour=FAIL_RGB if composite is None else (0, 0, 0), height=8)
+         else lb.t("statement.no_composite"), size=15,
+         colour=FAIL_RGB if composite is None else (0, 0, 0), height=7.5)
     score_lines = [
         (lb.t("programme.figure.rank_unit"), rank_text(rows, row, "unit", lb),
          why_text(row, "rank_unit", lb)),
@@ -319,10 +319,10 @@ def write_statement(doc: Mapping[str, Any], code: str, path: Path, labels: Label
         score_lines.append((label, figure, f"{note}；{why_text(row, 'components.' + name, lb)}"
                             if lb.lang == "zh" else
                             f"{note}; {why_text(row, 'components.' + name, lb)}"))
-    table(score_lines, (40, 62))
+    table(score_lines, (42, 54))
     comp_why = why_text(row, "composite", lb, version)
     if comp_why:
-        para(comp_why, size=8.5, colour=MUTED_RGB)
+        para(comp_why, size=8, colour=MUTED_RGB, height=3.9)
 
     # -- money ------------------------------------------------------------------------------
     heading(lb.t("statement.money_head"))
@@ -344,7 +344,7 @@ def write_statement(doc: Mapping[str, Any], code: str, path: Path, labels: Label
         (lb.t("programme.figure.payable"), money_text(row.get("payable")),
          lb.t("statement.payable_why")),
     ]
-    table(money_lines, (40, 62))
+    table(money_lines, (42, 54))
 
     heading(lb.t("statement.refund_head"))
     for text in refund_status(row, lb):
