@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from app.checklists import compiled
 from app.checklists.cross_checks import cross_check
 from app.checklists.locate import (
     duplicate_key_problems,
@@ -39,11 +40,21 @@ __all__ = [
 
 
 def load_checklist_file(path: str | Path) -> ChecklistFile:
-    """Parse and validate a checklist file; raise ChecklistFileError with every problem."""
+    """Parse and validate a checklist file; raise ChecklistFileError with every problem.
+
+    A file that passed before (same bytes, same code) is read from its compiled form
+    (`compiled`) instead of being parsed again; a valid file is compiled once loaded.
+    """
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        key = compiled.file_key(raw)
+        model = compiled.load(key)
+        if model is not None:
+            return model
+        # as read_text would: universal newlines, so lines and columns match an editor's
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise ChecklistFileError(name, [Problem(name, (), "file not found")]) from None
     except UnicodeDecodeError as exc:
@@ -51,7 +62,9 @@ def load_checklist_file(path: str | Path) -> ChecklistFile:
     except OSError as exc:
         msg = f"cannot read the file ({exc.__class__.__name__}: {exc})"
         raise ChecklistFileError(name, [Problem(name, (), msg)]) from None
-    return parse_checklist_text(text, name)
+    model = parse_checklist_text(text, name)
+    compiled.store(key, model)
+    return model
 
 
 def parse_checklist_text(text: str, name: str = "<checklists>") -> ChecklistFile:
