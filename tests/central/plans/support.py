@@ -14,7 +14,9 @@ from app.programme.planning.timing import CHINA
 
 from ..review_support import store_result
 
-OUTLETS_CSV = """code,name,tier,region,business_unit,opening_hours,city_class,important,area_manager,class,competitor,every_months
+HEADER = ("code,name,tier,region,business_unit,opening_hours,city_class,important,"
+          "area_manager,class,competitor,every_months")
+OUTLETS_CSV = HEADER + """
 H1,城东旗舰厅,flagship,东区,东区营业部,09:00-21:00,central,是,am1,A,,
 H2,城西二级厅,level2,东区,东区营业部,mon-fri 09:00-18:00; sat 10:00-16:00,county,,am1,B,,
 H3,南门三级厅,level3,东区,东区营业部,09:00-12:00,14:00-17:30,town,,am1,B,,
