@@ -23,7 +23,7 @@ from app.console import theme
 from app.i18n import t
 
 PAD_LEFT = 40.0
-PAD_RIGHT = 16.0
+PAD_RIGHT = 30.0  # room for the last month's label, centred on its point
 PAD_TOP = 14.0
 PAD_BOTTOM = 28.0
 GRID = 5  # horizontal grid lines (and labels) over the value axis
@@ -163,22 +163,22 @@ def line_chart(title: str, months: Sequence[str], series: Sequence[Series], lang
         for x, y in g.dots[n]:
             shapes.append(cv.Circle(x, y, 4, paint=dot))
     canvas = cv.Canvas(shapes=shapes, width=width, height=height)
-    legend: list[ft.Control] = []
+    legend: list[ft.TextSpan] = []
     if len(series) > 1 or band is not None:
         for n, s in enumerate(series):
-            legend.append(ft.Row([ft.Container(width=14, height=4,
-                                               bgcolor=s.colour or COLOURS[n % len(COLOURS)]),
-                                  ft.Text(s.name, size=12, color=theme.MUTED)], spacing=4))
+            legend.append(ft.TextSpan("━ ", ft.TextStyle(
+                color=s.colour or COLOURS[n % len(COLOURS)], weight=ft.FontWeight.W_700)))
+            legend.append(ft.TextSpan(s.name + "    "))
         if band is not None:
-            legend.append(ft.Row([ft.Container(width=8, height=14, bgcolor="#B2DFDB"),
-                                  ft.Text(band.name, size=12, color=theme.MUTED)],
-                                 spacing=4))
+            legend.append(ft.TextSpan("┃ ", ft.TextStyle(color="#80CBC4",
+                                                         weight=ft.FontWeight.W_700)))
+            legend.append(ft.TextSpan(band.name))
     body: list[ft.Control] = [ft.Text(title, size=15, weight=ft.FontWeight.W_600)]
     if not any(v is not None for s in series for v in s.values):
         body.append(ft.Text(t("console.chart.empty", lang), size=13, color=theme.MUTED))
     body.append(canvas)
     if legend:
-        body.append(ft.Row(legend, spacing=16, wrap=True))
+        body.append(ft.Text(spans=legend, size=12, color=theme.MUTED))
     return ft.Semantics(content=theme.card(ft.Column(body, spacing=6)),
                         label=describe(title, months, series, lang),
                         identifier=identifier, container=True)

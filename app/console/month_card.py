@@ -119,7 +119,8 @@ class MonthCardPage(Page):
             ft.Text(number_text(composite) if composite is not None
                     else self.t("console.card.no_composite"), size=34 if composite is not None
                     else 18, weight=ft.FontWeight.W_700,
-                    color=theme.PRIMARY if composite is not None else theme.FAIL),
+                    color=theme.FAIL if composite is None or (row.get("payment_factor") or 0) < 0
+                    or "veto" in (row.get("flags") or ()) else theme.PRIMARY),
             ui.muted(self.t("console.card.composite")),
         ], horizontal_alignment=ft.CrossAxisAlignment.END, spacing=2, tight=True)
         why = self._why(row, "composite")
@@ -158,7 +159,7 @@ class MonthCardPage(Page):
                 lines.append(ui.muted(why))
             if name in INSPECTIONS:
                 visits = [v for v in results if v.get("kind") == name]
-                if not visits and present is False and comp.get("count", 0) == 0:
+                if not visits and not why:
                     lines.append(ui.muted(self.t("console.card.no_visits")))
                 for v in visits:
                     lines.append(self._visit(v))

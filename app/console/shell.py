@@ -434,8 +434,16 @@ class Console:
 def _page_modules() -> dict[str, Any]:
     """The page modules by name (imported here, not by name, so a PyInstaller bundle
     finds them; they import this module, hence not at the top)."""
-    from app.console import amend, inspectors, login, outlets, queue, result
-    from app.console import month_card, months  # month close (issue 9)
+    from app.console import (  # months, month_card: month close (issue 9)
+        amend,
+        inspectors,
+        login,
+        month_card,
+        months,
+        outlets,
+        queue,
+        result,
+    )
 
     return {"amend": amend, "inspectors": inspectors, "login": login, "outlets": outlets,
             "queue": queue, "result": result,
