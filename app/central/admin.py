@@ -31,7 +31,7 @@ from app.i18n import t
 from app.programme.outlets import CsvProblem, decode_csv, read_outlets_csv
 from app.sync.protocol import DeviceOut
 
-ROLES = ("mystery_shopper", "area_manager", "outlet_agent")
+ROLES = ("mystery_shopper", "area_manager", "outlet_agent", "surveyor")  # surveyor: issue 11
 TOKEN_ROLES = ("device", "manager")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 ASSIGNMENT_COLUMNS = ("inspector", "outlet", "kind", "due_from", "due_by", "note")

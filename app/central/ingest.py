@@ -56,6 +56,7 @@ ROLE_KINDS: dict[str, frozenset[Kind]] = {
     "area_manager": frozenset({Kind.OPEN_INSPECTION}),
     "outlet_agent": frozenset({Kind.SELF_CHECK}),
 }
+    "surveyor": frozenset({Kind.INTERCEPT}),  # 拦截调查 (issue 11)
 ACTION_ROLES = frozenset({"area_manager"})  # who raises and follows up corrective actions
 SNAPSHOT_LANGUAGE = "zh"
 
@@ -205,6 +206,9 @@ def assess(checklist: ResolvedChecklist, upload: InspectionUpload, *, received_a
     on_site = time_on_site(upload)
     flags: list[str] = []
     if upload.score is not None and disagrees(claim, result.total):
+    if upload.kind is Kind.INTERCEPT and upload.status == "finalized":  # issue 11
+        from app.central.perception.checks import check_intercept
+        check_intercept(answers)
         flags.append(FLAG_SCORE_DISAGREEMENT)
     if result.vetoes:
         flags.append(FLAG_VETO)

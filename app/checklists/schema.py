@@ -42,6 +42,7 @@ class Kind(StrEnum):
     MYSTERY_SHOP = "mystery_shop"  # 暗访
     OPEN_INSPECTION = "open_inspection"  # 明查 / 走访指导
     SELF_CHECK = "self_check"  # 自查
+    INTERCEPT = "intercept"  # 拦截调查: a customer's expectation and perception (issue 11)
 
 
 class ItemType(StrEnum):

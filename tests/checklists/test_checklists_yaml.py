@@ -28,6 +28,10 @@ from app.checklists.schema import Band, Family, Text
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 MIN_ITEMS = 30
 ALL_TIERS = {"partner_operated", "exclusive", "agent", "village", "flagship", "level2", "level3"}
+# The inspection standards; the intercept survey (issue 11) is a customer questionnaire
+# for the halls, checked in test_intercept_survey below.
+INSPECTIONS = [k for k in Kind if k is not Kind.INTERCEPT]
+HALLS = {"flagship", "level2", "level3"}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +40,7 @@ def catalog() -> Catalog:
 
 
 def all_resolved(catalog: Catalog, phase: str | None = None) -> Iterator[ResolvedChecklist]:
-    for kind in Kind:
+    for kind in INSPECTIONS:
         for tier in sorted(catalog.tiers):
             yield catalog.resolve(kind, tier, phase)
 
@@ -64,8 +68,9 @@ def test_phases_default_to_established(catalog: Catalog) -> None:
 
 def test_every_kind_covers_every_tier(catalog: Catalog) -> None:
     combos = {(k, t) for k, t in catalog.combinations()}
-    assert combos == {(k, t) for k in Kind for t in ALL_TIERS}
-    for kind in Kind:
+    assert combos == ({(k, t) for k in INSPECTIONS for t in ALL_TIERS}
+                      | {(Kind.INTERCEPT, t) for t in HALLS})
+    for kind in INSPECTIONS:
         for tier in ALL_TIERS:
             for phase in (None, "new", "established"):
                 rc = catalog.resolve(kind, tier, phase)
@@ -84,7 +89,7 @@ def test_one_checklist_per_kind_with_id_version_title(catalog: Catalog) -> None:
         assert cl.description is not None
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", INSPECTIONS)
 @pytest.mark.parametrize("tier", sorted(ALL_TIERS))
 def test_at_least_thirty_items(catalog: Catalog, kind: Kind, tier: str) -> None:
     rc = catalog.resolve(kind, tier)
@@ -95,7 +100,7 @@ def test_at_least_thirty_items(catalog: Catalog, kind: Kind, tier: str) -> None:
 # --- item types and rules -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", INSPECTIONS)
 def test_every_item_type_is_used(catalog: Catalog, kind: Kind) -> None:
     cl = next(c for c in catalog.source.checklists if c.kind is kind)
     used = {it.type for s in cl.sections for it in s.items}
@@ -162,7 +167,7 @@ def test_idle_self_service_is_asked_only_when_the_queue_is_long(catalog: Catalog
 
 
 def test_show_if_is_used_in_every_kind(catalog: Catalog) -> None:
-    for kind in Kind:
+    for kind in INSPECTIONS:
         rc = catalog.resolve(kind, "flagship")
         assert any(it.conditions for it in rc.items.values()), kind
 
@@ -179,7 +184,7 @@ def test_mystery_shop_includes_a_transaction(catalog: Catalog) -> None:
 # --- vetoes ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", INSPECTIONS)
 @pytest.mark.parametrize("tier", sorted(ALL_TIERS))
 def test_section_and_visit_vetoes(catalog: Catalog, kind: Kind, tier: str) -> None:
     rc = catalog.resolve(kind, tier)
@@ -223,7 +228,7 @@ def test_village_and_flagship_mystery_shops_differ_both_ways(catalog: Catalog) -
 
 
 def test_village_has_no_queue_machine_terminal_or_experience_zone(catalog: Catalog) -> None:
-    for kind in Kind:
+    for kind in INSPECTIONS:
         ids = set(catalog.resolve(kind, "village").items)
         hits = {i for i in ids if re.search(r"queue|terminal|experience|demo|self_service", i)}
         assert not hits, (kind.value, hits)
@@ -240,7 +245,7 @@ def test_flagship_checks_experience_and_level3_weighs_handling(catalog: Catalog)
     ].weight
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", INSPECTIONS)
 def test_section_weights_differ_by_tier(catalog: Catalog, kind: Kind) -> None:
     by_section: dict[str, set[float]] = {}
     for tier in ALL_TIERS:
@@ -249,7 +254,7 @@ def test_section_weights_differ_by_tier(catalog: Catalog, kind: Kind) -> None:
     assert any(len(ws) > 1 for ws in by_section.values())
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", INSPECTIONS)
 def test_item_weights_differ_by_tier(catalog: Catalog, kind: Kind) -> None:
     by_item: dict[str, set[float]] = {}
     for tier in ALL_TIERS:
@@ -267,7 +272,7 @@ def test_busy_halls_weigh_handling_quiet_outlets_weigh_selling(catalog: Catalog)
     assert weight("agent", "selling") > weight("flagship", "selling")
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", INSPECTIONS)
 @pytest.mark.parametrize("tier", sorted(ALL_TIERS))
 def test_default_phase_section_weights_add_up_to_100(catalog: Catalog, kind: Kind,
                                                      tier: str) -> None:
@@ -275,7 +280,7 @@ def test_default_phase_section_weights_add_up_to_100(catalog: Catalog, kind: Kin
     assert total == pytest.approx(100), (kind.value, tier, total)
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", INSPECTIONS)
 def test_new_phase_shifts_weight_to_conduct(catalog: Catalog, kind: Kind) -> None:
     for tier in ALL_TIERS:
         new = {s.id: s.weight for s in catalog.resolve(kind, tier, "new").sections}
@@ -323,7 +328,7 @@ def test_labels_are_unique_within_a_checklist(catalog: Catalog) -> None:
 def test_content_hash_is_stable_across_loads_and_differs_by_tier() -> None:
     a = Catalog.from_file(default_checklists_path())
     b = Catalog.from_file(default_checklists_path())
-    for kind in Kind:
+    for kind in INSPECTIONS:
         hashes = set()
         for tier in ALL_TIERS:
             ha = a.resolve(kind, tier).content_hash
@@ -356,7 +361,7 @@ def _bump_version(kind: Kind) -> Callable[[str], str]:
     return edit
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", INSPECTIONS)
 def test_a_version_bump_is_a_new_definition(catalog: Catalog, tmp_path: Path,
                                             kind: Kind) -> None:
     """What the version pin was for: a new rulebook version loads, carries its number and
@@ -381,3 +386,19 @@ def test_the_hash_follows_content_not_comments(catalog: Catalog, tmp_path: Path)
     assert reworded.resolve(Kind.MYSTERY_SHOP, "flagship").content_hash != first.content_hash
     commented = _edited_catalog(tmp_path, lambda text: "# edited by the office\n" + text)
     assert commented.resolve(Kind.MYSTERY_SHOP, "flagship").content_hash == first.content_hash
+
+
+def test_intercept_survey(catalog: Catalog) -> None:
+    """Issue 11: one record per customer, expectation and perception (1..7, each may be
+    skipped) on the twelve dimensions of the domain brief, and an overall rating."""
+    from app.programme.perception.settings import DIMENSIONS
+
+    for tier in HALLS:
+        rc = catalog.resolve(Kind.INTERCEPT, tier)
+        expected = {f"{p}_{d}" for d in DIMENSIONS for p in ("e", "p")} | {"overall"}
+        assert set(rc.items) == expected
+        for item in rc.items.values():
+            assert (item.type, item.min, item.max, item.required) == (ItemType.SCALE, 1, 7,
+                                                                      False)
+            assert CJK.search(item.label.zh) and item.label.en
+

@@ -323,4 +323,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "（位次 {customer_place}）差距最大",
         "{code}: inspection {composite} (place {composite_place}) against {measure} "
         "{customer} (place {customer_place}): among the largest disagreements"),
+    # --- the intercept kind and the surveyor's role (shared words, kept with issue 11) ---
+    "kind.intercept": ("拦截调查", "Intercept survey"),
+    "role.surveyor": ("拦截调查员", "Intercept surveyor"),
+    "perception.ingest.refused": ("这份拦截调查记录不能接收：{problem}",
+                                  "This intercept record cannot be taken: {problem}"),
 }
