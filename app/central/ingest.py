@@ -55,8 +55,8 @@ ROLE_KINDS: dict[str, frozenset[Kind]] = {
     "mystery_shopper": frozenset({Kind.MYSTERY_SHOP}),
     "area_manager": frozenset({Kind.OPEN_INSPECTION}),
     "outlet_agent": frozenset({Kind.SELF_CHECK}),
-}
     "surveyor": frozenset({Kind.INTERCEPT}),  # 拦截调查 (issue 11)
+}
 ACTION_ROLES = frozenset({"area_manager"})  # who raises and follows up corrective actions
 SNAPSHOT_LANGUAGE = "zh"
 
@@ -201,14 +201,15 @@ def assess(checklist: ResolvedChecklist, upload: InspectionUpload, *, received_a
                            parts=[m.message for m in missing], count=len(missing),
                            extra={"details": [{"item_id": m.item_id, "reason": m.reason}
                                               for m in missing[:50]]})
+    if upload.kind is Kind.INTERCEPT and upload.status == "finalized":  # issue 11
+        from app.central.perception.checks import check_intercept
+
+        check_intercept(answers)
     result = score(checklist, answers)
     claim = upload.score.total if upload.score is not None else None
     on_site = time_on_site(upload)
     flags: list[str] = []
     if upload.score is not None and disagrees(claim, result.total):
-    if upload.kind is Kind.INTERCEPT and upload.status == "finalized":  # issue 11
-        from app.central.perception.checks import check_intercept
-        check_intercept(answers)
         flags.append(FLAG_SCORE_DISAGREEMENT)
     if result.vetoes:
         flags.append(FLAG_VETO)
