@@ -109,7 +109,7 @@ class MonthCardPage(Page):
                                           str(row.get("region") or "")) if x), size=14),
             ft.Text(self.t("console.months.closed_by", at=lb.when(m.closed_at),
                            by=m.closed_by or "—", version=m.version) if m.closed
-                    else self.t("console.months.open_note"), size=13,
+                    else self.t("console.months.open_note", at=lb.when(m.computed_at)), size=13,
                     color=theme.MUTED if m.closed else theme.WARN),
             ft.Row([theme.chip(flag_label(f, lb), theme.FAIL if f in (
                 "veto", "deduction", "exit_candidate", "tier_down", "not_scored")

@@ -11,10 +11,11 @@ limited to a business unit sees only that unit's outlets.
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -51,6 +52,9 @@ SORTS = {"rank": "console.months.sort.rank", "score": "console.months.sort.score
 # is not one: until customer perception is imported every outlet is short of it)
 WARNING_FLAGS = ("deduction", "veto", "not_scored")
 CHART_MONTHS = 12  # the trend charts show the last year up to the month
+PAGE_SIZE = 50  # rows of a ranking or statement per page (a unit can have hundreds)
+LIST_MAX = 100  # entries shown per candidate list (the rest counted)
+PREVIEW_KEEP_S = 60.0  # an open month's preview is reused this long (sorting, paging)
 
 
 def make_route(path: str, **query: Any) -> str:
@@ -81,6 +85,7 @@ class MonthDoc:
     closed: bool
     closed_at: datetime | None = None
     closed_by: str | None = None
+    computed_at: datetime | None = None  # a preview: when it was computed
 
     @property
     def version(self) -> str:
@@ -103,6 +108,12 @@ class MonthDoc:
 
 _CLOSED: weakref.WeakKeyDictionary[Any, dict[str, MonthDoc]] = weakref.WeakKeyDictionary()
 _CLOSED_KEEP = 4  # closed months kept in memory per endpoint
+_PREVIEWS: weakref.WeakKeyDictionary[Any, dict[str, tuple[float, MonthDoc]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def forget_preview(ctx: Any, month: YearMonth) -> None:
+    _PREVIEWS.get(ctx, {}).pop(str(month), None)
 
 
 def load_month(ctx: Any, month: YearMonth) -> MonthDoc:
@@ -118,8 +129,16 @@ def load_month(ctx: Any, month: YearMonth) -> MonthDoc:
             kept.pop(next(iter(kept)))
         kept[str(month)] = doc
         return doc
+    previews = _PREVIEWS.setdefault(ctx, {})
+    kept_preview = previews.get(str(month))
+    if kept_preview is not None and time.monotonic() - kept_preview[0] < PREVIEW_KEEP_S:
+        return kept_preview[1]
     preview = read.preview_month(ctx, month)
-    return MonthDoc(month, preview.to_export(explanations=True), False)
+    doc = MonthDoc(month, preview.to_export(explanations=True), False,
+                   computed_at=datetime.now(UTC))
+    previews.clear()  # one preview per endpoint is enough: it is for the month on screen
+    previews[str(month)] = (time.monotonic(), doc)
+    return doc
 
 
 def ranked(rows: Sequence[Mapping[str, Any]], family: str, unit: str | None
@@ -243,7 +262,7 @@ class MonthPage(Page):
 
     def __init__(self, console: Any, month: str, tab: str | None = None,
                  unit: str | None = None, family: str | None = None, sort: str | None = None,
-                 **params: str) -> None:
+                 page: str | None = None, **params: str) -> None:
         super().__init__(console, **params)
         self.month = parse_month(month)
         self.tab = tab if tab in TABS else "ranking"
@@ -252,6 +271,7 @@ class MonthPage(Page):
         self.unit: str | None = own or (None if unit in (None, "", PROVINCE) else unit)
         self.family = family if family in FAMILIES else "agent_channel"
         self.sort = sort if sort in SORTS else "rank"
+        self.page_no = int(page) if page and page.isdigit() and 0 < int(page) < 10**6 else 1
         self.labels = Labels.for_ctx(console.ctx, console.lang)
 
     def title(self) -> str:
@@ -259,8 +279,12 @@ class MonthPage(Page):
 
     def route(self, **changes: Any) -> str:
         q: dict[str, Any] = {"tab": self.tab, "unit": self.unit or PROVINCE,
-                             "family": self.family, "sort": self.sort}
+                             "family": self.family, "sort": self.sort, "page": self.page_no}
+        if "page" not in changes:  # another view of the month starts on its first page
+            q["page"] = 1
         q.update(changes)
+        if q.get("page") == 1:
+            q.pop("page")
         if q.get("tab") == "ranking":
             q.pop("tab")
         if q.get("sort") == "rank":
@@ -291,7 +315,8 @@ class MonthPage(Page):
                            theme.OK if m.closed else theme.WARN, filled=m.closed)
         line = (self.t("console.months.closed_by", at=self.labels.when(m.closed_at),
                        by=m.closed_by or "—", version=m.version)
-                if m.closed else self.t("console.months.open_note"))
+                if m.closed else self.t("console.months.open_note",
+                                        at=self.labels.when(m.computed_at)))
         actions: list[ft.Control] = []
         if not m.closed and may_close(self.manager):
             actions.append(ft.FilledButton(self.t("console.months.close"), icon=ft.Icons.LOCK,
@@ -381,9 +406,10 @@ class MonthPage(Page):
                         expand=2),
             ], spacing=8), padding=ft.Padding.symmetric(horizontal=12))
             lines: list[ft.Control] = [header]
-            for r in sort_rows(mine, self.sort, self.unit):
+            for r in self._page_of(sort_rows(mine, self.sort, self.unit)):
                 lines.append(self._rank_row(rows, r, scope))
             out.append(ui.region(ft.Column(lines, spacing=4), "ranking-rows"))
+            out.append(self._pager(len(mine)))
         rest = not_ranked(m.visible(self.manager.business_unit), self.family, self.unit)
         if rest:
             out.append(ui.muted(self.t("console.months.not_ranked", n=len(rest))))
@@ -397,6 +423,25 @@ class MonthPage(Page):
                     identifier=f"unranked-{r.get('outlet_code')}")
                 for r in rest], spacing=4), "unranked-rows"))
         return out
+
+    def _page_of(self, rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        pages = max(1, -(-len(rows) // PAGE_SIZE))
+        self.page_no = min(self.page_no, pages)
+        start = (self.page_no - 1) * PAGE_SIZE
+        return rows[start:start + PAGE_SIZE]
+
+    def _pager(self, total: int) -> ft.Control:
+        if total <= PAGE_SIZE:
+            return ft.Container()
+        start = (self.page_no - 1) * PAGE_SIZE
+        end = min(total, start + PAGE_SIZE)
+        return ft.Row([
+            ft.OutlinedButton(self.t("console.queue.prev"), disabled=self.page_no == 1,
+                              on_click=self.go(self.route(page=self.page_no - 1))),
+            ui.muted(self.t("console.queue.page", start=start + 1, end=end, total=total)),
+            ft.OutlinedButton(self.t("console.queue.next"), disabled=end >= total,
+                              on_click=self.go(self.route(page=self.page_no + 1))),
+        ], alignment=ft.MainAxisAlignment.CENTER, spacing=16)
 
     def _card_route(self, r: Mapping[str, Any]) -> str:
         return f"/months/{self.month}/{r.get('outlet_code')}"
@@ -462,9 +507,10 @@ class MonthPage(Page):
         lines: list[ft.Control] = [header]
         sums = {"commission": 0, "staff_share": 0, "refund": 0, "adjustments_total": 0,
                 "payable": 0}
-        for r in sort_rows(rows, self.sort, self.unit):
+        for r in rows:
             for k in sums:
                 sums[k] += cents_of(r.get(k))
+        for r in self._page_of(sort_rows(rows, self.sort, self.unit)):
 
             def red(value: Any) -> str | None:
                 return theme.FAIL if cents_of(value) < 0 else None
@@ -496,6 +542,7 @@ class MonthPage(Page):
             return money_text(f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}")
 
         out.append(ui.region(ft.Column(lines, spacing=4), "commission-rows"))
+        out.append(self._pager(len(rows)))
         out.append(ui.region(theme.card(ft.Text(self.t(
             "console.months.totals", commission=yuan(sums["commission"]),
             staff=yuan(sums["staff_share"]), refund=yuan(sums["refund"]),
@@ -513,8 +560,10 @@ class MonthPage(Page):
                 ui.muted(self.t("console.months.list.count", n=len(rows)))], spacing=10)]
             if not rows:
                 lines.append(ui.muted(self.t("console.months.list.empty")))
-            for r in rows:
+            for r in rows[:LIST_MAX]:
                 lines.append(self._candidate_row(name, r))
+            if len(rows) > LIST_MAX:
+                lines.append(ui.muted(self.t("console.months.list.more", n=len(rows) - LIST_MAX)))
             out.append(ui.region(theme.card(ft.Column(lines, spacing=6)), f"list-{name}"))
         return out
 
@@ -581,6 +630,7 @@ class MonthPage(Page):
                 raise NotAllowed("console.months.close_not_allowed")
             try:
                 closed = read.close_month(c.ctx, self.month, by=c.manager.username)
+                forget_preview(c.ctx, self.month)
             except UserError as exc:  # refused (closed meanwhile, month not over): say so
                 error.value = exc.message(c.lang)
                 error.visible = True

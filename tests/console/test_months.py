@@ -116,6 +116,24 @@ def test_a_units_ranking_says_its_ties_and_sorts(console) -> None:
     app.wait_for_text(zh("console.months.nothing_ranked"))
 
 
+def test_a_long_ranking_is_paged(console, monkeypatch) -> None:
+    from app.console import months
+
+    monkeypatch.setattr(months, "PAGE_SIZE", 2)
+    app = console("/months/2026-10?unit=province")
+    app.wait_for_text(zh("console.months.month_title", month="2026-10"))
+    assert order(app, "ranking-rows", "rank-") == ["V-1", "V-2"]
+    assert app.sees(zh("console.queue.page", start=1, end=2, total=4))
+    app.click(zh("console.queue.next"))
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-4", "V-3"])
+    assert app.view_route.endswith("page=2")
+    app.select(zh("console.months.sort"), zh("console.months.sort.code"))  # back to page 1
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-1", "V-2"])
+    assert "page=" not in app.view_route
+    app.go("/months/2026-10?unit=province&page=99")  # past the end: the last page
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-4", "V-3"])
+
+
 def test_the_month_card_goes_from_components_to_visits_to_vetoes(console, office) -> None:
     app = console(f"/months/2026-10?unit={WEST}")
     app.wait_for_text(zh("console.months.month_title", month="2026-10"))
@@ -189,7 +207,7 @@ def test_a_unit_manager_sees_their_unit_and_cannot_close(console, office) -> Non
     assert order(app, "ranking-rows", "rank-") == ["V-1", "V-2", "V-3"]
     assert app.region("month-unit").control.content.disabled
     app.go(f"/months/{OPEN}")
-    app.wait_for_text(zh("console.months.open_note"))
+    app.wait_for_text(re.compile("本月尚未月结"))
     assert not app.sees(zh("console.months.close"))
     app.go("/months/2026-10?tab=commission&unit=province")
     app.wait_for_text(zh("console.months.tab.commission"))
@@ -211,7 +229,7 @@ def test_english_and_a_bad_month(console) -> None:
 def test_closing_asks_first_and_freezes_the_month(console, office, tmp_path: Path) -> None:
     month = YearMonth.parse(OPEN)
     app = console(f"/months/{OPEN}")
-    app.wait_for_text(zh("console.months.open_note"))
+    app.wait_for_text(re.compile("本月尚未月结"))
     # the preview: V-3 scored 100 this month, all three are tied at rank 1
     app.select(zh("console.months.unit"), WEST)
     app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-1", "V-3", "V-2"]

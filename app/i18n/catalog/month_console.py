@@ -71,9 +71,9 @@ MESSAGES = {
     "console.months.closed_by": ("{at} 由 {by} 月结 · 规则版本 {version}",
                                  "Closed {at} by {by} · rules version {version}"),
     "console.months.open_note": (
-        "本月尚未月结：以下数字按当前数据实时计算，只供预览，月结后才固定。",
-        "This month is not closed: the figures below are computed live from today's data, a "
-        "preview only; they are fixed by the close."),
+        "本月尚未月结：以下数字按 {at} 的数据计算，只供预览，月结后才固定。",
+        "This month is not closed: the figures below are computed from the data as of {at}, "
+        "a preview only; they are fixed by the close."),
     "console.months.back": ("全部月份", "All months"),
     "console.months.month_title": ("{month} 月度考核", "Month {month}"),
     "console.months.close": ("月结本月", "Close the month"),
@@ -148,6 +148,8 @@ MESSAGES = {
     "console.months.list.rewards": ("片区经理奖励候选", "Area-manager rewards"),
     "console.months.list.empty": ("本月没有。", "None this month."),
     "console.months.list.count": ("{n} 家", "{n}"),
+    "console.months.list.more": ("另有 {n} 家未列出（导出本月可看全部）",
+                                 "{n} more not listed (the month's export has them all)"),
     "console.months.tier_to": ("{from_tier} → {to_tier}", "{from_tier} → {to_tier}"),
     "console.months.reward_line": (
         "片区经理 {manager}：{baseline} 第 {before} 名 → 第 {now} 名（上升 {places} 名）",
