@@ -72,12 +72,12 @@ class ServerSettings:
     enrol_max_delay_s: float = 3600.0
     enrol_window_hours: float = 24.0  # refusals older than this are forgotten
     max_conflicts_per_device: int = 200  # kept 409 bodies per device; beyond: refused
-
     # customer perception (issue 11): the key of the customers' keyed hash (64 hex digits
     # or a passphrase of >= 16 bytes); never in the database, a log or a repr. None: the
     # key file `customer-hash.key` in data_dir (made on first use, owner-only), or
     # $HALLCHECK_PERCEPTION_KEY.
     perception_key: str | None = field(default=None, repr=False)
+
     @property
     def url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'server.db'}"
@@ -109,13 +109,13 @@ class ServerSettings:
             env = f"HALLCHECK_SERVER_{name.upper()}"
             if os.environ.get(env) and name not in kw:
                 review[name] = _positive(env, kind)
+        if os.environ.get(PERCEPTION_KEY_ENV) and "perception_key" not in kw:  # issue 11
+            review["perception_key"] = os.environ[PERCEPTION_KEY_ENV]
         return cls(
             data_dir=Path(data_dir) if data_dir else default_server_data_dir(),
             database_url=database_url or os.environ.get(DATABASE_URL_ENV) or None,
             **review, **kw,  # type: ignore[arg-type]
         )
-        if os.environ.get(PERCEPTION_KEY_ENV) and "perception_key" not in kw:  # issue 11
-            review["perception_key"] = os.environ[PERCEPTION_KEY_ENV]
 
 
 def _positive(name: str, kind: type) -> float | int:
