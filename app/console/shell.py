@@ -51,6 +51,9 @@ ROUTES: list[tuple[re.Pattern[str], str, str]] = [
         (r"^/months/(?P<month>[0-9]{4}-[0-9]{2})$", "months", "MonthPage"),
         (r"^/months/(?P<month>[0-9]{4}-[0-9]{2})/(?P<code>[^/]{1,64})$", "month_card",
          "MonthCardPage"),
+        # visit plans (issue 10): the month's covert and coaching plans and their status
+        (r"^/plans$", "plans", "PlansRoot"),
+        (r"^/plans/(?P<month>[0-9]{4}-[0-9]{2})$", "plans", "PlansPage"),
     ]
 ]
 
@@ -295,6 +298,7 @@ class Console:
                 nav("console.nav.outlets", "/outlets", "outlets"),
                 nav("console.nav.inspectors", "/inspectors", "inspectors"),
                 nav("console.nav.months", "/months", "months"),  # month close (issue 9)
+                nav("planning.console.nav", "/plans", "plans"),  # visit plans (issue 10)
                 ft.Container(width=24),
                 ft.Text(who, color=ft.Colors.WHITE, size=13),
                 ft.TextButton(self.switch_label(), style=white,
@@ -441,13 +445,15 @@ def _page_modules() -> dict[str, Any]:
         month_card,
         months,
         outlets,
+        plans,  # visit plans (issue 10)
         queue,
         result,
     )
 
     return {"amend": amend, "inspectors": inspectors, "login": login, "outlets": outlets,
             "queue": queue, "result": result,
-            "months": months, "month_card": month_card}
+            "months": months, "month_card": month_card,
+            "plans": plans}
 
 
 def _param_count(fn: Callable[..., Any]) -> int:

@@ -388,4 +388,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "planning.col.why": ("原因", "Why"),
     "planning.col.state": ("状态", "State"),
     # --- end the office's plans ---
+    # the console
+    "planning.console.nav": ("走访计划", "Visit plans"),
+    "planning.console.title": ("{month} 走访计划", "Visit plans {month}"),
+    "planning.console.prev": ("‹ {month}", "‹ {month}"),
+    "planning.console.next": ("{month} ›", "{month} ›"),
+    "planning.console.state_line": ("第 {plan} 号 · {state} · {by}",
+                                    "No. {plan} · {state} · {by}"),
+    "planning.console.seed": ("随机种子（可不填）", "Seed (optional)"),
+    "planning.console.seed_line": ("随机种子 {seed}", "seed {seed}"),
+    "planning.console.bad_seed": ("随机种子「{value}」应为非负整数",
+                                  "The seed '{value}' should be a whole number"),
+    "planning.console.propose_covert": ("生成暗访计划", "Propose covert visits"),
+    "planning.console.propose_coaching": ("按排名生成走访计划", "Propose coaching visits"),
+    "planning.console.proposed": ("已生成第 {plan} 号计划：{count} 次走访",
+                                  "Plan no. {plan} proposed: {count} visit(s)"),
+    "planning.console.no_covert": ("本月还没有暗访计划。", "No covert-visit plan for this "
+                                   "month yet."),
+    "planning.console.no_coaching": ("本月还没有片区经理走访计划。",
+                                     "No coaching plan for this month yet."),
+    "planning.console.shortfall": ("未能安排 {count} 次", "{count} visit(s) not covered"),
+    "planning.console.more": ("只显示前 {shown} 条，共 {total} 条（全部见 hallcheck plan show）",
+                              "Showing the first {shown} of {total} (all: hallcheck plan "
+                              "show)"),
+    "planning.console.move_visit": ("调整 {visit}", "Move {visit}"),
+    "planning.console.move_title": ("调整走访 {visit}：改派或改期", "Move or reassign {visit}"),
+    "planning.console.move_help": ("改派暗访员、日期或时段；不合规则的调整会被拒绝并说明原因。",
+                                   "Change the shopper, the day or the window; a change "
+                                   "that breaks a rule is refused with the reason."),
+    "planning.console.move_confirm": ("保存调整", "Save the move"),
+    "planning.console.moved": ("已调整 {visit}", "Moved {visit}"),
+    "planning.console.cancel": ("取消", "Cancel"),
+    "planning.console.publish": ("发布暗访计划", "Publish covert plan"),
+    "planning.console.publish_coaching": ("发布走访计划", "Publish coaching plan"),
+    "planning.console.publish_title": ("发布第 {plan} 号计划？", "Publish plan no. {plan}?"),
+    "planning.console.publish_text": (
+        "{month} 的 {count} 次走访将作为任务下发，各人的设备下次同步时收到；"
+        "发布后不能重新生成，只能逐条调整。",
+        "The {count} visit(s) of {month} become tasks that each person's device receives "
+        "on its next sync; once published the plan cannot be made again, only moved visit "
+        "by visit."),
+    "planning.console.publish_confirm": ("确认发布", "Publish"),
+    "planning.console.ranking": ("依据 {ranking} 排名", "from the {ranking} ranking"),
+    "planning.console.status": ("计划执行情况", "Plan against what happened"),
+    "planning.console.flagged": ("倒数网点未走访", "Bottom outlet missed"),
+    # --- end the console ---
 }
