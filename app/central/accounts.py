@@ -137,7 +137,7 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _check_password(password: str, username: str) -> None:
+def _check_password(password: object, username: str) -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise BadInput("accounts.password_short", min=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
@@ -239,7 +239,7 @@ def _lock_minutes(ctx: ServerContext, lockouts: int) -> float:
     return float(min(st.lockout_max_minutes, st.lockout_minutes * 2 ** max(0, lockouts - 1)))
 
 
-def login(ctx: ServerContext, username: str, password: str, client: str = ""
+def login(ctx: ServerContext, username: str, password: object, client: str = ""
           ) -> tuple[str, ManagerInfo]:
     """(session token, account) for a right password; LoginFailed or AccountLocked else.
 
@@ -311,8 +311,8 @@ def session_manager(ctx: ServerContext, token: str | None) -> ManagerInfo | None
             return None
         sess, manager = found
         seen = as_utc(sess.last_seen_at)
-        if (sess.ended_at is not None or as_utc(sess.expires_at) <= now  # type: ignore[operator]
-                or seen is None or now - seen >= idle or not manager.active):
+        if (sess.ended_at is not None or as_utc(sess.expires_at) <= now
+                or now - seen >= idle or not manager.active):
             return None
         if now - seen > SEEN_EVERY:
             s.execute(update(ManagerSession).where(col(ManagerSession.id) == sess.id)

@@ -125,7 +125,7 @@ def create_enrol_code(ctx: ServerContext, inspector_id: str | None = None,
 
 def list_enrol_codes(ctx: ServerContext) -> list[EnrolCode]:
     with ctx.session() as s:
-        return list(s.exec(select(EnrolCode).order_by(EnrolCode.id)).all())
+        return list(s.exec(select(EnrolCode).order_by(col(EnrolCode.id))).all())
 
 
 def code_state(code: EnrolCode) -> str:
@@ -133,7 +133,7 @@ def code_state(code: EnrolCode) -> str:
         return "revoked"
     if code.used_at is not None:
         return "used"
-    if as_utc(code.expires_at) < utcnow():  # type: ignore[operator]
+    if as_utc(code.expires_at) < utcnow():
         return "expired"
     return "open"
 
@@ -152,9 +152,9 @@ def revoke_enrol_code(ctx: ServerContext, code_id: int) -> EnrolCode:
 
 def list_devices(ctx: ServerContext) -> list[DeviceOut]:
     with ctx.session() as s:
-        rows = s.exec(select(Device).order_by(Device.created_at)).all()
+        rows = s.exec(select(Device).order_by(col(Device.created_at))).all()
     return [DeviceOut(id=d.id, name=d.name, role=d.role, inspector_id=d.inspector_id,
-                      created_at=as_utc(d.created_at),  # type: ignore[arg-type]
+                      created_at=as_utc(d.created_at),
                       last_seen_at=as_utc(d.last_seen_at), revoked_at=as_utc(d.revoked_at))
             for d in rows]
 

@@ -63,6 +63,9 @@ _ID_PATTERN = r"^[^\x00-\x1f/\\]+$"  # an outlet code or device id: no controls,
 # pydantic error types of the protocol's plain-JSON check -> their translated message
 _PLAIN_JSON_ERRORS = ("nul_character", "non_finite_number", "number_too_big", "json_too_deep",
                       "json_too_big", "time_out_of_range")
+# FastAPI's `responses=` (OpenAPI documentation of the error answers of a route).
+Responses = dict[int | str, dict[str, Any]]
+
 _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 406: "not_acceptable", 413: "too_large",
                  415: "unsupported_media_type", 422: "invalid_request", 429: "too_many_requests"}
@@ -203,17 +206,17 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
                        max_json_bytes=ctx.limits.max_json_bytes)
     _install_error_handlers(app)
 
-    errors = {
+    errors: Responses = {
         400: {"model": ErrorBody, "description": "malformed request"},
         401: {"model": ErrorBody, "description": "no token, an unknown or a revoked one"},
         413: {"model": ErrorBody, "description": "request larger than the announced limit"},
         422: {"model": ErrorBody, "description": "invalid request"},
     }
-    forbidden_resp = {403: {"model": ErrorBody, "description": "managers only"}}
-    not_found_resp = {404: {"model": ErrorBody, "description": "not found"}}
+    forbidden_resp: Responses = {403: {"model": ErrorBody, "description": "managers only"}}
+    not_found_resp: Responses = {404: {"model": ErrorBody, "description": "not found"}}
 
     api = API_PREFIX
-    meta_errors = {422: {"model": ErrorBody, "description": "unknown query parameter"}}
+    meta_errors: Responses = {422: {"model": ErrorBody, "description": "unknown query parameter"}}
 
     @app.get(f"{api}/health", response_model=Health, tags=["meta"], responses=meta_errors)
     def health() -> Health:

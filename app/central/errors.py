@@ -52,5 +52,5 @@ def forbidden() -> ApiError:
     return ApiError(403, "forbidden", "sync.api.forbidden")
 
 
-def not_found(key: str = "sync.api.not_found", **params: object) -> ApiError:
+def not_found(key: str = "sync.api.not_found", **params: Any) -> ApiError:
     return ApiError(404, "not_found", key, **params)

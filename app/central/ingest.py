@@ -29,6 +29,7 @@ from typing import Any
 from pydantic_core import to_json
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from app.central.checklists import ChecklistSource
 from app.central.errors import ApiError, Part
@@ -36,7 +37,7 @@ from app.central.models import Device, Inspection, Inspector
 from app.central.settings import ServerSettings
 from app.checklists import Kind, ResolvedChecklist
 from app.checklists.evaluation import Photo, finalise_problems
-from app.checklists.scoring import ScoreResult, check_answers, score
+from app.checklists.scoring import ScoreResult, check_answers, score, visibility
 from app.i18n import t
 from app.programme import rotation
 from app.sync.protocol import INT32_MAX, InspectionUpload
@@ -65,7 +66,12 @@ def _label(key: str) -> Part:
     return lambda lang: t(key, lang)
 
 
-def _refuse(status: int, code: str, **params: object) -> ApiError:
+def _differs(field: str, theirs: object, ours: object) -> Part:
+    return lambda lang: t("sync.api.field_differs", lang, field=field, theirs=theirs,
+                          ours=ours if ours is not None else "-")
+
+
+def _refuse(status: int, code: str, **params: Any) -> ApiError:
     return ApiError(status, code, f"sync.api.{code}", **params)
 
 
@@ -149,16 +155,14 @@ def definition_for(source: ChecklistSource, upload: InspectionUpload) -> Resolve
     if checklist is None:
         raise _refuse(422, "checklist_not_issued", checklist=upload.checklist_id,
                       hash=upload.checklist_hash[:12])
-    theirs_ours = [("checklist_id", upload.checklist_id, checklist.id),
-                   ("kind", upload.kind.value, checklist.kind.value),
-                   ("tier", upload.tier, checklist.tier),
-                   ("checklist_version", upload.checklist_version, checklist.version)]
+    theirs_ours: list[tuple[str, object, object]] = [
+        ("checklist_id", upload.checklist_id, checklist.id),
+        ("kind", upload.kind.value, checklist.kind.value),
+        ("tier", upload.tier, checklist.tier),
+        ("checklist_version", upload.checklist_version, checklist.version)]
     if upload.phase is not None:
         theirs_ours.append(("phase", upload.phase, checklist.phase))
-    parts: list[Part] = [
-        (lambda lang, f=f, a=a, b=b: t("sync.api.field_differs", lang, field=f, theirs=a,
-                                       ours=b if b is not None else "-"))
-        for f, a, b in theirs_ours if a != b]
+    parts = [_differs(f, a, b) for f, a, b in theirs_ours if a != b]
     if parts:
         raise ApiError(422, "checklist_mismatch", "sync.api.checklist_mismatch",
                        parts=parts, checklist=checklist.id)
@@ -189,13 +193,14 @@ def assess(checklist: ResolvedChecklist, upload: InspectionUpload, *, received_a
                        parts=[p.message for p in problems], count=len(problems),
                        extra={"details": [{"item_id": p.item_id, "reason": p.key}
                                           for p in problems[:50]]})
+    shown = visibility(checklist, answers)  # once, for finalising and for the score
     if upload.status == "finalized":
         notes = {a.item_id: a.note for a in upload.answers if a.note}
         photos: dict[str, list[Photo]] = {}
         for p in upload.photos:
             if p.item_id is not None:
                 photos.setdefault(p.item_id, []).append(Photo(source=p.source))
-        missing = finalise_problems(checklist, answers, notes, photos)
+        missing = finalise_problems(checklist, answers, notes, photos, shown=shown)
         if missing:
             raise ApiError(422, "not_finalisable", "sync.api.not_finalisable",
                            parts=[m.message for m in missing], count=len(missing),
@@ -205,7 +210,7 @@ def assess(checklist: ResolvedChecklist, upload: InspectionUpload, *, received_a
         from app.central.perception.checks import check_intercept
 
         check_intercept(answers)
-    result = score(checklist, answers)
+    result = score(checklist, answers, shown=shown)
     claim = upload.score.total if upload.score is not None else None
     on_site = time_on_site(upload)
     flags: list[str] = []
@@ -252,7 +257,8 @@ def time_on_site(upload: InspectionUpload) -> int | None:
 
 
 def covert_visits_query(inspector_id: str, since: datetime, until: datetime | None = None,
-                        outlet_code: str | None = None):  # type: ignore[no-untyped-def]
+                        outlet_code: str | None = None
+                        ) -> Select[str, datetime | None, str]:
     """A shopper's finished covert visits (not their corrections) finalised since `since`
     (index ix_inspections_rotation: inspector, kind, finalised time)."""
     stmt = (select(Inspection.outlet_code, Inspection.finalized_at, Inspection.uuid)

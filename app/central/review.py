@@ -265,8 +265,8 @@ def _queue_rows(s: Session, page: Sequence[Any]) -> list[QueueRow]:
         uuid=r.uuid, outlet_code=r.outlet_code, outlet_name=name or r.outlet_code,
         business_unit=bu, tier=r.tier, kind=r.kind, inspector_id=r.inspector_id,
         inspector_name=names.get(r.inspector_id),
-        finalized_at=as_utc(r.finalized_at or r.started_at),  # type: ignore[arg-type]
-        received_at=as_utc(r.received_at),  # type: ignore[arg-type]
+        finalized_at=as_utc(r.finalized_at or r.started_at),
+        received_at=as_utc(r.received_at),
         score_total=r.score_total, device_score_total=r.device_score_total,
         voided=bool(r.voided), veto_count=r.veto_count or 0, flags=_row_flags(r),
         review_state=r.review_state,  # type: ignore[arg-type]
@@ -516,7 +516,7 @@ def counted_results(ctx: ServerContext, start: datetime, end: datetime) -> list[
     return [CountedResult(uuid=r.uuid, score_total=r.score_total, root_uuid=root,
                           outlet_code=r.outlet_code, kind=r.kind, tier=r.tier,
                           inspector_id=r.inspector_id,
-                          started_at=as_utc(r.started_at))  # type: ignore[arg-type]
+                          started_at=as_utc(r.started_at))
             for root, (_, r) in sorted(best.items(), key=lambda kv: kv[1][0][1:])]
 
 
@@ -560,7 +560,7 @@ def open_dispute(ctx: ServerContext, actor: ManagerInfo, uuid: str, statement: s
         return int(dispute.id)  # type: ignore[arg-type]
 
 
-def decide_dispute(ctx: ServerContext, actor: ManagerInfo, dispute_id: int,
+def decide_dispute(ctx: ServerContext, actor: ManagerInfo, dispute_id: object,
                    outcome: DisputeOutcome, reason: str) -> None:
     """Upheld: the finding stands. Overturned: the result goes back to `returned` (no
     longer counted) until a correcting amendment is approved; the inspector's device is
@@ -622,7 +622,7 @@ def _answers(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def amend_by_manager(ctx: ServerContext, actor: ManagerInfo, uuid: str,
-                     answers_changes: Mapping[str, Any], reason: str,
+                     answers_changes: Mapping[str, Any] | None, reason: str,
                      notes_changes: Mapping[str, str | None] | None = None) -> str:
     """Correct a returned result (returned in review or by an overturned dispute) in the
     console: a new result amending it, with `answers_changes` (item id -> new value, None
@@ -630,7 +630,7 @@ def amend_by_manager(ctx: ServerContext, actor: ManagerInfo, uuid: str,
     the same issued definition. It arrives as `received` and is reviewed by someone else.
     Returns the new result's uuid."""
     text = _text(reason, "review.amend_reason_missing", required=True)
-    if not isinstance(answers_changes, Mapping) or (not answers_changes and not notes_changes):
+    if answers_changes is None or (not answers_changes and not notes_changes):
         raise BadInput("review.amend_nothing")
     now = utcnow()
     with ctx.session() as s:
@@ -1104,9 +1104,9 @@ def result_view(ctx: ServerContext, viewer: ManagerInfo, uuid: str,
                                role=person.role if person else None),
         kind=row.kind, tier=row.tier, phase=row.phase, checklist_id=row.checklist_id,
         checklist_version=row.checklist_version,
-        started_at=as_utc(row.started_at),  # type: ignore[arg-type]
+        started_at=as_utc(row.started_at),
         finalized_at=as_utc(row.finalized_at),
-        received_at=as_utc(row.received_at),  # type: ignore[arg-type]
+        received_at=as_utc(row.received_at),
         check_in=_place(body.get("location_start"), row.started_at),
         check_out=_place(body.get("location_end"), row.finalized_at),
         time_on_site_s=row.time_on_site_s, sections=sections, score_total=row.score_total,
@@ -1120,7 +1120,7 @@ def result_view(ctx: ServerContext, viewer: ManagerInfo, uuid: str,
                          actor_id=a.actor_id, action=a.action, from_state=a.from_state,
                          to_state=a.to_state, reason=a.reason) for a in trail],
         disputes=[DisputeView(id=d.id, state=d.state, statement=d.statement,  # type: ignore[arg-type]
-                              opened_at=as_utc(d.opened_at), opened_by=d.opened_by,  # type: ignore[arg-type]
+                              opened_at=as_utc(d.opened_at), opened_by=d.opened_by,
                               decided_at=as_utc(d.decided_at), decided_by=d.decided_by,
                               decision_reason=d.decision_reason) for d in disputes],
         dispute_until=dispute_deadline(ctx, row),

@@ -7,11 +7,13 @@ import json
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import overload
 from uuid import UUID
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
+from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import Session, col, select
 
 from app.central import audit, ingest
@@ -57,6 +59,14 @@ from app.sync.protocol import (
 LAST_SEEN_EVERY = timedelta(minutes=1)
 
 
+@overload
+def as_utc(dt: datetime) -> datetime: ...
+@overload
+def as_utc(dt: None) -> None: ...
+@overload
+def as_utc(dt: datetime | None) -> datetime | None: ...
+
+
 def as_utc(dt: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every time in the database is UTC."""
     if dt is None:
@@ -80,7 +90,7 @@ def enrol(ctx: ServerContext, req: EnrolRequest, client: str | None = None) -> E
     with ctx.session() as s:
         code = s.exec(select(EnrolCode).where(EnrolCode.code_hash == hash_code(req.code))).first()
         if (code is None or code.revoked_at is not None or code.used_at is not None
-                or as_utc(code.expires_at) < now):  # type: ignore[operator]
+                or as_utc(code.expires_at) < now):
             s.add(EnrolAttempt(client=client, at=now))
             s.commit()
             raise ApiError(401, "invalid_enrol_code", "sync.api.invalid_enrol_code")
@@ -121,13 +131,13 @@ def enrolment_delay(refusals: int, settings: ServerSettings) -> float:
 def _throttle_enrolment(ctx: ServerContext, client: str, now: datetime) -> None:
     since = now - timedelta(hours=ctx.settings.enrol_window_hours)
     with ctx.session() as s:
-        count, last = s.exec(select(func.count(), func.max(EnrolAttempt.at))  # type: ignore[call-overload]
+        count, last = s.exec(select(func.count(), func.max(EnrolAttempt.at))
                              .where(EnrolAttempt.client == client,
                                     col(EnrolAttempt.at) >= since)).one()
     if not count or last is None:
         return
     wait = enrolment_delay(count, ctx.settings)
-    ready = as_utc(last) + timedelta(seconds=wait)  # type: ignore[operator]
+    ready = as_utc(last) + timedelta(seconds=wait)
     if now < ready:
         seconds = max(1, math.ceil((ready - now).total_seconds()))
         raise ApiError(429, "too_many_attempts", "sync.api.enrol_throttled",
@@ -179,7 +189,7 @@ def list_assignments(ctx: ServerContext, device: Device) -> AssignmentList:
             select(Assignment)
             .where(Assignment.inspector_id == device.inspector_id,
                    col(Assignment.done).is_(False))
-            .order_by(col(Assignment.due_by).is_(None), col(Assignment.due_by), Assignment.id)
+            .order_by(col(Assignment.due_by).is_(None), col(Assignment.due_by), col(Assignment.id))
         ).all()
     return AssignmentList(
         inspector_id=device.inspector_id,
@@ -294,7 +304,7 @@ def _put_inspection_once(ctx: ServerContext, device: Device, upload: InspectionU
         else:
             assessment = ingest.claimed(upload)
         if row is not None and row.device_id != device.id:
-            conflict = ("other_device", None)
+            conflict: tuple[str, str | None] | None = ("other_device", None)
         elif row is not None and row.status == "finalized":
             conflict = ("finalized_differs", row.body_sha256)
         else:
@@ -344,7 +354,7 @@ def _ack(s: Session, row: Inspection, stored: str) -> InspectionAck:
     return InspectionAck(
         ack="inspection", uuid=UUID(row.uuid), body_sha256=row.body_sha256,
         stored=stored, status=row.status, complete=row.status == "finalized" and not missing,  # type: ignore[arg-type]
-        missing_photos=missing, received_at=as_utc(row.received_at),  # type: ignore[arg-type]
+        missing_photos=missing, received_at=as_utc(row.received_at),
     )
 
 
@@ -392,7 +402,7 @@ def _keep_conflict(ctx: ServerContext, device: Device, upload: InspectionUpload,
 # --- reads for managers and scripts ------------------------------------------------------
 
 
-def _photo_counts():  # type: ignore[no-untyped-def]
+def _photo_counts() -> tuple[ScalarSelect[int], ScalarSelect[int]]:
     total = (select(func.count()).select_from(InspectionPhoto)
              .where(InspectionPhoto.inspection_seq == Inspection.seq)
              .correlate(Inspection).scalar_subquery())
@@ -409,7 +419,7 @@ def _summary(row: Inspection, total: int, missing: int) -> InspectionSummary:
         seq=row.seq, uuid=UUID(row.uuid), device_id=row.device_id,  # type: ignore[arg-type]
         inspector_id=row.inspector_id, outlet_code=row.outlet_code, kind=row.kind,
         tier=row.tier, status=row.status, started_at=as_utc(row.started_at),  # type: ignore[arg-type]
-        finalized_at=as_utc(row.finalized_at), received_at=as_utc(row.received_at),  # type: ignore[arg-type]
+        finalized_at=as_utc(row.finalized_at), received_at=as_utc(row.received_at),
         phase=row.phase, score_total=row.score_total,
         device_score_total=row.device_score_total, voided=bool(row.voided),
         veto_count=row.veto_count or 0, flags=_flags(row.flags),
@@ -460,8 +470,8 @@ def list_inspections(ctx: ServerContext, *, after: int = 0, limit: int = 100,
     if complete is True:
         stmt = stmt.where(Inspection.status == "finalized", missing == 0)
     elif complete is False:
-        stmt = stmt.where((Inspection.status != "finalized") | (missing > 0))
-    stmt = stmt.order_by(Inspection.seq).limit(limit + 1)
+        stmt = stmt.where(or_(col(Inspection.status) != "finalized", missing > 0))
+    stmt = stmt.order_by(col(Inspection.seq)).limit(limit + 1)
     with ctx.session() as s:
         rows = s.exec(stmt).all()
     items = [_summary(r, t, m) for r, t, m in rows[:limit]]
@@ -472,12 +482,12 @@ def list_inspections(ctx: ServerContext, *, after: int = 0, limit: int = 100,
 def get_inspection(ctx: ServerContext, device: Device, uuid: UUID) -> InspectionDetail:
     total, missing = _photo_counts()
     with ctx.session() as s:
-        found = s.exec(select(Inspection, total, missing)  # type: ignore[call-overload]
+        found = s.exec(select(Inspection, total, missing)
                        .where(Inspection.uuid == str(uuid))).first()
         if found is None or (device.role != "manager" and found[0].device_id != device.id):
             raise not_found("sync.api.inspection_not_found")
         row, t, m = found
-        missing_list = _missing_for(s, row.seq)
+        missing_list = _missing_for(s, row.seq or 0)
     return InspectionDetail(summary=_summary(row, t, m), missing_photos=missing_list,
                             body=InspectionUpload.model_validate_json(row.body))
 
@@ -485,9 +495,9 @@ def get_inspection(ctx: ServerContext, device: Device, uuid: UUID) -> Inspection
 def list_conflicts(ctx: ServerContext, after: int = 0, limit: int = 100) -> list[ConflictOut]:
     with ctx.session() as s:
         rows = s.exec(select(Conflict).where(col(Conflict.id) > after)
-                      .order_by(Conflict.id).limit(limit)).all()
+                      .order_by(col(Conflict.id)).limit(limit)).all()
     return [ConflictOut(id=c.id, uuid=UUID(c.uuid), device_id=c.device_id,  # type: ignore[arg-type]
-                        received_at=as_utc(c.received_at), reason=c.reason,  # type: ignore[arg-type]
+                        received_at=as_utc(c.received_at), reason=c.reason,
                         body_sha256=c.body_sha256, stored_body_sha256=c.stored_body_sha256,
                         body=json.loads(c.body))
             for c in rows]

@@ -76,11 +76,14 @@ def finalise_problems(
     answers: Mapping[str, object],
     notes: Mapping[str, str] | None = None,
     photos: Mapping[str, Sequence[PhotoRef]] | None = None,
+    *,
+    shown: Mapping[str, bool] | None = None,
 ) -> list[Missing]:
     """Everything that blocks finalising, in checklist order (empty: ready to finalise).
 
     `answers` are valid values (see scoring.validate_answer), `notes` item id -> note text,
-    `photos` item id -> the photos attached to it (anything with a `source`).
+    `photos` item id -> the photos attached to it (anything with a `source`); `shown` is
+    `visibility(checklist, answers)` when the caller has it already.
 
     Rules, for each visible item (a hidden item needs nothing):
 
@@ -94,13 +97,22 @@ def finalise_problems(
     """
     notes = notes or {}
     photos = photos or {}
-    shown = visibility(checklist, answers)
+    if shown is None:
+        shown = visibility(checklist, answers)
     out: list[Missing] = []
     for sec in checklist.sections:
         for item in sec.items:
             if not shown[item.id]:
                 continue
             value = answers.get(item.id)
+            if (item.type is not ItemType.PHOTO and item.veto is None
+                    and not item.note_on_fail and item.id not in photos
+                    and item.photo is not PhotoRule.ALWAYS
+                    and item.photo is not PhotoRule.ON_FAIL):
+                # the common plain item: only its answer can be missing
+                if item.is_required and not is_answered(item, value):
+                    out.append(Missing(item.id, sec.id, "answer_required", item.label))
+                continue
             attached = list(photos.get(item.id, ()))
             camera_only = item.photo_source is PhotoSource.CAMERA
             usable = [p for p in attached

@@ -70,10 +70,19 @@ Status = Literal["scored", "na", "hidden", "unanswered", "unscored"]
 # --- one item --------------------------------------------------------------------------
 
 
+_UNSCORED = frozenset({ItemType.TEXT, ItemType.PHOTO})  # as Item.scored, without the call
+
+
 def item_score(item: Item, value: object) -> float | None:
     """The item's score in [0, 1] for a valid answer; None for N/A, no answer or unscored."""
-    if value is None or value == NA or not item.scored:
+    if value is None or value == NA or item.type in _UNSCORED:
         return None
+    return _answer_score(item, value)
+
+
+def _answer_score(item: Item, value: object) -> float:
+    """item_score of a scored item's real answer (not None, not N/A): the hot path of
+    `score`, which has already told those apart."""
     kind = item.type
     if kind is ItemType.YES_NO:
         return 1.0 if value == item.pass_if else 0.0
@@ -92,8 +101,13 @@ def item_score(item: Item, value: object) -> float | None:
 def item_failed(item: Item, value: object) -> bool:
     """Whether a valid answer is a failure (the thing a veto, an on_fail photo or a note
     on failure reacts to). N/A and no answer never fail."""
-    if value is None or value == NA or not item.scored:
+    if value is None or value == NA or item.type in _UNSCORED:
         return False
+    return _answer_fails(item, value)
+
+
+def _answer_fails(item: Item, value: object) -> bool:
+    """item_failed of a scored item's real answer (not None, not N/A)."""
     kind = item.type
     if kind is ItemType.YES_NO:
         return value != item.pass_if
@@ -150,7 +164,7 @@ def visibility(checklist: ResolvedChecklist, answers: Mapping[str, object]) -> d
     items = checklist.items
     shown: dict[str, bool] = {}
     for item_id, item in items.items():
-        shown[item_id] = all(
+        shown[item_id] = not item.conditions or all(
             _holds(c, items.get(c.item), answers.get(c.item), shown.get(c.item, False))
             for c in item.conditions
         )
@@ -254,11 +268,16 @@ class ScoreResult:
 # --- the score -------------------------------------------------------------------------
 
 
-def score(checklist: ResolvedChecklist, answers: Mapping[str, object]) -> ScoreResult:
-    """Score `answers` (item id -> valid value, see validate_answer) on `checklist`."""
+def score(checklist: ResolvedChecklist, answers: Mapping[str, object], *,
+          shown: Mapping[str, bool] | None = None) -> ScoreResult:
+    """Score `answers` (item id -> valid value, see validate_answer) on `checklist`.
+
+    `shown` is `visibility(checklist, answers)` when the caller has already worked it out
+    (the central endpoint checks finalising and scores the same answers)."""
     items = checklist.items
     ignored = [k for k in answers if k not in items]
-    shown = visibility(checklist, answers)
+    if shown is None:
+        shown = visibility(checklist, answers)
     missing: list[str] = []
     vetoes: list[VetoHit] = []
     sections: list[SectionScore] = []
@@ -274,7 +293,7 @@ def score(checklist: ResolvedChecklist, answers: Mapping[str, object]) -> ScoreR
             failed = False
             if not shown[item.id]:
                 status = "hidden"
-            elif not item.scored:
+            elif item.type in _UNSCORED:
                 status = "unscored"
                 if item.type is ItemType.TEXT and item.is_required and not answered:
                     missing.append(item.id)  # photo items are checked at finalisation
@@ -287,8 +306,8 @@ def score(checklist: ResolvedChecklist, answers: Mapping[str, object]) -> ScoreR
                 status = "na"
             else:
                 status = "scored"
-                s = item_score(item, value)
-                failed = item_failed(item, value)
+                s = _answer_score(item, value)
+                failed = _answer_fails(item, value)
                 if failed and item.veto is not None:
                     vetoes.append(VetoHit(item.id, sec.id, item.veto.scope, item.veto.reason,
                                           item.label))

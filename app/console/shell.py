@@ -19,7 +19,6 @@ import logging
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import flet as ft
 
@@ -28,6 +27,7 @@ from app.console import theme
 from app.console.files import ConsoleFiles
 from app.errors import UserError
 from app.i18n import set_language, t
+from app.navigation import make_route, split_route
 
 log = logging.getLogger("hallcheck.console")
 
@@ -64,19 +64,6 @@ class Redirect(Exception):
     def __init__(self, route: str) -> None:
         super().__init__(route)
         self.route = route
-
-
-def split_route(route: str) -> tuple[str, dict[str, str]]:
-    parts = urlsplit(route or "/")
-    path = parts.path or "/"
-    if len(path) > 1:
-        path = path.rstrip("/")
-    return path, dict(parse_qsl(parts.query))
-
-
-def make_route(path: str, **query: Any) -> str:
-    q = {k: str(v) for k, v in query.items() if v not in (None, "")}
-    return f"{path}?{urlencode(q)}" if q else path
 
 
 class Page:

@@ -16,17 +16,22 @@ picture from the camera view (app/views/camera.py), "gallery" for a picked file.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import flet as ft
 
 from app.checklists.rendering import format_score
+from app.navigation import make_route
 from app.views import sync_indicator, theme, ui
 from app.views.item_widgets import ItemCallbacks, ItemCard
-from app.views.shell import make_route
 
 log = logging.getLogger("hallcheck.views")
+
+FIRST_CARDS = 20  # item cards drawn with a section (the longest real section has 11)
+MORE_CARDS = 25  # then this many per frame
+LAZY_PAUSE = 0.03  # seconds between those frames
 
 
 class ChecklistScreen(ui.Screen):
@@ -50,6 +55,9 @@ class ChecklistScreen(ui.Screen):
         self.focus_item = item
         self.cards: dict[str, ItemCard] = {}
         self.hidden = False
+        self._generation = 0  # a section drawn again stops the lazy build of the last one
+        self._pending: list[tuple[int, Any]] = []
+        self._callbacks: ItemCallbacks | None = None
 
     def _first_open_section(self, sections: list[str]) -> str:
         for sid in sections:
@@ -70,10 +78,7 @@ class ChecklistScreen(ui.Screen):
 
         self.badge = sync_indicator.SyncBadge(app, compact=True)
         actions: list[ft.Control] = [self.badge.control]
-        if discreet:
-            actions.append(ui.icon_button(app, ft.Icons.VISIBILITY_OFF,
-                                          self.t("views.discreet.hide"), self.toggle_hide))
-        else:
+        if not discreet:
             self.score_chip = ft.Text("", size=mood.fs(14), weight=ft.FontWeight.W_600,
                                       color=mood.primary)
             actions.insert(0, ft.Container(self.score_chip,
@@ -92,11 +97,15 @@ class ChecklistScreen(ui.Screen):
                                           bar_height=6, border_radius=ft.BorderRadius.all(3))
         self.overall = ui.muted(app, "")
         self.section_desc = ui.muted(app, "", size=13)
-        self.chips = ft.Row(scroll=ft.ScrollMode.AUTO, spacing=6)
+        # chips wrap onto more lines rather than run off the edge cut mid-word
+        self.chips = ft.Row(wrap=True, spacing=6, run_spacing=6)
         subtitle = self.t("views.run.discreet_subtitle", name=self.outlet_name) if discreet \
             else self.t("views.run.subtitle", kind=self.t(f"kind.{self.summary.kind}"),
                         tier=self._tier_label())
         header = theme.card(ft.Column([
+            # the outlet's full name (the phone's title bar may have to shorten it)
+            *([] if discreet else [ui.body_text(app, self.outlet_name, size=15,
+                                                weight=ft.FontWeight.W_600)]),
             ui.muted(app, subtitle, size=13),
             ft.Row([self.section_title, self.section_count],
                    alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
@@ -144,19 +153,52 @@ class ChecklistScreen(ui.Screen):
     def draw_section(self) -> None:
         app = self.app
         section = next(sec for sec in self.checklist.sections if sec.id == self.section_id)
-        callbacks = ItemCallbacks(answer=self.answer, clear=self.clear, note=self.note,
-                                  photo=self.photo, remove_photo=self.remove_photo)
+        callbacks = ItemCallbacks(
+            answer=self.answer, clear=self.clear, note=self.note, photo=self.photo,
+            remove_photo=self.remove_photo,
+            raise_action=self.raise_action if self.summary.kind == "open_inspection"
+            else None)
         self.cards = {}
+        self._callbacks = callbacks
+        # A long section is built lazily: the first cards with the section (every real
+        # section fits), the rest a batch per frame once the screen is up (bench:
+        # benchmarks/bench_section_open.py). A focused item is always in the first part.
+        items = list(section.items)
+        upto = FIRST_CARDS
+        if self.focus_item in self.checklist.section_of:
+            ids = [it.id for it in items]
+            if self.focus_item in ids:
+                upto = max(upto, ids.index(self.focus_item) + 3)
         controls: list[ft.Control] = []
-        for n, item in enumerate(section.items):
+        for n, item in enumerate(items[:upto]):
             card = ItemCard(app, item, callbacks, index=n)
             self.cards[item.id] = card
             controls.append(card.control)
         self.items_column.controls = controls
+        self._generation += 1
+        self._pending = [(n, it) for n, it in enumerate(items) if n >= upto]
+        if self._pending:
+            app.page.run_task(self._draw_rest, self._generation)
         self.section_desc.value = section.description.get(app.lang) \
             if section.description else ""
         self.section_desc.visible = bool(self.section_desc.value)
         self.apply_state(self.state, update=False)
+
+    async def _draw_rest(self, generation: int) -> None:
+        """The rest of a long section's cards, MORE_CARDS per frame, while it is shown."""
+        callbacks = self._callbacks
+        assert callbacks is not None
+        while self._pending and generation == self._generation:
+            await asyncio.sleep(LAZY_PAUSE)  # let the frame before go out (and taps in)
+            if generation != self._generation or self.app.screen is not self:
+                return
+            batch, self._pending = self._pending[:MORE_CARDS], self._pending[MORE_CARDS:]
+            for n, item in batch:
+                card = ItemCard(self.app, item, callbacks, index=n)
+                card.update(self.state)
+                self.cards[item.id] = card
+                self.items_column.controls.append(card.control)
+            ui.redraw(self.items_column)
 
     def apply_state(self, state: Any, *, update: bool = True) -> None:
         """Redraw everything that depends on the answers (no control is rebuilt)."""
@@ -168,14 +210,17 @@ class ChecklistScreen(ui.Screen):
         section = sections[index]
         progress = state.progress.get(section.id)
         self.section_title.value = section.title.get(app.lang)
-        answered = progress.answered if progress else 0
-        visible = progress.visible if progress else 0
-        self.section_count.value = self.t("views.run.section_of", n=index + 1,
-                                          total=len(sections))
+        # what the section still needs: its required items and any evidence now due
+        answered = progress.complete if progress else 0
+        visible = progress.needed if progress else 0
+        # discreet: no "第 1/8 部分 · 全部 0/46" (a form's counters); the thin bar stays
+        self.section_count.value = "" if mood.discreet else self.t(
+            "views.run.section_of", n=index + 1, total=len(sections))
         self.section_bar.value = (answered / visible) if visible else 1.0
-        self.overall.value = self.t("views.run.progress", answered=state.answered_count,
-                                    total=state.visible_count,
-                                    section_answered=answered, section_total=visible)
+        self.overall.value = "" if mood.discreet else self.t(
+            "views.run.progress", answered=state.complete_count, total=state.needed_count,
+            section_answered=answered, section_total=visible)
+        self.overall.visible = not mood.discreet
         for card in self.cards.values():
             card.update(state)
         # section chips: title and a tick when done
@@ -185,9 +230,10 @@ class ChecklistScreen(ui.Screen):
             if p is not None and p.visible == 0:
                 continue
             done = p is not None and p.done
-            label = f"{i + 1}. {sec.title.get(app.lang)}"
-            if p is not None:
-                label += f" {p.answered}/{p.visible}"
+            label = sec.title.get(app.lang) if mood.discreet else \
+                f"{i + 1}. {sec.title.get(app.lang)}"
+            if p is not None and not mood.discreet:
+                label += f" {p.complete}/{p.needed}"
             current = sec.id == self.section_id
             tick = [ft.Icon(ft.Icons.CHECK_CIRCLE, size=16,
                             color=theme.OK if not mood.discreet else theme.MUTED)] if done else []
@@ -196,7 +242,8 @@ class ChecklistScreen(ui.Screen):
                                                weight=ft.FontWeight.W_600 if current
                                                else None)],
                                spacing=4, tight=True),
-                padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                padding=ft.Padding.symmetric(horizontal=12, vertical=0),
+                height=ui.TOUCH_MIN, alignment=ft.Alignment.CENTER_LEFT,
                 border_radius=ft.BorderRadius.all(8),
                 border=ft.Border.all(1, mood.primary if current else "#CFD8DC"),
                 bgcolor="#E0F2F1" if current and not mood.discreet else
@@ -284,6 +331,10 @@ class ChecklistScreen(ui.Screen):
 
         app.run_background(guarded_work, done)
 
+    def raise_action(self, item_id: str) -> None:
+        """A corrective action from this failed item: the actions screen, prefilled."""
+        self.app.go(make_route(f"/visit/{self.uuid}/actions", item=item_id))
+
     def remove_photo(self, item_id: str, sha256: str) -> None:
         def remove() -> None:
             self.app.ws.inspections.remove_photo(self.uuid, item_id, sha256)
@@ -368,26 +419,4 @@ class ChecklistScreen(ui.Screen):
         self.badge.refresh()
 
 
-def hide_screen(app: Any) -> None:
-    """Quick-hide: a plain blank note covers the screen until tapped (mystery shop)."""
-    cover = ft.AlertDialog(
-        modal=True,
-        content=ft.Container(
-            content=ft.Column([
-                ft.Text(app.t("views.discreet.cover_title"), size=20,
-                        weight=ft.FontWeight.W_600, color="#3C4043"),
-                ft.Text(app.t("views.discreet.cover_body"), size=15, color="#5F6368"),
-            ], spacing=10),
-            width=1000, height=2000, bgcolor="#FFFFFF", padding=ft.Padding.all(24),
-            on_click=app.guard(app.close_dialog),
-        ),
-        content_padding=0,
-        inset_padding=0,
-        shape=ft.RoundedRectangleBorder(radius=0),
-        bgcolor="#FFFFFF",
-        barrier_color="#FFFFFF",
-        semantics_label=app.t("views.discreet.cover_label"),
-        actions=[ft.TextButton(app.t("views.discreet.show"),
-                               on_click=app.guard(app.close_dialog))],
-    )
-    app.page.show_dialog(cover)
+hide_screen = ui.hide_screen  # (where other screens found it first)

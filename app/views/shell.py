@@ -19,12 +19,12 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import flet as ft
 
 from app.errors import UserError
 from app.i18n import set_language, t
+from app.navigation import split_route
 from app.services import DeviceSession, DeviceSync, Workspace
 from app.views import theme, ui
 from app.views.errors import guard, report
@@ -32,6 +32,7 @@ from app.views.errors import guard, report
 log = logging.getLogger("hallcheck.views")
 
 TICK_SECONDS = 3.0
+SNACK_CLEARANCE = 96  # px: a message floats above the bottom bar (a 52-px button + padding)
 # After pop_dialog(), how long to wait for the client's "dismissed" before doing what
 # follows anyway (close_dialog(then=...)); the close animation takes ~0.15 s.
 DIALOG_DISMISS_WAIT = 1.0
@@ -62,19 +63,6 @@ KIOSK_SCREENS = frozenset({"KioskScreen", "KioskDoneScreen", "ChecklistScreen",
                            "ReviewScreen"})
 
 
-def split_route(route: str) -> tuple[str, dict[str, str]]:
-    parts = urlsplit(route or "/")
-    path = parts.path or "/"
-    if len(path) > 1:
-        path = path.rstrip("/")
-    return path, dict(parse_qsl(parts.query))
-
-
-def make_route(path: str, **query: Any) -> str:
-    q = {k: str(v) for k, v in query.items() if v not in (None, "")}
-    return f"{path}?{urlencode(q)}" if q else path
-
-
 class AppShell:
     """State of one running UI: the page, the workspace, where we are, and how to talk."""
 
@@ -92,6 +80,7 @@ class AppShell:
         self.last_active = time.monotonic()
         self.last_message: str | None = None  # the last SnackBar text (tests read it)
         self._mood: theme.Mood | None = None
+        self._device_cache: tuple[str | None, bool] | None = None
         self._closed = False
         self._ticker: Any = None
         self._tick_failed = False
@@ -108,6 +97,7 @@ class AppShell:
         self.ws.settings.set_language(lang)
         self.lang = self.ws.settings.language
         set_language(self.lang)
+        theme.set_locale(self.page, self.lang)
         self.page.title = self.title()
 
     def title(self) -> str:
@@ -120,9 +110,18 @@ class AppShell:
         """The checklist kind this role does."""
         return self.session.kind
 
+    def _device(self) -> tuple[str | None, bool]:
+        """(kiosk outlet, a mystery shopper's device), read from the settings once per
+        navigation. Every control asks for the mood; reading the settings database each
+        time cost ~7 queries per item card, 1,000+ for a 150-item section: the main part
+        of a long section's 2 s (and of the 6.3-s first switch of issue 12)."""
+        if self._device_cache is None:
+            self._device_cache = (self.session.kiosk_outlet, self.session.discreet(None))
+        return self._device_cache
+
     @property
     def kiosk_outlet(self) -> str | None:
-        return self.session.kiosk_outlet
+        return self._device()[0]
 
     @property
     def kiosk_locked(self) -> bool:
@@ -130,7 +129,9 @@ class AppShell:
 
     @property
     def discreet(self) -> bool:
-        return self.session.discreet(self.visit_kind)
+        if self.visit_kind is not None:
+            return self.session.discreet(self.visit_kind)
+        return self._device()[1]
 
     @property
     def mood(self) -> theme.Mood:
@@ -230,6 +231,7 @@ class AppShell:
         `ask_pin` is False, e.g. for a screen's own redirect) asks for the manager PIN,
         which then opens what was asked for."""
         requested = route
+        self._device_cache = None  # role or kiosk may have changed: read them again
         path, query = split_route(route)
         match = self._match(path)
         if match is None:
@@ -323,6 +325,7 @@ class AppShell:
         mood = self.mood
         if force or mood != self._mood:
             theme.apply(self.page, mood)
+            theme.set_locale(self.page, self.lang)
             self._mood = mood
 
     # -- talking to the user ---------------------------------------------------------------
@@ -336,6 +339,8 @@ class AppShell:
             duration=ft.Duration(milliseconds=7000 if error else 3500),
             show_close_icon=error,
             behavior=ft.SnackBarBehavior.FLOATING,
+            # above a screen's bottom bar (its main button), not over it (issue 12)
+            margin=ft.Margin.only(left=12, right=12, bottom=SNACK_CLEARANCE),
         )
         try:
             self.page.show_dialog(bar)
@@ -434,13 +439,18 @@ class AppShell:
         error = ft.Text("", color=theme.FAIL, size=self.mood.fs(14))
 
         def check(_e: Any = None) -> None:
-            if settings.verify_manager_pin(field.value or ""):
+            attempt = settings.try_manager_pin(field.value or "")
+            if attempt.ok:
                 self.kiosk_unlocked = True
                 self.close_dialog(then=on_ok)
-            else:
-                error.value = self.t("views.kiosk.pin_wrong")
-                field.value = ""
-                self.page.update()
+                return
+            # after a few wrong tries each one waits longer, and says for how long
+            wait = self.duration(attempt.wait_seconds)
+            error.value = self.t("views.kiosk.pin_refused", wait=wait) if attempt.refused \
+                else self.t("views.kiosk.pin_wait", wait=wait) if attempt.wait_seconds \
+                else self.t("views.kiosk.pin_wrong")
+            field.value = ""
+            self.page.update()
 
         field.on_submit = self.guard(check)
         self.dialog(
@@ -450,6 +460,12 @@ class AppShell:
             [ft.TextButton(self.t("views.cancel"), on_click=self.guard(self.close_dialog)),
              ft.FilledButton(self.t("views.kiosk.unlock"), on_click=self.guard(check))],
         )
+
+    def duration(self, seconds: float) -> str:
+        """A wait as people say it: "30 秒", "2 分钟"."""
+        if seconds < 60:
+            return self.t("views.duration.seconds", n=max(1, round(seconds)))
+        return self.t("views.duration.minutes", n=-(-int(seconds) // 60))
 
     def run_background(self, work: Callable[[], Any], done: Callable[[Any], Any] | None = None,
                        ) -> None:
