@@ -80,7 +80,7 @@ class PlansPage(Page):
     def _covert(self, stored: store.StoredPlan | None) -> ft.Control:
         can = may_plan(self.manager)
         parts: list[ft.Control] = [ui.heading(self.t("planning.kind.covert"), 18)]
-        seed = ft.TextField(label=self.t("planning.console.seed"), width=160, dense=True,
+        seed = ft.TextField(label=self.t("planning.console.seed"), width=220, dense=True,
                             keyboard_type=ft.KeyboardType.NUMBER)
         actions: list[ft.Control] = []
         if can and (stored is None or stored.state == "draft"):
