@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import ValidationError
 
@@ -32,6 +32,9 @@ from app.programme.located import (
 )
 from app.programme.months import YearMonth
 from app.programme.rules_schema import ProgrammeFile, Version
+
+if TYPE_CHECKING:  # customer perception (issue 11)
+    from app.programme.perception.settings import PerceptionSettings
 
 __all__ = [
     "Problem",
@@ -169,6 +172,7 @@ def cross_check(model: ProgrammeFile, name: str,
         yield from _tiers(v, here, problem, known_tiers)
         yield from _classes(v, here, problem)
     yield from _planning(model, problem)  # visit planning (issue 10)
+    yield from _perception(model, problem)  # customer perception (issue 11)
 
 
 # --- visit planning (issue 10) ------------------------------------------------------------
@@ -188,6 +192,66 @@ def _planning(model: ProgrammeFile, problem: _Make) -> Iterator[Problem]:
 
 
 # --- end visit planning ---
+
+
+# --- customer perception (issue 11) -------------------------------------------------------
+
+
+def perception_settings_of(model: ProgrammeFile) -> PerceptionSettings:
+    """The `perception:` section as the rules' settings (their constructors check every
+    value: a UserError naming it)."""
+    from app.programme.perception.settings import (
+        DEFAULT_OPTIONS,
+        InterceptRules,
+        PerceptionSettings,
+        ReplyOption,
+        ReplyRules,
+        SmsRules,
+        Window,
+    )
+
+    p = model.perception
+    sms = SmsRules(windows=tuple(Window.parse(w) for w in p.sms.windows),
+                   within_hours=p.sms.within_hours, repeat_days=p.sms.repeat_days,
+                   **({"business_types": dict(p.sms.business_types)}
+                      if p.sms.business_types is not None else {}))
+    options = DEFAULT_OPTIONS if p.replies.options is None else tuple(
+        ReplyOption(o.value, (o.label.zh, o.label.en), o.points, o.satisfied)
+        for o in p.replies.options)
+    replies = ReplyRules(options=options, method=p.replies.method,
+                         reply_window_hours=p.replies.reply_window_hours,
+                         min_replies=p.replies.min_replies)
+    intercept = InterceptRules(scale_min=p.intercept.scale_min,
+                               scale_max=p.intercept.scale_max,
+                               min_responses=p.intercept.min_responses,
+                               importance=p.intercept.importance)
+    return PerceptionSettings(sms=sms, replies=replies, intercept=intercept)
+
+
+def _perception(model: ProgrammeFile, problem: _Make) -> Iterator[Problem]:
+    """The section builds (windows read, no overlap, options distinct ...), and its minimums
+    are the month close's (composite min_count of sms_satisfaction / intercept), so there
+    is one number for each."""
+    try:
+        perception_settings_of(model)
+    except UserError as exc:
+        yield problem(("perception",), "perception.rules.invalid", reason=exc.message())
+        return
+    p = model.perception
+    for i, v in enumerate(model.versions):
+        comps = v.composite.components
+        for name, rule, mine, where in (
+                ("sms_satisfaction", comps.sms_satisfaction, p.replies.min_replies,
+                 ("perception", "replies", "min_replies")),
+                ("intercept", comps.intercept, p.intercept.min_responses,
+                 ("perception", "intercept", "min_responses"))):
+            if rule is not None and rule.min_count is not None and rule.min_count != mine:
+                yield problem(where, "perception.rules.min_differs", component=name,
+                              ours=mine, version=v.version, theirs=rule.min_count,
+                              index=i)
+
+
+# --- end customer perception ---
 
 
 def _composite(v: Version, here: tuple[PathPart, ...], problem: _Make) -> Iterator[Problem]:

@@ -205,9 +205,55 @@ class PlanningRules(Strict):
 # --- end visit planning ---
 
 
+# --- customer perception (issue 11): the `perception:` section, one for the whole file ----
+# (app/programme/perception/settings.py's dataclasses check every value when
+# rules_loader.perception_settings_of builds them; here only the shapes)
+
+
+class SmsSection(Strict):
+    business_types: dict[Annotated[str, Field(min_length=1, max_length=64)],
+                         Literal["new_line", "change_details", "business_handled",
+                                 "points_redeemed"]] | None = None  # None: the defaults
+    windows: Annotated[list[Annotated[str, Field(max_length=20)]],
+                       Field(min_length=1, max_length=8)] = ["09:00-12:30", "15:00-21:00"]
+    within_hours: Annotated[int, Field(ge=1, le=168)] = 24
+    repeat_days: Annotated[int, Field(ge=1, le=366)] = 62
+
+
+class ReplyOptionRule(Strict):
+    value: Annotated[str, Field(pattern=r"^[0-9]{1,2}$")]
+    label: Text
+    points: Annotated[float, Field(ge=0, le=100)]
+    satisfied: bool
+
+
+class RepliesSection(Strict):
+    options: Annotated[list[ReplyOptionRule], Field(min_length=2, max_length=10)] | None = None
+    method: Literal["satisfied_share", "mean_points"] = "satisfied_share"
+    reply_window_hours: Annotated[int, Field(ge=1, le=720)] = 72
+    min_replies: Annotated[int, Field(ge=1)] = 30
+
+
+class InterceptSection(Strict):
+    scale_min: int = 1
+    scale_max: int = 7
+    min_responses: Annotated[int, Field(ge=1)] = 30
+    importance: Literal["expectation", "derived"] = "expectation"
+
+
+class PerceptionRules(Strict):
+    sms: SmsSection = SmsSection()
+    replies: RepliesSection = RepliesSection()
+    intercept: InterceptSection = InterceptSection()
+
+
+# --- end customer perception ---
+
+
 class ProgrammeFile(Strict):
     """The whole `programme.yaml`."""
 
     schema_version: Literal[1]
     versions: Annotated[list[Version], Field(min_length=1)]
     planning: PlanningRules = PlanningRules()  # visit planning (issue 10)
+    perception: PerceptionRules = PerceptionRules()  # customer perception (issue 11)

@@ -328,4 +328,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.surveyor": ("拦截调查员", "Intercept surveyor"),
     "perception.ingest.refused": ("这份拦截调查记录不能接收：{problem}",
                                   "This intercept record cannot be taken: {problem}"),
+    # --- programme.yaml's perception: section (app/programme/rules_loader.py) ---
+    "perception.rules.invalid": ("客户感知设置有误：{reason}", "The perception settings are "
+                                 "not valid: {reason}"),
+    "perception.rules.min_differs": (
+        "客户感知设置的最少样本为 {ours}，而版本 {version} 的综合评价中 {component} 的 "
+        "min_count 为 {theirs}；两处须一致，请改成同一个数。",
+        "The perception section's minimum is {ours}, but version {version}'s composite has "
+        "min_count {theirs} for {component}; the two must agree, set them to one number."),
 }
