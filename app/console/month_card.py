@@ -72,7 +72,7 @@ class MonthCardPage(Page):
 
     def build(self) -> list[ft.Control]:
         self.data = m = load_month(self.console.ctx, self.month)
-        row = m.row(self.code)
+        row = m.explained(self.code)
         unit = self.manager.business_unit
         if row is None or (unit is not None and row.get("business_unit") != unit):
             raise NotFound("console.card.not_found")
@@ -267,7 +267,7 @@ class MonthCardPage(Page):
         if not m.closed:
             c.notify(self.t("console.card.statement_open"), error=True)
             return
-        doc, code, labels, files = m.doc, self.code, self.labels, c.files
+        doc, code, labels, files = m.with_explained(self.code), self.code, self.labels, c.files
         stamp = local(datetime.now(UTC)).strftime("%Y%m%d")  # type: ignore[union-attr]
         filename = f"{self.t('console.card.statement_file')}-{code}-{m.month}-{stamp}.pdf"
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,7 +30,6 @@ from app.central.exports.statement import (
     flag_label,
     money_text,
     number_text,
-    tied_with,
     why_text,
 )
 from app.central.month import read
@@ -86,6 +87,9 @@ class MonthDoc:
     closed_at: datetime | None = None
     closed_by: str | None = None
     computed_at: datetime | None = None  # a preview: when it was computed
+    # a closed month read without its explanations: one outlet's row with them
+    full_row: Callable[[str], Mapping[str, Any] | None] | None = field(
+        default=None, compare=False, repr=False)
 
     @property
     def version(self) -> str:
@@ -103,7 +107,44 @@ class MonthDoc:
         return sorted({str(r["business_unit"]) for r in self.rows if r.get("business_unit")})
 
     def row(self, code: str) -> Mapping[str, Any] | None:
-        return next((r for r in self.rows if r.get("outlet_code") == code), None)
+        return self.by_code.get(code)
+
+    def explained(self, code: str) -> Mapping[str, Any] | None:
+        """`code`'s row with its `why` (read on its own when the month was read without)."""
+        row = self.row(code)
+        if row is None or "why" in row or self.full_row is None:
+            return row
+        return self.full_row(code) or row
+
+    def with_explained(self, code: str) -> Mapping[str, Any]:
+        """The document with `code`'s row explained (for the statement PDF)."""
+        row = self.explained(code)
+        return {**self.doc, "outlets": [row if r.get("outlet_code") == code else r
+                                        for r in self.rows]}
+
+    @cached_property
+    def by_code(self) -> dict[str, Mapping[str, Any]]:
+        return {str(r.get("outlet_code")): r for r in self.rows}
+
+    @cached_property
+    def sharing(self) -> Counter[tuple[Any, ...]]:
+        """How many ranked outlets hold each rank: (scope, family, [unit,] rank) -> n."""
+        out: Counter[tuple[Any, ...]] = Counter()
+        for r in self.rows:
+            if r.get("rank_unit") is not None:
+                out["unit", r.get("family"), r.get("business_unit"), r["rank_unit"]] += 1
+            if r.get("rank_province") is not None:
+                out["province", r.get("family"), r["rank_province"]] += 1
+        return out
+
+    def tied(self, r: Mapping[str, Any], scope: str) -> bool:
+        """Another outlet shares `r`'s rank in `scope` ("unit" or "province")."""
+        if scope == "unit":
+            key: tuple[Any, ...] = ("unit", r.get("family"), r.get("business_unit"),
+                                    r.get("rank_unit"))
+        else:
+            key = ("province", r.get("family"), r.get("rank_province"))
+        return self.sharing.get(key, 0) > 1
 
 
 _CLOSED: weakref.WeakKeyDictionary[Any, dict[str, MonthDoc]] = weakref.WeakKeyDictionary()
@@ -122,9 +163,14 @@ def load_month(ctx: Any, month: YearMonth) -> MonthDoc:
     kept = _CLOSED.setdefault(ctx, {})
     if str(month) in kept:
         return kept[str(month)]
-    closed = read.closed_month(ctx, month)
+    reader: Any = read.closed_month
+    try:  # the list pages show no explanations: the month without them is a third the size
+        closed = reader(ctx, month, why=False)
+    except TypeError:  # a read API without the keyword: the whole month
+        closed = reader(ctx, month)
     if closed is not None:
-        doc = MonthDoc(month, closed.export, True, closed.closed_at, closed.closed_by)
+        doc = MonthDoc(month, closed.export, True, closed.closed_at, closed.closed_by,
+                       full_row=lambda code: read.closed_month_outlet(ctx, month, code))
         while len(kept) >= _CLOSED_KEEP:
             kept.pop(next(iter(kept)))
         kept[str(month)] = doc
@@ -373,13 +419,12 @@ class MonthPage(Page):
         return theme.card(ft.Row(pick, spacing=12, wrap=True), padding=10)
 
     # -- ranking ----------------------------------------------------------------------------
-    def _rank_cell(self, rows: Sequence[Mapping[str, Any]], r: Mapping[str, Any],
-                   scope: str) -> str:
+    def _rank_cell(self, r: Mapping[str, Any], scope: str) -> str:
         field = "rank_unit" if scope == "unit" else "rank_province"
         rank = r.get(field)
         if rank is None:
             return "—"
-        if tied_with(rows, r, scope):
+        if self.data.tied(r, scope):
             return self.t("console.months.rank_tied", rank=rank)
         return self.t("console.months.rank_cell", rank=rank)
 
@@ -407,7 +452,7 @@ class MonthPage(Page):
             ], spacing=8), padding=ft.Padding.symmetric(horizontal=12))
             lines: list[ft.Control] = [header]
             for r in self._page_of(sort_rows(mine, self.sort, self.unit)):
-                lines.append(self._rank_row(rows, r, scope))
+                lines.append(self._rank_row(r, scope))
             out.append(ui.region(ft.Column(lines, spacing=4), "ranking-rows"))
             out.append(self._pager(len(mine)))
         rest = not_ranked(m.visible(self.manager.business_unit), self.family, self.unit)
@@ -416,13 +461,23 @@ class MonthPage(Page):
             out.append(ui.region(ft.Column([
                 ui.tappable(ft.Text(self.t(
                     "console.months.not_ranked_row", name=r.get("name") or "",
-                    code=r.get("outlet_code"), why=why_text(r, "rank_unit", self.labels)
-                    or ", ".join(flag_label(f, self.labels) for f in r.get("flags") or ())),
+                    code=r.get("outlet_code"), why=self._unranked_why(r)),
                     size=13), self.go(self._card_route(r)),
                     label=self.t("console.months.open_card", name=r.get("name") or ""),
                     identifier=f"unranked-{r.get('outlet_code')}")
-                for r in rest], spacing=4), "unranked-rows"))
+                for r in rest[:LIST_MAX]], spacing=4), "unranked-rows"))
+            if len(rest) > LIST_MAX:
+                out.append(ui.muted(self.t("console.months.list.more", n=len(rest) - LIST_MAX)))
         return out
+
+    def _unranked_why(self, r: Mapping[str, Any]) -> str:
+        """Why an outlet is not ranked (the month's own words for its rank)."""
+        flags = r.get("flags") or ()
+        if "competitor" in flags:
+            return self.t("programme.why.rank.competitor")
+        if "inactive" in flags:
+            return self.t("programme.why.rank.inactive")
+        return self.t("programme.why.rank.not_scored")
 
     def _page_of(self, rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
         pages = max(1, -(-len(rows) // PAGE_SIZE))
@@ -454,10 +509,9 @@ class MonthPage(Page):
                                   else theme.WARN)
                        for f in r.get("flags") or ()], spacing=4, wrap=True)
 
-    def _rank_row(self, rows: Sequence[Mapping[str, Any]], r: Mapping[str, Any],
-                  scope: str) -> ft.Control:
+    def _rank_row(self, r: Mapping[str, Any], scope: str) -> ft.Control:
         lb = self.labels
-        rank = self._rank_cell(rows, r, scope)
+        rank = self._rank_cell(r, scope)
         commission = r.get("commission")
         content = ft.Row([
             ui.cell(rank, 90, weight=ft.FontWeight.W_600),
@@ -470,7 +524,7 @@ class MonthPage(Page):
                         overflow=ft.TextOverflow.ELLIPSIS),
             ], spacing=0, tight=True), expand=3),
             ui.cell(number_text(r.get("composite")), 90, weight=ft.FontWeight.W_600),
-            ui.cell(self._rank_cell(rows, r, "province"), 90),
+            ui.cell(self._rank_cell(r, "province"), 90),
             ui.cell(money_text(commission), 130,
                     colour=theme.FAIL if cents_of(commission) < 0 else None),
             ft.Container(self._flag_chips(r), expand=2),
@@ -569,6 +623,8 @@ class MonthPage(Page):
 
     def _candidate_row(self, name: str, r: Mapping[str, Any]) -> ft.Control:
         lb = self.labels
+        if name in ("exit", "tier_up", "tier_down"):
+            r = self.data.explained(str(r.get("outlet_code"))) or r
         if name == "exit":
             why = why_text(r, "exit", lb)
         elif name in ("tier_up", "tier_down"):
