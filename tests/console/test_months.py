@@ -249,3 +249,28 @@ def test_closing_asks_first_and_freezes_the_month(console, office, tmp_path: Pat
     # the statement PDF is offered now the month is closed
     app.click(app.region("rank-V-3").control)
     app.wait_for_text(zh("console.card.statement"))
+
+
+def test_a_month_read_without_explanations_fetches_one_outlets(office) -> None:
+    """The list pages may hold a closed month without its `why`s; a card, a statement or a
+    candidate's reason then reads that one outlet's explained row."""
+    from app.console.months import MonthDoc
+
+    month = YearMonth.parse("2026-10")
+    closed = read.closed_month(office.ctx, month)
+    assert closed is not None
+    slim = {**closed.export, "outlets": [{k: v for k, v in r.items() if k != "why"}
+                                         for r in closed.export["outlets"]]}
+    asked: list[str] = []
+
+    def one(code: str) -> dict[str, object] | None:
+        asked.append(code)
+        return read.closed_month_outlet(office.ctx, month, code)
+
+    doc = MonthDoc(month, slim, True, full_row=one)
+    row = doc.explained("V-3")
+    assert row is not None and row["why"] == closed.outlet("V-3")["why"] and asked == ["V-3"]
+    assert doc.tied(doc.row("V-1"), "unit") and not doc.tied(doc.row("V-3"), "unit")
+    whole = doc.with_explained("V-3")
+    assert [r.get("why") is not None for r in whole["outlets"]].count(True) == 1
+    assert doc.explained("NOPE") is None
