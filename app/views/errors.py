@@ -61,7 +61,23 @@ def guard(app: AppShell, fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+_PARAMS: dict[tuple[Any, bool], int] = {}
+
+
 def _param_count(fn: Callable[..., Any]) -> int:
+    """How many positional parameters `fn` needs; remembered per code object (a long
+    section wraps ~10 handlers per item card, and inspect.signature is slow)."""
+    code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+    key = (code, inspect.ismethod(fn))
+    if code is not None and key in _PARAMS:
+        return _PARAMS[key]
+    count = _signature_params(fn)
+    if code is not None:
+        _PARAMS[key] = count
+    return count
+
+
+def _signature_params(fn: Callable[..., Any]) -> int:
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):

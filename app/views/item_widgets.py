@@ -118,6 +118,7 @@ class ItemCard:
         self.note_toggle = ft.TextButton(
             self.t("views.item.add_note"), icon=ft.Icons.EDIT_NOTE,
             on_click=app.guard(self._open_note), visible=not readonly,
+            height=ui.TOUCH_MIN,
         )
         self.photo_row = ft.Row(wrap=True, spacing=8, run_spacing=8)
         self.photo_status = ft.Text("", size=mood.fs(13), color=theme.MUTED)
@@ -298,7 +299,7 @@ class ItemCard:
         """"拍照": the camera view, never a file picker (what it returns is fresh)."""
         return ft.TextButton(self.t("views.item.camera"), icon=ft.Icons.PHOTO_CAMERA,
                              on_click=self.app.guard(self._open_camera),
-                             style=self._button_style())
+                             style=self._button_style(), height=ui.TOUCH_MIN)
 
     def _gallery_button(self) -> ft.Control:
         """"从相册选择": the device's picker for existing images, stored as "gallery"."""
@@ -309,7 +310,7 @@ class ItemCard:
             label, icon=ft.Icons.PHOTO_LIBRARY,
             action=ft.PickFiles(picker, file_type=ft.FilePickerFileType.IMAGE,
                                 with_data=True, allow_multiple=True, dialog_title=label),
-            style=self._button_style(),
+            style=self._button_style(), height=ui.TOUCH_MIN,
         )
 
     # -- events ----------------------------------------------------------------------------

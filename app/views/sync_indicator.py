@@ -15,6 +15,8 @@ from typing import Any
 
 import flet as ft
 
+from app.errors import UserError
+
 from app.i18n import messages
 from app.services import SyncPhase, SyncStatus
 from app.views import theme, ui
@@ -205,6 +207,13 @@ def _plain_error(app: Any, error: str) -> str:
 def enrol(app: Any, endpoint: str, code: str) -> bool:
     """Enrol this device with the central endpoint using a one-time code, then sync
     (runs on a worker thread). Raises UserError with what to do when it fails."""
-    app.sync.enrol(endpoint, code)
+    try:
+        app.sync.enrol(endpoint, code)
+    except UserError as exc:
+        if exc.key == "sync.client.unreachable":
+            # the sync client's sentence names the exception (ConnectError): say what
+            # happened and what to do instead (issue 12)
+            raise UserError("views.sync.enrol_unreachable", endpoint=endpoint) from None
+        raise
     app.notify(app.t("views.setup.enrolled"))
     return True

@@ -94,6 +94,15 @@ def apply(page: ft.Page, mood: Mood) -> None:
         visual_density=ft.VisualDensity.STANDARD,
     )
     page.bgcolor = mood.bg
+    set_locale(page, "zh")
+
+
+def set_locale(page: ft.Page, lang: str) -> None:
+    """Flutter's own words (a SnackBar's close button, a field's "characters remaining",
+    date pickers) in the app's language: without a locale they are English (issue 12)."""
+    zh, en = ft.Locale("zh", "CN"), ft.Locale("en", "US")
+    page.locale_configuration = ft.LocaleConfiguration(
+        supported_locales=[zh, en], current_locale=zh if lang == "zh" else en)
 
 
 def card(content: ft.Control, *, mood: Mood, bgcolor: str | None = None,

@@ -150,8 +150,11 @@ def appbar(app: AppShell, title: str, *, back: str | None = None,
     return ft.AppBar(
         leading=leading,
         automatically_imply_leading=False,
-        title=ft.Text(title, size=mood.fs(19), weight=ft.FontWeight.W_600,
-                      max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
+        # a long name (an outlet's) wraps onto a second line at a word boundary, smaller,
+        # instead of being cut after a few characters; the screen shows it in full too
+        title=ft.Text(title, size=mood.fs(19 if len(title) <= 10 else 16),
+                      weight=ft.FontWeight.W_600, max_lines=2,
+                      overflow=ft.TextOverflow.ELLIPSIS),
         bgcolor=ft.Colors.WHITE if not mood.discreet else theme.DISCREET_BG,
         color="#202124",
         actions=[*actions, ft.Container(width=4)],

@@ -130,3 +130,21 @@ def test_kiosk_can_be_turned_off_behind_the_pin(start_app, L, ws, data_dir) -> N
     app.wait_until(lambda: app.view_route == "/")
     assert app.wait_for_snack(L("views.settings.kiosk_disabled"))
     assert _setting(data_dir, "kiosk_outlet") is None
+
+
+def test_enrolling_at_an_address_nobody_answers_says_what_to_do(start_app, L, ws) -> None:
+    """Issue 12: "无法连接 http://127.0.0.1:9：无法连接中心端点（ConnectError）。" - an
+    exception's name, and no next step."""
+    import socket
+
+    seed_device(ws, "area_manager", "M-001")
+    with socket.socket() as s:  # a port on this machine nothing listens on
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    app = _settings(start_app, L)
+    app.fill(L("views.setup.endpoint"), url)
+    app.fill(L("views.setup.enrol_code"), "ABCD-EFGH")
+    app.click(L("views.settings.enrol"))
+    text = app.wait_for_snack(L("views.sync.enrol_unreachable", endpoint=url), timeout=20)
+    assert "Error" not in text and "Exception" not in text
+    assert not ws.settings.device_token

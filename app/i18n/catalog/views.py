@@ -420,6 +420,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "views.sync.last_error": ("上次同步问题：{detail}", "Last sync problem: {detail}"),
     "views.sync.open_row": ("查看 {name}", "Open {name}"),
     "views.sync.now": ("立即同步", "Sync now"),
+    "views.sync.enrol_unreachable": (
+        "连不上中心 {endpoint}，本机没有注册。请检查地址是否填对、手机是否联网，或稍后再试；"
+        "记录都保存在本机，不会丢失。",
+        "Could not reach the central server at {endpoint}; this device is not enrolled. "
+        "Check the address and the network, or try again later; your work stays on this "
+        "device."),
     "views.sync.started": ("开始同步…", "Syncing…"),
     "views.sync.enrol": ("去设置连接中心", "Connect in Settings"),
     "views.sync.state.local": ("未完成", "not finished"),
@@ -437,6 +443,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The server refused this record. Contact channel management; the record on this "
         "device is kept.",
     ),
+    # -- the web app's name and description (page title while loading, web manifest) ---
+    "views.web.description": ("营业厅服务质量检查：暗访、明查与门店自查",
+                              "Service-quality checks of the retail network: mystery "
+                              "shopping, coaching visits and outlet self-checks"),
+    "views.web.description_discreet": ("随手记下要办的事", "Quick notes"),
     # -- hallcheck app ---------------------------------------------------------------------
     "views.cli.open": ("请在浏览器中打开：{url}", "Open in your browser: {url}"),
     "views.cli.stop": ("按 Ctrl+C 停止。", "Press Ctrl+C to stop."),
