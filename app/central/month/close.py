@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
+from pydantic_core import from_json, to_json
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
@@ -123,33 +125,75 @@ def _labels(ctx: ServerContext, s: Session, content_hash: str,
     return labels
 
 
-def _failed(detail: str | None, labels: Mapping[str, tuple[str, str]]) -> tuple[FailedItem, ...]:
-    """The failed items (and 一票否决) of a stored score breakdown."""
+_FailedKey = tuple[str, str, str, str | None]
+# The stored breakdown (app.checklists.rendering.to_dict, as the ingest writes it) read
+# without parsing all of it: a month close reads tens of thousands of them. Used only when
+# the text has exactly as many `"failed": true` and `"scope":` as these find; else the
+# whole document is parsed (tests compare both on every shipped checklist).
+_SECTION_AT = re.compile(r'\{"id":\s*"([^"\\]+)",\s*"title":')
+_FAILED_AT = re.compile(r'\{"id":\s*"([^"\\]+)",\s*"status":\s*"[^"\\]*",\s*"score":\s*'
+                        r'[^,{}\[\]]*,\s*"weight":\s*[^,{}\[\]]*,\s*"failed":\s*true\s*\}')
+_VETO_AT = re.compile(r'\{"item":\s*"([^"\\]+)",\s*"section":\s*"([^"\\]*)",\s*"scope":\s*'
+                      r'"([a-z]+)",\s*"label":\s*"((?:[^"\\]|\\.)*)"')
+_ANY_FAILED = re.compile(r'"failed":\s*true')
+_ANY_SCOPE = re.compile(r'"scope":')
+
+
+def _failed_parts(detail: str) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]]:
+    """(failed (item, section) in order, vetoes (item, section, scope, label)) of a stored
+    breakdown."""
+    failed = list(_FAILED_AT.finditer(detail))
+    vetoes = list(_VETO_AT.finditer(detail))
+    if (len(failed) == len(_ANY_FAILED.findall(detail))
+            and len(vetoes) == len(_ANY_SCOPE.findall(detail))):
+        starts = [(m.start(), m.group(1)) for m in _SECTION_AT.finditer(detail)]
+        items: list[tuple[str, str]] = []
+        k, section = 0, ""
+        for m in failed:
+            while k < len(starts) and starts[k][0] < m.start():
+                section = starts[k][1]
+                k += 1
+            items.append((m.group(1), section))
+        return items, [(v.group(1), v.group(2), v.group(3),
+                        from_json(f'"{v.group(4)}"')) for v in vetoes]
+    doc = from_json(detail)  # not the shape the patterns know: read it all
+    items = [(str(it.get("id")), str(sec.get("id") or ""))
+             for sec in doc.get("sections") or () for it in sec.get("items") or ()
+             if it.get("id") and it.get("failed")]
+    return items, [(str(v.get("item")), str(v.get("section") or ""), str(v.get("scope")),
+                    str(v.get("label") or "")) for v in doc.get("vetoes") or ()
+                   if isinstance(v, dict) and v.get("item")]
+
+
+def _failed(detail: str | None, labels: Mapping[str, tuple[str, str]], checklist: str,
+            shared: dict[_FailedKey, FailedItem]) -> tuple[FailedItem, ...]:
+    """The failed items (and 一票否决) of a stored score breakdown, in checklist order, then
+    any veto whose item is not among them. `shared` keeps one FailedItem per checklist x
+    item x section x veto (a month fails the same items often)."""
     if not detail:
         return ()
     try:
-        doc = json.loads(detail)
+        items, veto_list = _failed_parts(detail)
     except ValueError:
         return ()
-    vetoes = {v.get("item"): v for v in doc.get("vetoes") or () if isinstance(v, dict)}
-    out: list[FailedItem] = []
-    seen: set[str] = set()
-    for section in doc.get("sections") or ():
-        for item in section.get("items") or ():
-            item_id = item.get("id")
-            if not item_id or not (item.get("failed") or item_id in vetoes):
-                continue
-            seen.add(item_id)
-            zh, en = labels.get(item_id, (item_id, item_id))
-            scope = vetoes.get(item_id, {}).get("scope")
-            out.append(FailedItem(item_id, zh, en, str(section.get("id") or ""),
-                                  scope if scope in ("section", "visit") else None))
-    for item_id, v in vetoes.items():  # a veto whose item the breakdown does not list
-        if item_id and item_id not in seen:
-            zh, en = labels.get(item_id, (v.get("label") or item_id, item_id))
-            scope = v.get("scope")
-            out.append(FailedItem(item_id, zh, en, str(v.get("section") or ""),
-                                  scope if scope in ("section", "visit") else None))
+    vetoes = {item: (section, scope, label) for item, section, scope, label in veto_list}
+
+    def item(item_id: str, section: str, fallback: str) -> FailedItem:
+        scope = vetoes[item_id][1] if item_id in vetoes else None
+        veto: Literal["section", "visit"] | None = (
+            "section" if scope == "section" else "visit" if scope == "visit" else None)
+        key = (checklist, item_id, section, veto)
+        found = shared.get(key)
+        if found is None:
+            zh, en = labels.get(item_id, (fallback, item_id))
+            found = shared[key] = FailedItem(item_id, zh, en, section, veto)
+        return found
+
+    out = [item(item_id, section, item_id) for item_id, section in items]
+    seen = {item_id for item_id, _ in items}
+    for item_id, (section, _, label) in vetoes.items():  # a veto not marked failed
+        if item_id not in seen:
+            out.append(item(item_id, section, label or item_id))
     return tuple(out)
 
 
@@ -159,6 +203,7 @@ def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list
     uuids = [c.uuid for c in counted]
     details: dict[str, Any] = {}
     cache: dict[str, dict[str, tuple[str, str]]] = {}
+    shared: dict[_FailedKey, FailedItem] = {}
     with ctx.session() as s:
         for i in range(0, len(uuids), CHUNK):
             part = uuids[i:i + CHUNK]
@@ -181,7 +226,8 @@ def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list
             out.append(CountedVisit(
                 uuid=c.uuid, outlet_code=c.outlet_code, kind=c.kind, score=c.score_total,
                 voided=bool(row.voided), finalized_at=finalized,
-                veto_count=int(row.veto_count or 0), failed=_failed(row.score_detail, labels)))
+                veto_count=int(row.veto_count or 0),
+                failed=_failed(row.score_detail, labels, row.checklist_hash, shared)))
     return out
 
 
@@ -368,6 +414,24 @@ def _inputs_doc(inputs: MonthInputs) -> dict[str, Any]:
     }
 
 
+def _bulk_insert(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in the session's transaction: COPY on PostgreSQL (the frozen month
+    is written in seconds), executemany elsewhere."""
+    if not rows:
+        return
+    conn = s.connection()
+    if conn.dialect.name == "postgresql":
+        columns = list(rows[0])
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
+                f"COPY {table.__tablename__} ({', '.join(columns)}) FROM STDIN") as cp:
+            for r in rows:
+                cp.write_row(tuple(r[c] for c in columns))
+        return
+    for i in range(0, len(rows), 5000):
+        s.execute(insert(table), rows[i:i + 5000])
+
+
 def close_month(ctx: ServerContext, month: YearMonth, *, by: str,
                 now: datetime | None = None, timings: dict[str, float] | None = None
                 ) -> MonthResult:
@@ -392,8 +456,7 @@ def close_month(ctx: ServerContext, month: YearMonth, *, by: str,
             "rank_province": row.get("rank_province"),
             "commission_cents": (None if row.get("commission") is None
                                  else parse_yuan(row["commission"])),
-            "figures": json.dumps(row, ensure_ascii=False, separators=(",", ":")),
-            "why": json.dumps(why, ensure_ascii=False, separators=(",", ":"))})
+            "figures": to_json(row).decode(), "why": to_json(why).decode()})
     results = [{"month": str(month), "uuid": c.uuid, "root_uuid": c.root_uuid,
                 "outlet_code": c.outlet_code, "kind": c.kind, "score": c.score_total}
                for c in inputs.counted]
@@ -415,8 +478,7 @@ def close_month(ctx: ServerContext, month: YearMonth, *, by: str,
             s.flush()  # the month's key first: a second close stops here
             for table, batch in ((MonthOutletFigures, figures), (MonthCountedResult, results),
                                  (MonthAdjustmentLine, lines)):
-                for i in range(0, len(batch), 5000):
-                    s.execute(insert(table), batch[i:i + 5000])
+                _bulk_insert(s, table, batch)
             audit.record(s, inspection_uuid=f"month:{month}", actor_kind="manager",
                          actor_id=by, action="month_closed", to_state="closed",
                          reason=json.dumps({"rules": result.rules_version,

@@ -20,8 +20,8 @@ from uuid import UUID
 from app.central import admin, review, service
 from app.central.accounts import ManagerInfo
 from app.central.context import ServerContext
-from app.central.month.masterdata import import_bases_csv
 from app.central.models import Device
+from app.central.month.masterdata import import_bases_csv
 from app.checklists import Catalog, ItemType, ResolvedChecklist, default_checklists_path
 from app.checklists.scoring import score, visibility
 from app.sync.protocol import EnrolRequest, InspectionUpload
@@ -32,13 +32,14 @@ CHECKLISTS = default_checklists_path()  # the shipped rulebook: every tier progr
 
 CHINA_OFFSET = timedelta(hours=8)
 
-OUTLETS_CSV = """code,name,tier,business_unit,region,cooperation_start,competitor,class,area_manager,owner
-A1,东区代理一店,agent,东区营业部,西湖,2019-01-15,否,A,am.zhao,王老板
+OUTLETS_CSV = (
+    "code,name,tier,business_unit,region,cooperation_start,competitor,class,area_manager,owner\n"
+    """A1,东区代理一店,agent,东区营业部,西湖,2019-01-15,否,A,am.zhao,王老板
 A2,东区代理二店,agent,东区营业部,西湖,2024-06-01,否,B,am.zhao,李老板
 A3,东区代理三店,agent,东区营业部,西湖,2021-09-01,否,A,am.zhao,
 H1,东区旗舰厅,flagship,东区营业部,西湖,2015-03-01,否,A,am.qian,
 C1,同业某店,agent,东区营业部,西湖,,是,,,
-"""
+""")
 BASES_CSV = """class,region,period,amount
 A,西湖,2025-H1,"1,000.00"
 B,西湖,2025-H1,800
