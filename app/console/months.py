@@ -340,7 +340,14 @@ class MonthPage(Page):
         return make_route(f"/months/{self.month}", **q)
 
     def build(self) -> list[ft.Control]:
-        m = self.data = load_month(self.console.ctx, self.month)
+        try:
+            m = self.data = load_month(self.console.ctx, self.month)
+        except UserError as exc:  # e.g. no rules version for the month: said on the page
+            return [ft.TextButton(self.t("console.months.back"), icon=ft.Icons.ARROW_BACK,
+                                  on_click=self.go("/months")),
+                    ui.heading(self.title(), 22),
+                    ui.region(theme.card(ft.Text(exc.message(self.console.lang), size=15,
+                                                 color=theme.FAIL)), "month-problem")]
         if not self.unit_given and self.tab in ("ranking", "commission") and m.units():
             self.unit = m.units()[0]  # a unit's ranking first; the province is one pick away
         body: list[ft.Control] = [self._head(m), self._tabs()]

@@ -274,3 +274,24 @@ def test_a_month_read_without_explanations_fetches_one_outlets(office) -> None:
     whole = doc.with_explained("V-3")
     assert [r.get("why") is not None for r in whole["outlets"]].count(True) == 1
     assert doc.explained("NOPE") is None
+
+
+def test_closing_a_month_not_over_is_refused_in_the_dialog(console, office) -> None:
+    from app.central.month.close import current_month
+
+    now = current_month()
+    app = console(f"/months/{now}")
+    app.wait_for_text(re.compile("本月尚未月结"))
+    app.click(zh("console.months.close"))
+    app.click(zh("console.months.close_confirm"), in_dialog=True)
+    app.wait_for_text(zh("month.error.not_ended", month=str(now)))  # said, dialog kept open
+    assert app.sees(zh("console.months.close_title", month=str(now)))
+    assert read.closed_month(office.ctx, now) is None
+    app.click(zh("console.months.cancel"), in_dialog=True)
+
+
+def test_a_month_without_rules_says_so(console, office) -> None:
+    app = console("/months/1999-01")  # before the first version of programme.yaml applies
+    app.wait_for_text(zh("console.months.month_title", month="1999-01"))
+    problem = text_of(app.region("month-problem"))
+    assert "1999-01" in problem and "programme.yaml" in problem
