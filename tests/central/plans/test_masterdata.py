@@ -20,6 +20,7 @@ from app.programme.rules_loader import RuleFileError, parse_rules_text
 from .conftest import REPO
 from .support import load_master_data
 
+
 def test_outlet_planning_columns_are_stored(ctx: ServerContext, tmp_path: Path) -> None:
     load_master_data(ctx, tmp_path)
     with ctx.session() as s:
