@@ -160,6 +160,9 @@ def test_bundled_app_runs_its_screens_for_a_browser(started, tmp_path: Path) -> 
     assert page.status_code == 200 and "flutter" in page.text.lower()
     boot = httpx.get(f"http://127.0.0.1:{port}/flutter_bootstrap.js", timeout=10)
     assert boot.status_code == 200
+    # the CJK font, from inside the bundled package (else Chinese renders as boxes)
+    font = httpx.get(f"http://127.0.0.1:{port}/fonts/NotoSansSC-Regular.otf", timeout=10)
+    assert font.content == (REPO / "assets" / "fonts" / "NotoSansSC-Regular.otf").read_bytes()
     # the websocket session a browser opens: the bundled Python builds the first screen
     want = [t(key, "zh").encode() for key in ("views.setup.title", "views.setup.done")]
     seen = b""
