@@ -180,8 +180,16 @@ def load_month(ctx: Any, month: YearMonth) -> MonthDoc:
     if kept_preview is not None and time.monotonic() - kept_preview[0] < PREVIEW_KEEP_S:
         return kept_preview[1]
     preview = read.preview_month(ctx, month)
-    doc = MonthDoc(month, preview.to_export(explanations=True), False,
-                   computed_at=datetime.now(UTC))
+    slim = preview.to_export()  # the explanations, built per outlet when one is shown
+
+    def explained(code: str) -> Mapping[str, Any] | None:
+        found = preview.outlets.get(code)
+        row = next((r for r in slim["outlets"] if r.get("outlet_code") == code), None)
+        if found is None or row is None:
+            return None
+        return {**row, "why": {name: w.to_dict() for name, w in found.why.items()}}
+
+    doc = MonthDoc(month, slim, False, computed_at=datetime.now(UTC), full_row=explained)
     previews.clear()  # one preview per endpoint is enough: it is for the month on screen
     previews[str(month)] = (time.monotonic(), doc)
     return doc

@@ -234,6 +234,14 @@ def test_closing_asks_first_and_freezes_the_month(console, office, tmp_path: Pat
     app.select(zh("console.months.unit"), WEST)
     app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-1", "V-3", "V-2"]
                    or len(order(app, "ranking-rows", "rank-")) == 3)
+    # the preview's card explains its figures too (built for that one outlet)
+    app.go(f"/months/{OPEN}/V-3")
+    app.wait_for_text(re.compile("本月尚未月结"))
+    assert "基数 1000.00 × 年限系数 1.3 × 付费系数 1.5" in text_of(
+        app.region("figure-commission"))
+    assert not app.sees(zh("console.card.statement"))  # no statement before the close
+    app.go(f"/months/{OPEN}?unit={WEST}")
+    app.wait_for_text(re.compile("本月尚未月结"))
     app.click(zh("console.months.close"))
     assert app.sees(zh("console.months.close_title", month=OPEN))
     app.click(zh("console.months.cancel"), in_dialog=True)
