@@ -30,6 +30,13 @@ def _user() -> str:
         return "cli"
 
 
+def _sep() -> str:
+    """Between reasons: a Chinese semicolon in Chinese, "; " in English."""
+    from app.i18n import get_language
+
+    return "; " if get_language() == "en" else "；"
+
+
 def store_keys() -> Any:
     from app.central.plans import store
 
@@ -52,7 +59,7 @@ def _print_covert(stored: Any) -> None:
     _table([t("planning.col.visit"), t("planning.col.day"), t("planning.col.window"),
             t("planning.col.outlet"), t("planning.col.shopper"), t("planning.col.why")],
            [[v.id, v.day.isoformat(), str(v.window), v.outlet, v.shopper,
-             "；".join(r.text() for r in v.reasons[:2])] for v in plan.visits])
+             _sep().join(r.text() for r in v.reasons[:2])] for v in plan.visits])
     st = plan.stats
     typer.echo(t("planning.cli.stats", planned=st.planned, wanted=st.wanted,
                  covered=st.outlets_covered, due=st.outlets_due,
@@ -63,7 +70,7 @@ def _print_covert(stored: Any) -> None:
         _table([t("planning.col.outlet"), t("planning.col.class"), t("planning.col.missing"),
                 t("planning.col.why")],
                [[s.outlet, t(PRIORITY_KEYS[s.priority]), f"{s.missing}/{s.wanted}",
-                 "；".join(r.text() for r in s.reasons)] for s in plan.shortfall])
+                 _sep().join(r.text() for r in s.reasons)] for s in plan.shortfall])
     else:
         typer.echo(t("planning.cli.no_shortfall"))
 
@@ -135,7 +142,7 @@ def show_cmd(month: str = typer.Argument(..., help="YYYY-MM"),
         raise store.PlanError("planning.store.bad_kind", status=400, value=kind)
     ctx = _ctx(data_dir, database_url)
     try:
-        stored = store.current_plan(ctx, kind, m)  # type: ignore[arg-type]
+        stored = store.current_plan(ctx, kind, m)
     finally:
         ctx.close()
     if stored is None:
@@ -147,9 +154,10 @@ def show_cmd(month: str = typer.Argument(..., help="YYYY-MM"),
 @group.command("move")
 def move_cmd(plan: int = typer.Argument(..., help="the plan's number"),
              visit: str = typer.Argument(..., help="the visit, e.g. 2025-06/HALL-1/1"),
-             shopper: str = typer.Option(None, "--shopper", help="give it to this shopper"),
-             day: str = typer.Option(None, "--day", help="YYYY-MM-DD"),
-             window: str = typer.Option(None, "--window", help="HH:MM-HH:MM"),
+             shopper: str | None = typer.Option(None, "--shopper",
+                                                help="give it to this shopper"),
+             day: str | None = typer.Option(None, "--day", help="YYYY-MM-DD"),
+             window: str | None = typer.Option(None, "--window", help="HH:MM-HH:MM"),
              by: str = typer.Option(None, "--by", help="who moves it"),
              data_dir: Path = DataDir, database_url: str = DbUrl) -> None:
     """Move or reassign one covert visit; a move that breaks a rule is refused with why."""

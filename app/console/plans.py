@@ -71,6 +71,9 @@ class PlansPage(Page):
             body.append(ui.region(self._status(), "plan-status"))
         return body
 
+    def _sep(self) -> str:
+        return "; " if self.console.lang == "en" else "；"
+
     def _state_line(self, stored: store.StoredPlan) -> str:
         return self.t("planning.console.state_line", plan=stored.id,
                       state=self.t(store.STATE_KEYS[stored.state]),
@@ -109,7 +112,7 @@ class PlansPage(Page):
             rows = [ft.Row([ui.cell(s.outlet, 110, weight=ft.FontWeight.W_600),
                             ui.cell(self.t(PRIORITY_KEYS[s.priority]), 130),
                             ui.cell(f"{s.missing}/{s.wanted}", 60),
-                            ui.cell("；".join(r.text(self.console.lang) for r in s.reasons),
+                            ui.cell(self._sep().join(r.text(self.console.lang) for r in s.reasons),
                                     None, expand=1)], spacing=8)
                     for s in plan.shortfall[:MAX_ROWS]]
             parts.append(ui.region(theme.card(ft.Column([
@@ -129,7 +132,8 @@ class PlansPage(Page):
             row = ft.Row([ui.cell(v.day.isoformat(), 100), ui.cell(str(v.window), 110),
                           ui.cell(v.outlet, 110, weight=ft.FontWeight.W_600),
                           ui.cell(v.shopper, 100),
-                          ui.cell("；".join(r.text(self.console.lang) for r in v.reasons[:2]),
+                          ui.cell(self._sep().join(r.text(self.console.lang)
+                                                   for r in v.reasons[:2]),
                                   None, expand=1, size=13)], spacing=8)
             if movable:
                 lines.append(ui.tappable(row, self.on(lambda v=v: self._move_dialog(stored, v)),

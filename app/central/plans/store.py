@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from app.central.context import ServerContext
@@ -173,12 +174,14 @@ def known_visits(ctx: ServerContext, month: YearMonth, *, skip_plans: Sequence[i
     end = (at(month.last_day, time(0), CHINA) + margin).astimezone(UTC)
     out: list[KnownVisit] = []
     with ctx.session() as s:
-        for ins in s.exec(select(Inspection).where(
+        # only the columns the rule needs (a result's body can be large)
+        for inspector, outlet, finalized, device in s.exec(select(
+                Inspection.inspector_id, Inspection.outlet_code, Inspection.finalized_at,
+                Inspection.device_id).where(
                 Inspection.kind == COVERT_KIND, col(Inspection.finalized_at).is_not(None),
                 col(Inspection.finalized_at) >= start, col(Inspection.finalized_at) < end)):
-            assert ins.finalized_at is not None
-            out.append(KnownVisit(ins.inspector_id, ins.outlet_code, _aware(ins.finalized_at),
-                                  source=ins.device_id))
+            assert finalized is not None
+            out.append(KnownVisit(inspector, outlet, _aware(finalized), source=device))
         live = select(VisitPlan.id).where(col(VisitPlan.state) != "superseded")
         rows = s.exec(select(PlannedVisit).where(
             PlannedVisit.kind == COVERT_KIND, col(PlannedVisit.plan_id).in_(live),
@@ -488,14 +491,15 @@ def arrived_results(ctx: ServerContext, month: YearMonth) -> list[ArrivedResult]
     start = at(month.first_day, time(0), CHINA).astimezone(UTC)
     end = at(month.shift(2).first_day, time(0), CHINA).astimezone(UTC)
     with ctx.session() as s:
-        rows = s.exec(select(Inspection).where(
+        rows = s.execute(sa_select(  # five columns: more than sqlmodel's select types
+            col(Inspection.outlet_code), col(Inspection.inspector_id), col(Inspection.kind),
+            col(Inspection.finalized_at), col(Inspection.uuid)).where(
             col(Inspection.kind).in_([COVERT_KIND, COACHING_KIND]),
             col(Inspection.finalized_at).is_not(None),
             col(Inspection.finalized_at) >= start, col(Inspection.finalized_at) < end,
             col(Inspection.review_state) != "rejected")).all()
-    return [ArrivedResult(r.outlet_code, r.inspector_id, r.kind,
-                          _aware(r.finalized_at), r.uuid)  # type: ignore[arg-type]
-            for r in rows]
+    return [ArrivedResult(outlet, inspector, kind, _aware(finalized), uuid)
+            for outlet, inspector, kind, finalized, uuid in rows if finalized is not None]
 
 
 def month_status(ctx: ServerContext, month: YearMonth, *, now: datetime | None = None

@@ -216,3 +216,19 @@ def test_plan_bodies_are_json_with_seed_and_reasons(planned: ServerContext) -> N
     assert body["seed"] == 9 and body["month"] == "2025-06"
     assert all(v["reasons"] for v in body["visits"])
     assert len(row.inputs_digest or "") == 64
+
+
+def test_a_draft_broken_by_a_result_that_arrived_since_is_not_published(
+        planned: ServerContext) -> None:
+    stored = store.propose_covert(planned, JUNE, seed=4, by="a")
+    v = stored.covert.visits[0]
+    # the same shopper shops the same outlet a week before the planned day (another phone)
+    local = datetime.combine(v.day - timedelta(days=7), v.window.start)
+    covert_result(planned, v.shopper, v.outlet, local)
+    with pytest.raises(PlanError) as refused:
+        store.publish(planned, stored.id, by="boss")
+    assert refused.value.key == "planning.store.publish_broken"
+    assert v.outlet in refused.value.message("en")
+    assert store.get_plan(planned, stored.id).state == "draft"
+    with planned.session() as s:
+        assert s.exec(select(Assignment)).all() == []
