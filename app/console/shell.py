@@ -54,6 +54,8 @@ ROUTES: list[tuple[re.Pattern[str], str, str]] = [
         # visit plans (issue 10): the month's covert and coaching plans and their status
         (r"^/plans$", "plans", "PlansRoot"),
         (r"^/plans/(?P<month>[0-9]{4}-[0-9]{2})$", "plans", "PlansPage"),
+        # customer perception (issue 11): satisfaction, intercept coverage, alignment
+        (r"^/perception$", "perception", "PerceptionPage"),
     ]
 ]
 
@@ -286,6 +288,7 @@ class Console:
                 nav("console.nav.inspectors", "/inspectors", "inspectors"),
                 nav("console.nav.months", "/months", "months"),  # month close (issue 9)
                 nav("planning.console.nav", "/plans", "plans"),  # visit plans (issue 10)
+                nav("perception.console.nav", "/perception", "perception"),  # issue 11
                 ft.Container(width=24),
                 ft.Text(who, color=ft.Colors.WHITE, size=13),
                 ft.TextButton(self.switch_label(), style=white,
@@ -432,6 +435,7 @@ def _page_modules() -> dict[str, Any]:
         month_card,
         months,
         outlets,
+        perception,  # customer perception (issue 11)
         plans,  # visit plans (issue 10)
         queue,
         result,
@@ -440,7 +444,8 @@ def _page_modules() -> dict[str, Any]:
     return {"amend": amend, "inspectors": inspectors, "login": login, "outlets": outlets,
             "queue": queue, "result": result,
             "months": months, "month_card": month_card,
-            "plans": plans}
+            "plans": plans,
+            "perception": perception}  # customer perception (issue 11)
 
 
 def _param_count(fn: Callable[..., Any]) -> int:

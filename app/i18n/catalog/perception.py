@@ -336,4 +336,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "min_count 为 {theirs}；两处须一致，请改成同一个数。",
         "The perception section's minimum is {ours}, but version {version}'s composite has "
         "min_count {theirs} for {component}; the two must agree, set them to one number."),
+    # --- the console page (app/console/perception.py) ---
+    "perception.console.nav": ("客户感知", "Customer perception"),
+    "perception.console.title": ("客户感知", "Customer perception"),
+    "perception.console.month": ("月份", "Month"),
+    "perception.console.tier": ("网点级别", "Tier"),
+    "perception.console.sat_title": ("{month} 短信满意度", "{month} SMS satisfaction"),
+    "perception.console.sat_help": (
+        "按业务发生的月份统计；满意度＝回复“很满意”“满意”的占比。回复少于最少样本的只列出条数，"
+        "不参与比较。",
+        "Counted in the month of the transaction; satisfaction is the share of replies "
+        "'very satisfied' or 'satisfied'. Below the minimum only the count is shown and the "
+        "figure is never compared."),
+    "perception.console.col.outlet": ("营业厅", "Outlet"),
+    "perception.console.col.score": ("满意度", "Satisfaction"),
+    "perception.console.col.replies": ("回复 / 短信", "Replies / texts"),
+    "perception.console.col.note": ("说明", "Note"),
+    "perception.console.replies_of": ("{replies} / {sends}", "{replies} / {sends}"),
+    "perception.console.too_few": ("样本不足：{count} 条，少于 {needed} 条，不参与比较",
+                                   "Too few: {count}, under {needed}; not compared"),
+    "perception.console.staff_title": ("按营业员", "By staff member"),
+    "perception.console.staff": ("工号 {staff}（{outlets}）", "Staff {staff} ({outlets})"),
+    "perception.console.cov_title": ("{month} 拦截调查覆盖", "{month} intercept coverage"),
+    "perception.console.cov_help": (
+        "每厅每期至少 30 份；不足的营业厅只显示份数，不显示感知得分，也不参与比较。",
+        "At least 30 per hall per period; a hall with fewer shows only its count, no "
+        "perception figure, and is never compared."),
+    "perception.console.of_needed": ("{n} / {needed} 份", "{n} of {needed}"),
+    "perception.console.perception_is": ("感知 {score}（感知−期望 {gap}）",
+                                         "perception {score} (perception − expectation "
+                                         "{gap})"),
+    "perception.console.align_title": ("{tier} {month}：检查结果与客户感知是否一致",
+                                       "{tier} {month}: do the inspections match what "
+                                       "customers feel?"),
+    "perception.console.align_help": (
+        "检查得分为本月已审核通过的暗访和明查结果的平均分。只有样本充足的网点参与比较；"
+        "至少 5 个网点才计算等级相关。",
+        "The inspection score is the mean of the month's approved mystery shops and open "
+        "inspections. Only outlets with enough customer data are compared; a rank "
+        "correlation needs at least 5 outlets."),
+    "perception.console.scatter_title": ("检查得分与{measure}", "Inspection score and "
+                                         "{measure}"),
+    "perception.console.x_axis": ("检查得分", "inspection score"),
+    "perception.console.axes": ("横轴：{x}；纵轴：{y}；斜线表示两者一致",
+                                "Across: {x}; up: {y}; the diagonal is where they agree"),
+    "perception.console.scatter_empty": ("没有同时具备检查得分和充足客户数据的网点。",
+                                         "No outlet has both an inspection score and enough "
+                                         "customer data."),
+    "perception.console.scatter_empty_label": ("{title}：无数据点", "{title}: no points"),
+    "perception.console.scatter_label": ("{title}：{points}", "{title}: {points}"),
+    "perception.console.scatter_point": ("{code} 检查 {x} 客户 {y}",
+                                         "{code} inspection {x} customers {y}"),
+    "perception.console.scatter_sep": ("；", "; "),
+    "perception.console.sms_too_few": ("短信回复 {n} 条，样本不足，未参与比较",
+                                       "{n} SMS replies, too few, not compared"),
+    "perception.console.icp_too_few": ("拦截调查 {n} 份，样本不足，未参与比较",
+                                       "{n} intercept responses, too few, not compared"),
+    "perception.console.disagree_title": ("差距最大的网点", "Where they disagree most"),
+    "perception.console.sections_title": (
+        "各项指标权重与客户重视程度（{n} 份拦截调查，至少 {needed} 份）",
+        "Section weight against customers' importance ({n} intercept responses, at least "
+        "{needed})"),
+    "perception.console.col.section": ("指标", "Section"),
+    "perception.console.col.weight": ("权重", "Weight"),
+    "perception.console.col.importance": ("客户重视", "Importance"),
+    "perception.console.col.suggested": ("建议权重", "Suggested"),
+    "perception.console.col.verdict": ("结论", "Finding"),
+    "perception.console.yaml_help": (
+        "以下建议不会自动生效；如采纳，请由渠道管理复制到 checklists.yaml 对应指标的 "
+        "tier_weights 中。",
+        "Nothing below is applied; a manager who agrees copies it into the sections' "
+        "tier_weights in checklists.yaml."),
 }
