@@ -95,7 +95,7 @@ class MonthDoc:
     def version(self) -> str:
         return str((self.doc.get("rules") or {}).get("version", ""))
 
-    @property
+    @cached_property
     def rows(self) -> list[Mapping[str, Any]]:
         return list(self.doc.get("outlets") or ())
 
@@ -169,8 +169,14 @@ def load_month(ctx: Any, month: YearMonth) -> MonthDoc:
     except TypeError:  # a read API without the keyword: the whole month
         closed = reader(ctx, month)
     if closed is not None:
+        endpoint = weakref.ref(ctx)  # the kept month must not keep its endpoint alive
+
+        def one_row(code: str) -> Mapping[str, Any] | None:
+            live = endpoint()
+            return None if live is None else read.closed_month_outlet(live, month, code)
+
         doc = MonthDoc(month, closed.export, True, closed.closed_at, closed.closed_by,
-                       full_row=lambda code: read.closed_month_outlet(ctx, month, code))
+                       full_row=one_row)
         while len(kept) >= _CLOSED_KEEP:
             kept.pop(next(iter(kept)))
         kept[str(month)] = doc
