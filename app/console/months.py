@@ -53,6 +53,7 @@ SORTS = {"rank": "console.months.sort.rank", "score": "console.months.sort.score
 # is not one: until customer perception is imported every outlet is short of it)
 WARNING_FLAGS = ("deduction", "veto", "not_scored")
 CHART_MONTHS = 12  # the trend charts show the last year up to the month
+CHART_UNITS = 12  # unit charts on one page when the whole province is asked for
 PAGE_SIZE = 50  # rows of a ranking or statement per page (a unit can have hundreds)
 LIST_MAX = 100  # entries shown per candidate list (the rest counted)
 PREVIEW_KEEP_S = 60.0  # an open month's preview is reused this long (sorting, paging)
@@ -255,6 +256,18 @@ LIST_KEY = {"exit": "console.months.list.exit", "tier_up": "console.months.list.
             "rewards": "console.months.list.rewards"}
 
 
+def sum_totals(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The money of `rows` added up to the cent, as the export's totals read."""
+    fields = {"commission": "commission", "staff_share": "staff_share", "refund": "refund",
+              "adjustments": "adjustments_total", "payable": "payable"}
+    out = {}
+    for name, key in fields.items():
+        cents = sum(cents_of(r.get(key)) for r in rows)
+        sign = "-" if cents < 0 else ""
+        out[name] = f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+    return out
+
+
 def may_close(manager: Any) -> bool:
     """Closing freezes the whole province's month: managers not limited to a unit."""
     return bool(getattr(manager, "can_manage", False)) and manager.business_unit is None
@@ -295,7 +308,7 @@ class MonthsPage(Page):
             state = theme.chip(self.t("console.months.state.closed") if s.closed
                                else self.t("console.months.state.open"),
                                theme.OK if s.closed else theme.WARN, filled=s.closed)
-            totals = s.totals or {}
+            totals = (s.totals or {}) if self.manager.business_unit is None else {}
             closed = (self.t("console.months.closed_by", at=self.labels.when(s.closed_at),
                              by=s.closed_by or "—", version=s.rules_version or "—")
                       if s.closed else "—")
@@ -305,8 +318,8 @@ class MonthsPage(Page):
                 ui.cell(closed, None, size=13, expand=2),
                 ui.cell(s.rules_version or "—", 90),
                 ui.cell(f"{s.outlets} / {s.ranked}" if s.closed else "—", 110),
-                ui.cell(money_text(totals.get("commission")) if s.closed else "—", 150),
-                ui.cell(money_text(totals.get("payable")) if s.closed else "—", 150),
+                ui.cell(money_text(totals.get("commission")) if totals else "—", 150),
+                ui.cell(money_text(totals.get("payable")) if totals else "—", 150),
             ], spacing=8), self.go(f"/months/{month}"),
                 label=self.t("console.months.open_row", month=month),
                 identifier=f"month-{month}"))
@@ -362,7 +375,7 @@ class MonthPage(Page):
                     ui.heading(self.title(), 22),
                     ui.region(theme.card(ft.Text(exc.message(self.console.lang), size=15,
                                                  color=theme.FAIL)), "month-problem")]
-        if not self.unit_given and self.tab in ("ranking", "commission") and m.units():
+        if not self.unit_given and m.units():
             self.unit = m.units()[0]  # a unit's ranking first; the province is one pick away
         body: list[ft.Control] = [self._head(m), self._tabs()]
         if self.tab == "ranking":
@@ -388,7 +401,8 @@ class MonthPage(Page):
         if not m.closed and may_close(self.manager):
             actions.append(ft.FilledButton(self.t("console.months.close"), icon=ft.Icons.LOCK,
                                            on_click=self.on(self._ask_close)))
-        totals = (m.doc.get("totals") or {})
+        own = self.manager.business_unit  # a unit's manager: the unit's totals, not the province's
+        totals = sum_totals(m.visible(own)) if own else (m.doc.get("totals") or {})
         return ui.region(theme.card(ft.Column([
             ft.Row([ft.TextButton(self.t("console.months.back"), icon=ft.Icons.ARROW_BACK,
                                   on_click=self.go("/months")),
@@ -416,8 +430,8 @@ class MonthPage(Page):
                                       selected=selected, container=True))
         return ft.Row(chips, spacing=8, wrap=True)
 
-    def _filters(self, m: MonthDoc, *, province: bool = True, sort: bool = True
-                 ) -> ft.Control:
+    def _filters(self, m: MonthDoc, *, province: bool = True, sort: bool = True,
+                 family: bool = True) -> ft.Control:
         own = self.manager.business_unit
         units = [(u, u) for u in ([own] if own else m.units())]
         if province and not own:
@@ -426,11 +440,13 @@ class MonthPage(Page):
             ui.dropdown(self.t("console.months.unit"), self.unit or PROVINCE, units,
                         self.on(lambda e: self.console.go(self.route(unit=e.control.value))),
                         width=220, disabled=own is not None, identifier="month-unit"),
-            ui.dropdown(self.t("console.months.family"), self.family,
-                        [(f, self.t(FAMILY_KEY[f])) for f in FAMILIES],
-                        self.on(lambda e: self.console.go(self.route(family=e.control.value))),
-                        width=180, identifier="month-family"),
         ]
+        if family:
+            pick.append(ui.dropdown(
+                self.t("console.months.family"), self.family,
+                [(f, self.t(FAMILY_KEY[f])) for f in FAMILIES],
+                self.on(lambda e: self.console.go(self.route(family=e.control.value))),
+                width=180, identifier="month-family"))
         if sort:
             pick.append(ui.dropdown(self.t("console.months.sort"), self.sort,
                                     [(s, self.t(k)) for s, k in SORTS.items()],
@@ -580,11 +596,7 @@ class MonthPage(Page):
                                               expand=e) for k, w, e in cols], spacing=8),
                               padding=ft.Padding.symmetric(horizontal=12))
         lines: list[ft.Control] = [header]
-        sums = {"commission": 0, "staff_share": 0, "refund": 0, "adjustments_total": 0,
-                "payable": 0}
-        for r in rows:
-            for k in sums:
-                sums[k] += cents_of(r.get(k))
+        sums = sum_totals(rows)
         for r in self._page_of(sort_rows(rows, self.sort, self.unit)):
 
             def red(value: Any) -> str | None:
@@ -612,16 +624,12 @@ class MonthPage(Page):
                                                   name=r.get("name") or ""),
                                      identifier=f"pay-{r.get('outlet_code')}"))
 
-        def yuan(cents: int) -> str:
-            sign = "-" if cents < 0 else ""
-            return money_text(f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}")
-
         out.append(ui.region(ft.Column(lines, spacing=4), "commission-rows"))
         out.append(self._pager(len(rows)))
         out.append(ui.region(theme.card(ft.Text(self.t(
-            "console.months.totals", commission=yuan(sums["commission"]),
-            staff=yuan(sums["staff_share"]), refund=yuan(sums["refund"]),
-            adjustments=yuan(sums["adjustments_total"]), payable=yuan(sums["payable"])),
+            "console.months.totals", commission=money_text(sums["commission"]),
+            staff=money_text(sums["staff_share"]), refund=money_text(sums["refund"]),
+            adjustments=money_text(sums["adjustments"]), payable=money_text(sums["payable"])),
             size=14, weight=ft.FontWeight.W_600)), "commission-totals"))
         return out
 
@@ -682,8 +690,8 @@ class MonthPage(Page):
             return [theme.card(ui.muted(self.t("console.months.no_units")))]
         months = chart_months(self.month)
         labels = [str(x) for x in months]
-        out: list[ft.Control] = []
-        for unit in units:
+        out: list[ft.Control] = [self._filters(m, sort=False, family=False)]
+        for unit in units[:CHART_UNITS]:
             points = read.unit_series(self.console.ctx, unit, months)
             out.append(charts.line_chart(
                 self.t("console.months.unit_chart", unit=unit, n=len(months)), labels,
@@ -692,6 +700,8 @@ class MonthPage(Page):
                 band=charts.Band([p.lowest for p in points], [p.highest for p in points],
                                  self.t("console.chart.band")),
                 width=theme.MAX_WIDTH - 80, identifier=f"chart-unit-{unit}"))
+        if len(units) > CHART_UNITS:
+            out.append(ui.muted(self.t("console.months.list.more", n=len(units) - CHART_UNITS)))
         return out
 
     # -- closing ------------------------------------------------------------------------------

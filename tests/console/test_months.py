@@ -194,11 +194,18 @@ def test_the_candidate_lists(console) -> None:
 def test_the_units_score_trend(console) -> None:
     app = console("/months/2026-10?tab=chart")
     app.wait_for_text(zh("console.months.tab.chart"))
+    east = app.region("chart-unit-东区营业部").control  # the first unit first
+    assert "2026-10 75" in east.label and "2026-09 75" in east.label
+    assert not app.find_all(key=None, within=f"chart-unit-{WEST}")
+    app.select(zh("console.months.unit"), WEST)
+    app.wait_until(lambda: bool(app.find_all(within=f"chart-unit-{WEST}")))
     west = app.region(f"chart-unit-{WEST}").control
+    # the unit's mean: (100 + 75 + 0) / 3 in September, (100 + 100 + 0) / 3 in October
     assert "2026-09 58.33" in west.label and "2026-10 66.67" in west.label
     assert "2026-08 无" in west.label and "2026-11" not in west.label  # up to the month
-    east = app.region("chart-unit-东区营业部").control
-    assert "2026-10 75" in east.label
+    app.select(zh("console.months.unit"), zh("console.months.province"))  # every unit
+    app.wait_until(lambda: bool(app.find_all(within="chart-unit-东区营业部")))
+    assert app.region(f"chart-unit-{WEST}").control.label == west.label
 
 
 def test_a_unit_manager_sees_their_unit_and_cannot_close(console, office) -> None:
@@ -206,6 +213,12 @@ def test_a_unit_manager_sees_their_unit_and_cannot_close(console, office) -> Non
     app.wait_for_text(zh("console.months.month_title", month="2026-10"))
     assert order(app, "ranking-rows", "rank-") == ["V-1", "V-2", "V-3"]
     assert app.region("month-unit").control.content.disabled
+    # the unit's own money, not the province's: 1950 + 1950 - 1300
+    head = text_of(app.region("month-head"))
+    assert "服务佣金 ¥2,600.00" in head and "¥3,250.00" not in head
+    app.go("/months")
+    app.wait_for_text(zh("console.months.title"))
+    assert "¥3,250.00" not in text_of(app.region("month-2026-10"))
     app.go(f"/months/{OPEN}")
     app.wait_for_text(re.compile("本月尚未月结"))
     assert not app.sees(zh("console.months.close"))
