@@ -105,3 +105,27 @@ def test_a_closed_months_ranking_card_chart_and_statement(office: MonthOffice, o
     subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(artifacts / "statement")],
                    check=True, timeout=60, capture_output=True)
     assert len(list(artifacts.glob("statement-*.png"))) == 1
+
+
+def test_the_commission_statement_in_english(office: MonthOffice, open_page,
+                                             artifacts: Path) -> None:
+    ui = open_page(f"{office.server.url}/console/", viewport=DESKTOP)
+    log_in(ui)
+    ui.tap(L("console.nav.months"))
+    expect(region(ui, "month-2026-10")).to_be_visible(timeout=STEP_TIMEOUT)
+    ui.tap(L("lang.en", "en"))
+    expect(ui.page.get_by_role("button", name=L("console.nav.months", "en"))).to_be_visible(
+        timeout=STEP_TIMEOUT)
+    region(ui, "month-2026-10").click()
+    region(ui, "tab-commission").get_by_role("button").click()
+    choose(ui, L("console.months.unit", "en"), L("console.months.province", "en"))
+    rows = region(ui, "commission-rows")
+    expect(region(ui, "pay-V-3")).to_be_visible(timeout=STEP_TIMEOUT)
+    says(region(ui, "pay-V-1"), "¥1,950.00")
+    says(region(ui, "commission-totals"), L("console.months.totals", "en",
+                                            commission="¥3,250.00", staff="¥1,365.00",
+                                            refund="¥0.00", adjustments="¥0.00",
+                                            payable="¥3,250.00"))
+    expect(rows).to_be_visible()
+    ui.settle()
+    ui.stable_screenshot(artifacts / "commission-en.png")
