@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic_core import from_json, to_json
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -101,7 +101,8 @@ class MonthInputs:
 
 def _labels(ctx: ServerContext, s: Session, content_hash: str,
             cache: dict[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:
-    """Item id -> (zh, en) label of the definition a result was scored against."""
+    """Item id -> (zh, en) label of the definition a result was scored against (empty when
+    it cannot be found: the ids are shown instead)."""
     if content_hash in cache:
         return cache[content_hash]
     labels: dict[str, tuple[str, str]] = {}
@@ -126,37 +127,10 @@ def _labels(ctx: ServerContext, s: Session, content_hash: str,
 
 
 _FailedKey = tuple[str, str, str, str | None]
-# The stored breakdown (app.checklists.rendering.to_dict, as the ingest writes it) read
-# without parsing all of it: a month close reads tens of thousands of them. Used only when
-# the text has exactly as many `"failed": true` and `"scope":` as these find; else the
-# whole document is parsed (tests compare both on every shipped checklist).
-_SECTION_AT = re.compile(r'\{"id":\s*"([^"\\]+)",\s*"title":')
-_FAILED_AT = re.compile(r'\{"id":\s*"([^"\\]+)",\s*"status":\s*"[^"\\]*",\s*"score":\s*'
-                        r'[^,{}\[\]]*,\s*"weight":\s*[^,{}\[\]]*,\s*"failed":\s*true\s*\}')
-_VETO_AT = re.compile(r'\{"item":\s*"([^"\\]+)",\s*"section":\s*"([^"\\]*)",\s*"scope":\s*'
-                      r'"([a-z]+)",\s*"label":\s*"((?:[^"\\]|\\.)*)"')
-_ANY_FAILED = re.compile(r'"failed":\s*true')
-_ANY_SCOPE = re.compile(r'"scope":')
-
-
 def _failed_parts(detail: str) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]]:
-    """(failed (item, section) in order, vetoes (item, section, scope, label)) of a stored
-    breakdown."""
-    failed = list(_FAILED_AT.finditer(detail))
-    vetoes = list(_VETO_AT.finditer(detail))
-    if (len(failed) == len(_ANY_FAILED.findall(detail))
-            and len(vetoes) == len(_ANY_SCOPE.findall(detail))):
-        starts = [(m.start(), m.group(1)) for m in _SECTION_AT.finditer(detail)]
-        items: list[tuple[str, str]] = []
-        k, section = 0, ""
-        for m in failed:
-            while k < len(starts) and starts[k][0] < m.start():
-                section = starts[k][1]
-                k += 1
-            items.append((m.group(1), section))
-        return items, [(v.group(1), v.group(2), v.group(3),
-                        from_json(f'"{v.group(4)}"')) for v in vetoes]
-    doc = from_json(detail)  # not the shape the patterns know: read it all
+    """(failed (item, section) in checklist order, vetoes (item, section, scope, label)) of
+    a stored breakdown (app.checklists.rendering.to_dict, as the ingest writes it)."""
+    doc = from_json(detail)  # pydantic-core's parser: a close reads tens of thousands
     items = [(str(it.get("id")), str(sec.get("id") or ""))
              for sec in doc.get("sections") or () for it in sec.get("items") or ()
              if it.get("id") and it.get("failed")]
@@ -165,17 +139,13 @@ def _failed_parts(detail: str) -> tuple[list[tuple[str, str]], list[tuple[str, s
                    if isinstance(v, dict) and v.get("item")]
 
 
-def _failed(detail: str | None, labels: Mapping[str, tuple[str, str]], checklist: str,
+def _failed(parts: tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]],
+            labels: Mapping[str, tuple[str, str]], checklist: str,
             shared: dict[_FailedKey, FailedItem]) -> tuple[FailedItem, ...]:
-    """The failed items (and 一票否决) of a stored score breakdown, in checklist order, then
-    any veto whose item is not among them. `shared` keeps one FailedItem per checklist x
-    item x section x veto (a month fails the same items often)."""
-    if not detail:
-        return ()
-    try:
-        items, veto_list = _failed_parts(detail)
-    except ValueError:
-        return ()
+    """The failed items (and 一票否决) of a result, in checklist order, then any veto whose
+    item is not among them. `shared` keeps one FailedItem per checklist x item x section x
+    veto (a month fails the same items often)."""
+    items, veto_list = parts
     vetoes = {item: (section, scope, label) for item, section, scope, label in veto_list}
 
     def item(item_id: str, section: str, fallback: str) -> FailedItem:
@@ -197,28 +167,69 @@ def _failed(detail: str | None, labels: Mapping[str, tuple[str, str]], checklist
     return tuple(out)
 
 
+def _parts_of(detail: str | None) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]]:
+    if not detail:
+        return [], []
+    try:
+        return _failed_parts(detail)
+    except ValueError:  # not JSON: nothing to show, the score still counts
+        return [], []
+
+
+# On PostgreSQL the breakdowns are read in the database: only the failed items and the
+# vetoes travel (a month's breakdowns are hundreds of megabytes of text).
+_PG_FAILED = text("""
+SELECT i.uuid, i.checklist_hash, i.voided, i.veto_count, i.finalized_at,
+       (SELECT coalesce(jsonb_agg(jsonb_build_array(it ->> 'id', sec ->> 'id')
+                                  ORDER BY so, io), '[]'::jsonb)
+          FROM jsonb_array_elements(coalesce(x.d -> 'sections', '[]'::jsonb))
+               WITH ORDINALITY AS s(sec, so),
+               jsonb_array_elements(coalesce(sec -> 'items', '[]'::jsonb))
+               WITH ORDINALITY AS t(it, io)
+         WHERE it ->> 'id' IS NOT NULL AND it -> 'failed' = 'true'::jsonb) AS failed,
+       coalesce(x.d -> 'vetoes', '[]'::jsonb) AS vetoes
+  FROM inspections i
+  CROSS JOIN LATERAL (SELECT CASE WHEN i.score_detail IS NULL OR i.score_detail = ''
+                                  THEN NULL ELSE i.score_detail::jsonb END AS d) x
+ WHERE i.uuid = ANY(:uuids)
+""")
+
+
+def _pg_parts(row: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]]:
+    items = [(str(i), str(sec or "")) for i, sec in row.failed or ()]
+    vetoes = [(str(v.get("item")), str(v.get("section") or ""), str(v.get("scope")),
+               str(v.get("label") or "")) for v in row.vetoes or ()
+              if isinstance(v, dict) and v.get("item")]
+    return items, vetoes
+
+
 def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list[CountedVisit]:
     """The counted results as the month takes them: the server's score, voided, vetoes,
     and the failed items with their labels for the month card."""
     uuids = [c.uuid for c in counted]
-    details: dict[str, Any] = {}
+    details: dict[str, tuple[Any, Any]] = {}
     cache: dict[str, dict[str, tuple[str, str]]] = {}
     shared: dict[_FailedKey, FailedItem] = {}
     with ctx.session() as s:
-        for i in range(0, len(uuids), CHUNK):
-            part = uuids[i:i + CHUNK]
+        pg = s.connection().dialect.name == "postgresql"
+        for i in range(0, len(uuids), CHUNK * (10 if pg else 1)):
+            part = uuids[i:i + CHUNK * (10 if pg else 1)]
+            if pg:
+                for row in s.connection().execute(_PG_FAILED, {"uuids": part}):
+                    details[row.uuid] = (row, _pg_parts(row))
+                continue
             found: list[Any] = list(s.exec(
                 select(Inspection.uuid, Inspection.score_detail,  # type: ignore[call-overload]
                        Inspection.checklist_hash, Inspection.voided, Inspection.veto_count,
                        Inspection.finalized_at)
                 .where(col(Inspection.uuid).in_(part))).all())
             for row in found:
-                details[row.uuid] = row
+                details[row.uuid] = (row, _parts_of(row.score_detail))
         out = []
         for c in counted:
-            row = details.get(c.uuid)
-            if row is None:  # pragma: no cover - counted_results just read it
+            if c.uuid not in details:  # pragma: no cover - counted_results just read it
                 continue
+            row, parts = details[c.uuid]
             labels = _labels(ctx, s, row.checklist_hash, cache)
             finalized = row.finalized_at
             if finalized is not None and finalized.tzinfo is None:
@@ -227,7 +238,7 @@ def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list
                 uuid=c.uuid, outlet_code=c.outlet_code, kind=c.kind, score=c.score_total,
                 voided=bool(row.voided), finalized_at=finalized,
                 veto_count=int(row.veto_count or 0),
-                failed=_failed(row.score_detail, labels, row.checklist_hash, shared)))
+                failed=_failed(parts, labels, row.checklist_hash, shared)))
     return out
 
 
@@ -348,29 +359,40 @@ def late_adjustments(ctx: ServerContext, s: Session, frozen: Sequence[Frozen],
     return lines, redone
 
 
+def _timed_perception(ctx: ServerContext, month: YearMonth) -> tuple[list[PerceptionAggregate],
+                                                                   float]:
+    t0 = time.perf_counter()
+    found = perception_inputs(ctx, month)
+    return found, time.perf_counter() - t0
+
+
 def gather(ctx: ServerContext, month: YearMonth) -> MonthInputs:
-    """Read everything the month is computed from (nothing is written)."""
+    """Read everything the month is computed from (nothing is written). The perception
+    aggregates (grouped in the database) are read on a second connection meanwhile."""
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-    with ctx.session() as s:
-        outlets = outlet_infos(ctx, s)
-        bases = list_bases(ctx, s)
-        frozen = [f for m in closed_months(s) if m < str(month)
-                  for f in [load_frozen(s, m)] if f is not None]
-        timings["master_data_history"] = time.perf_counter() - t0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="month-perception") as pool:
+        perceived = pool.submit(_timed_perception, ctx, month)
+        with ctx.session() as s:
+            outlets = outlet_infos(ctx, s)
+            bases = list_bases(ctx, s)
+            frozen = [f for m in closed_months(s) if m < str(month)
+                      for f in [load_frozen(s, m)] if f is not None]
+            timings["master_data_history"] = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            adjustments, _ = late_adjustments(ctx, s, frozen, outlets)
+            timings["adjustments"] = time.perf_counter() - t1
         t1 = time.perf_counter()
-        adjustments, _ = late_adjustments(ctx, s, frozen, outlets)
-        timings["adjustments"] = time.perf_counter() - t1
-    t1 = time.perf_counter()
-    start, end = month_window(month)
-    counted = counted_results(ctx, start, end)
-    timings["counted_results"] = time.perf_counter() - t1
-    t1 = time.perf_counter()
-    visits = counted_visits(ctx, counted)
-    timings["failed_items"] = time.perf_counter() - t1
-    t1 = time.perf_counter()
-    perception = perception_inputs(ctx, month)
-    timings["perception"] = time.perf_counter() - t1
+        start, end = month_window(month)
+        counted = counted_results(ctx, start, end)
+        timings["counted_results"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        visits = counted_visits(ctx, counted)
+        timings["failed_items"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        perception, took = perceived.result()
+        timings["perception (beside)"] = took
+        timings["perception wait"] = time.perf_counter() - t1
     return MonthInputs(month, outlets, counted, visits, perception, bases,
                        [f.past() for f in frozen], adjustments, timings)
 
