@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -230,6 +231,10 @@ def _refuse_if_published(ctx: ServerContext, kind: PlanKind, month: YearMonth) -
     return [r.id for r in rows if r.id is not None]
 
 
+_VISIT_COLUMNS = ("plan_id", "visit_id", "kind", "outlet_code", "person", "day", "starts_at",
+                  "ends_at")
+
+
 def _visit_rows(plan_id: int, kind: str, visits: Sequence[Any]) -> list[PlannedVisit]:
     rows = []
     for v in visits:
@@ -261,7 +266,10 @@ def _save(ctx: ServerContext, kind: PlanKind, month: YearMonth, body: dict[str, 
         s.add(row)
         s.flush()
         assert row.id is not None
-        s.add_all(_visit_rows(row.id, visit_kind, visits))
+        rows = _visit_rows(row.id, visit_kind, visits)
+        if rows:  # one bulk insert (a month can hold 20,000 visits)
+            s.execute(sa_insert(PlannedVisit.__table__),  # type: ignore[attr-defined]
+                      [{c: getattr(r, c) for c in _VISIT_COLUMNS} for r in rows])
         s.commit()
         return _stored(row)
 

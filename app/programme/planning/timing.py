@@ -244,8 +244,10 @@ _DAY_NAMES: dict[str, int] = {
 _DAYS_PART = re.compile(r"^\s*([^\s:：]+)\s+(\S.*)$")
 
 
+@lru_cache(maxsize=4096)
 def parse_hours(text: str) -> OpeningHours:
-    """Opening hours as written in the outlet list:
+    """Opening hours as written in the outlet list (cached: an outlet list repeats a few
+    ways of writing them thousands of times):
 
     - `09:00-21:00` (or `09:00-12:00,14:00-18:00`): the same every day;
     - `mon-fri 09:00-18:00; sat,sun 10:00-16:00` (also `周一-周五 …；周六 …`, or 1–7 for
