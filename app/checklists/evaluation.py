@@ -24,6 +24,7 @@ Reason = Literal[
     "camera_photo_required",
     "note_required",
     "veto_evidence_required",
+    "perception_required",  # an intercept record without any perception (issue 11)
 ]
 
 REASONS: tuple[Reason, ...] = (
@@ -32,6 +33,7 @@ REASONS: tuple[Reason, ...] = (
     "camera_photo_required",
     "note_required",
     "veto_evidence_required",
+    "perception_required",  # issue 11
 )
 
 
@@ -141,4 +143,28 @@ def finalise_problems(
                     and not reasons):
                 reasons.append("veto_evidence_required")
             out.extend(Missing(item.id, sec.id, r, item.label) for r in reasons)
+    out.extend(_intercept_problems(checklist, answers))  # customer perception (issue 11)
     return out
+
+
+# --- customer perception (issue 11) -------------------------------------------------------
+# An intercept record (one customer) may skip any question, but not every perception:
+# without one it says nothing about the hall. Perception items are `p_<dimension>`.
+
+
+def _intercept_problems(checklist: ResolvedChecklist, answers: Mapping[str, object]
+                        ) -> list[Missing]:
+    from app.checklists.schema import Kind
+
+    if checklist.kind is not Kind.INTERCEPT:
+        return []
+    perceptions = [(sec.id, item) for sec in checklist.sections for item in sec.items
+                   if item.id.startswith("p_")]
+    if not perceptions or any(is_answered(item, answers.get(item.id))
+                              for _, item in perceptions):
+        return []
+    section_id, first = perceptions[0]
+    return [Missing(first.id, section_id, "perception_required", first.label)]
+
+
+# --- end customer perception ---

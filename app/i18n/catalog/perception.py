@@ -407,4 +407,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tier_weights 中。",
         "Nothing below is applied; a manager who agrees copies it into the sections' "
         "tier_weights in checklists.yaml."),
+    "checklists.finalise.perception_required": (
+        "请至少记录一项客户“今天感受”的评分（例如“{label}”），否则这份调查无法使用。",
+        "Record at least one of the customer's 'today' ratings (e.g. '{label}'); without "
+        "one the record cannot be used."),
 }

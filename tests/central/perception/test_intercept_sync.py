@@ -1,7 +1,8 @@
 """Intercept records go the way of every result: made offline on the device (kind
 intercept, the shipped checklists.yaml), finalised, synced to a real server process, and
 aggregated there per hall: 29 records are too few and carry no figure, 30 are enough. A
-record without a single perception is refused by the server and nothing of it stored."""
+record without a single perception is not finished on the device and is refused by the
+server, nothing of it stored."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync.helpers import ServerProcess, add_outlets, fast_policy, server_inspections
+from sync.helpers import (
+    ServerProcess,
+    add_outlets,
+    fast_policy,
+    issued_hash,
+    make_upload,
+    server_inspections,
+)
 
 from app.central import admin
 from app.central.perception.month_inputs import perception_aggregates
@@ -101,9 +109,27 @@ def test_thirty_records_through_the_sync(device: Any, server: ServerProcess) -> 
 
 def test_a_record_without_any_perception_is_refused(device: Any, server: ServerProcess
                                                     ) -> None:
-    uuid = record(device, "HALL-A", datetime(2025, 6, 13, 2, 0, tzinfo=UTC),
-                  {"e_attitude": 6})
-    report = sync(device)
-    assert [u for u, _ in report.rejected] == [uuid]
-    assert "没有任何感知评分" in report.rejected[0][1]
-    assert uuid not in server_inspections(server)
+    """The device will not finish it (the surveyor is told why), and the server refuses
+    one that arrives anyway (422, nothing stored)."""
+    from app.services.errors import FinaliseBlocked
+
+    when = datetime(2025, 6, 13, 2, 0, tzinfo=UTC)
+    uuid = device.inspections.start("intercept", "HALL-A", "sv-001", now=when)
+    device.inspections.answer(uuid, "e_attitude", 6, now=when)
+    with pytest.raises(FinaliseBlocked) as blocked:
+        device.inspections.finalise(uuid, now=when + timedelta(seconds=40))
+    assert "今天感受" in blocked.value.message("zh")
+
+    dev = server.enrol("sv-002")
+    admin.add_inspector(server.ctx, "sv-002", "调查员 2", role="surveyor")
+    body = make_upload(dev.device_id, inspector_id="sv-002", outlet="HALL-A",
+                       kind="intercept", tier="flagship", checklist_id="intercept_std",
+                       checklist_hash=issued_hash("intercept", "flagship",
+                                                  checklists=SHIPPED),
+                       answers=[{"item_id": "e_attitude", "value": 6}], score=None)
+    with dev.client() as c:
+        r = c.put(f"/api/v1/inspections/{body['uuid']}", json=body,
+                  headers={"Accept-Language": "zh"})
+    assert r.status_code == 422, r.text
+    assert "今天感受" in r.text
+    assert body["uuid"] not in server_inspections(server)
