@@ -13,15 +13,21 @@ the month open; confirm freezes it); who may close and what a unit manager sees.
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from views.harness import App, text_of
 
+from app.central import review
+from app.central.exports.labels import Labels
+from app.central.exports.statement import write_statement
 from app.central.month import read
+from app.central.month.close import current_month
 from app.console.files import ConsoleFiles
 from app.console.shell import make_main
+from app.console.theme import font_path
 from app.i18n import t
 from app.programme.months import YearMonth
 
@@ -219,7 +225,7 @@ def test_a_unit_manager_sees_their_unit_and_cannot_close(console, office) -> Non
     app.go("/months")
     app.wait_for_text(zh("console.months.title"))
     assert "¥3,250.00" not in text_of(app.region("month-2026-10"))
-    app.go(f"/months/{OPEN}")
+    app.go(f"/months/{current_month()}")  # always open
     app.wait_for_text(re.compile("本月尚未月结"))
     assert not app.sees(zh("console.months.close"))
     app.go("/months/2026-10?tab=commission&unit=province")
@@ -260,6 +266,11 @@ def test_closing_asks_first_and_freezes_the_month(console, office, tmp_path: Pat
     app.click(zh("console.months.cancel"), in_dialog=True)
     app.wait_until(lambda: not app.sees(zh("console.months.close_title", month=OPEN)))
     assert read.closed_month(office.ctx, month) is None  # cancelled: still open
+    # October is closed; V-3's veto there is disputed and overturned now: October stays as
+    # frozen, and the November close carries the difference as an adjustment line
+    october = office.uuids[("2026-10", "V-3")]
+    dispute = review.open_dispute(office.ctx, office.reviewer(), october, "门店称营业员着工装")
+    review.decide_dispute(office.ctx, office.reviewer(), dispute, "overturned", "监控确认")
     app.click(zh("console.months.close"))
     app.click(zh("console.months.close_confirm"), in_dialog=True)
     app.wait_for_snack(re.compile("2026-11 已月结"), timeout=20)
@@ -267,9 +278,23 @@ def test_closing_asks_first_and_freezes_the_month(console, office, tmp_path: Pat
     assert closed is not None and closed.closed_by == REVIEWER
     app.wait_for_text(re.compile(f"由 {REVIEWER} 月结"))
     assert not app.sees(zh("console.months.close"))
-    # the statement PDF is offered now the month is closed
+    frozen = read.closed_month(office.ctx, YearMonth.parse("2026-10"))
+    assert frozen is not None and frozen.outlet("V-3")["commission"] == "-1300.00"
+    # the card of V-3's November: the adjustment, as such, and the statement PDF
     app.click(app.region("rank-V-3").control)
     app.wait_for_text(zh("console.card.statement"))
+    adjustment = text_of(app.region("figure-adjustments"))
+    assert "¥1,300.00" in adjustment and "2026-10" in adjustment
+    assert zh("programme.adjustment.overturned_result") in adjustment
+    row = closed.outlet("V-3")
+    assert row is not None and row["adjustments_total"] == "1300.00"
+    assert text_of(app.region("figure-payable")).startswith(
+        f"{zh('programme.figure.payable')} ¥3,250.00")  # 1,950.00 + 1,300.00
+    pdf = write_statement(closed.export, "V-3", tmp_path / "v3.pdf", Labels("zh"),
+                          font_path())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+    assert "调整：2026-10 ¥1,300.00（月结后被推翻的检查结果）" in text
 
 
 def test_a_month_read_without_explanations_fetches_one_outlets(office) -> None:
@@ -298,8 +323,6 @@ def test_a_month_read_without_explanations_fetches_one_outlets(office) -> None:
 
 
 def test_closing_a_month_not_over_is_refused_in_the_dialog(console, office) -> None:
-    from app.central.month.close import current_month
-
     now = current_month()
     app = console(f"/months/{now}")
     app.wait_for_text(re.compile("本月尚未月结"))
