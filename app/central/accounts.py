@@ -331,3 +331,21 @@ def logout(ctx: ServerContext, token: str) -> None:
                          col(ManagerSession.ended_at).is_(None))
                   .values(ended_at=utcnow()))
         s.commit()
+
+
+# --- several workers (issue 13): a console tab carried over to another worker -------------
+
+
+def replace_session_token(ctx: ServerContext, old: str, new: str) -> bool:
+    """Give a live session a new token in place of `old` (its times and account kept):
+    True when this call replaced it, False for an unknown or ended session (or one another
+    caller replaced first). Used by app.console.resume to tie a tab's session to the tab."""
+    if not old or not new or len(old) > 200 or len(new) > 200:
+        return False
+    with ctx.session() as s:
+        done = s.execute(update(ManagerSession)
+                         .where(col(ManagerSession.token_hash) == _token_hash(old),
+                                col(ManagerSession.ended_at).is_(None))
+                         .values(token_hash=_token_hash(new)))
+        s.commit()
+    return bool(done.rowcount == 1)  # type: ignore[attr-defined]

@@ -41,9 +41,11 @@ def mount_console(app: FastAPI, ctx: ServerContext | None = None) -> FastAPI:
     def console_slash() -> RedirectResponse:
         return RedirectResponse(f"{CONSOLE_PATH}/")
 
-    app.mount(CONSOLE_PATH, flet_fastapi.app(
+    from app.console.resume import RememberRequestedSession  # tabs survive a worker
+
+    app.mount(CONSOLE_PATH, RememberRequestedSession(flet_fastapi.app(
         make_main(ctx, files), no_cdn=True, assets_dir=str(theme.assets_dir()),
-        app_name="hallcheck", app_short_name="hallcheck"))
+        app_name="hallcheck", app_short_name="hallcheck")))
     _start_flet_with(app)
     return app
 

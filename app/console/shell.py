@@ -140,7 +140,9 @@ class Console:
         return token if isinstance(token, str) else None
 
     def signed_in(self, token: str, manager: Any) -> None:
-        self.page.session.store.set(TOKEN_KEY, token)
+        from app.console import resume  # the tab's sign-in survives its worker (issue 13)
+
+        self.page.session.store.set(TOKEN_KEY, resume.bind(self.ctx, self.page, token))
         self.manager = manager
 
     def check_session(self) -> Any:
@@ -462,6 +464,11 @@ def make_main(ctx: ServerContext, files: ConsoleFiles) -> Callable[[ft.Page], No
     """The Flet entry point for one browser tab."""
 
     def main(page: ft.Page) -> None:
+        from app.console import resume  # a tab whose worker died comes back signed in
+
+        carried = resume.resume(ctx, page)
+        if carried:
+            page.session.store.set(TOKEN_KEY, carried)
         Console(page, ctx, files).start()
 
     return main
