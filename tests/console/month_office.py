@@ -9,14 +9,18 @@ synced with the real sync client to `python -m app server`, a second reviewer ap
 (self-run hall) and village (agent outlet), so the server's data directory gets the
 shipped programme.yaml with its tier ladders cut down to those two tiers.
 
-What the months hold (agent outlets, 西区营业部, class A in 西湖, base ¥1,000.00/month):
+What the months hold (agent outlets of the village tier, class A in 西湖, cooperating since
+2019-06, base ¥1,000.00 a month; a mystery shop scores 100, 75 when the greeting took 20 s,
+and 0 when the uniform item fails: its section veto voids the conduct section):
 
 | outlet | 2026-09 | 2026-10 | 2026-11 (left open) |
 |---|---|---|---|
-| V-1 南门服务站 | 100 | 100 (ties V-2) | 100 |
-| V-2 北街服务站 | 85 | 100 (ties V-1) | 85 |
-| V-3 东桥服务站 | 40 (uniform veto) | 40 (uniform veto: deduction) | 100 |
-| V-4 城西服务站 (东区营业部) | 85 | 85 | - |
+| V-1 南门服务站 (西区营业部) | 100 | 100 (tied with V-2) | 100 |
+| V-2 北街服务站 (西区营业部) | 75 | 100 (tied with V-1) | 75 |
+| V-3 东桥服务站 (西区营业部) | 0 (veto) | 0 (veto: -¥1,300.00) | 100 |
+| V-4 城西服务站 (东区营业部) | 75 | 75 | - |
+
+HALL-001 (a self-run hall) and VIL-009 have no result in these months: not ranked.
 """
 
 from __future__ import annotations
