@@ -411,4 +411,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请至少记录一项客户“今天感受”的评分（例如“{label}”），否则这份调查无法使用。",
         "Record at least one of the customer's 'today' ratings (e.g. '{label}'); without "
         "one the record cannot be used."),
+    "views.missing.perception_required": ("至少需要一项“今天感受”评分",
+                                          "needs at least one 'today' rating"),
+    "views.review.discreet_missing.perception_required": (
+        "还差至少一项“今天感受”（如「{label}」）", "still needs one 'today' rating (e.g. "
+        "'{label}')"),
 }
