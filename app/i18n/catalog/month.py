@@ -42,6 +42,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' is not a base: write an amount in yuan above 0 with at most two "
         "decimals (1200 or 1200.50).",
     ),
+    # the audit line a close writes (action month_closed, shown with the review actions)
+    "review.audit.month_closed": ("月结", "month closed"),
     # refusals
     "month.error.bad_month": ("「{value}」不是月份，请写成 YYYY-MM（如 2025-03）。",
                               "'{value}' is not a month; write it as YYYY-MM (e.g. 2025-03)."),

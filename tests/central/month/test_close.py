@@ -214,3 +214,32 @@ def test_rank_ties_are_shared(ctx: ServerContext, office: Office) -> None:
     assert a2["composite"] > score_of(s)  # nothing failed: above A1's 80..90
     assert ranks == [(1, "A2"), (1, "A3"), (3, "A1")]  # two firsts, then third
     assert a2["rank_province"] == a3["rank_province"] == 1
+
+
+def test_two_closes_at_the_same_moment_freeze_the_month_once(
+        ctx: ServerContext, office: Office, july: dict[str, list[tuple[str, float]]]) -> None:
+    import threading
+
+    gate = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def close(who: str) -> None:
+        gate.wait()
+        try:
+            outcomes[who] = read.close_month(ctx, JULY, by=who)
+        except MonthClosed as exc:
+            outcomes[who] = exc
+
+    threads = [threading.Thread(target=close, args=(who,)) for who in ("rev.li", "mgr.wang")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    kinds = sorted(type(o).__name__ for o in outcomes.values())
+    assert kinds == ["ClosedMonth", "MonthClosed"]
+    winner = next(w for w, o in outcomes.items() if not isinstance(o, MonthClosed))
+    with ctx.session() as s:
+        heads = s.exec(select(MonthClose)).all()
+        lines = s.exec(select(AuditEntry).where(
+            AuditEntry.inspection_uuid == "month:2025-07")).all()
+    assert [h.closed_by for h in heads] == [winner] and len(lines) == 1
