@@ -88,10 +88,15 @@ class MonthCardPage(Page):
 
     # -- parts --------------------------------------------------------------------------------
     def _top(self, m: MonthDoc) -> ft.Control:
-        pdf: ft.Control = (
-            ft.OutlinedButton(self.t("console.card.statement"), icon=ft.Icons.PICTURE_AS_PDF,
-                              on_click=self.on(self._statement))
-            if m.closed else ui.muted(self.t("console.card.statement_open")))
+        pdf: ft.Control
+        if "competitor" in ((self.row or {}).get("flags") or ()):
+            pdf = ui.muted(self.t("console.card.statement_competitor"))
+        elif m.closed:
+            pdf = ft.OutlinedButton(self.t("console.card.statement"),
+                                    icon=ft.Icons.PICTURE_AS_PDF,
+                                    on_click=self.on(self._statement))
+        else:
+            pdf = ui.muted(self.t("console.card.statement_open"))
         return ft.Row([ft.TextButton(self.t("console.card.back", month=str(self.month)),
                                      icon=ft.Icons.ARROW_BACK,
                                      on_click=self.go(f"/months/{self.month}")), pdf],

@@ -20,7 +20,8 @@ and 0 when the uniform item fails: its section veto voids the conduct section):
 | V-3 东桥服务站 (西区营业部) | 0 (veto) | 0 (veto: -¥1,300.00) | 100 |
 | V-4 城西服务站 (东区营业部) | 75 | 75 | - |
 
-HALL-001 (a self-run hall) and VIL-009 have no result in these months: not ranked.
+HALL-001 (a self-run hall) and VIL-009 have no result in these months, and C-1 is a
+competitor's outlet: none of them is ranked.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from .office import SHOPPER, UNIT, Office, photo
 CN = timezone(timedelta(hours=8))
 WEST = "西区营业部"
 CLOSED = ("2026-09", "2026-10")
+COMPETITOR = "C-1"  # a competitor's outlet: listed, never ranked or paid
 OPEN = "2026-11"
 OUTLETS = {  # code -> (name, unit)
     "V-1": ("南门服务站", WEST),
@@ -85,11 +87,13 @@ class MonthOffice(Office):
         programme_for_test_tiers(self.server.data_dir / "programme.yaml")
         super().start()
         ctx = self.ctx
-        lines = ["code,name,tier,business_unit,region,class,cooperation_start,area_manager"]
-        lines.append("HALL-001,人民路旗舰厅,flagship,东区营业部,西湖,A,2015-01-01,am-wang")
-        lines.append("VIL-009,王家村服务站,village,西区营业部,西湖,A,2015-01-01,am-zhao")
+        lines = ["code,name,tier,business_unit,region,class,cooperation_start,area_manager,"
+                 "competitor"]
+        lines.append("HALL-001,人民路旗舰厅,flagship,东区营业部,西湖,A,2015-01-01,am-wang,否")
+        lines.append("VIL-009,王家村服务站,village,西区营业部,西湖,A,2015-01-01,am-zhao,否")
+        lines.append(f"{COMPETITOR},对面营业厅,village,西区营业部,西湖,,,,是")
         for code, (name, unit) in OUTLETS.items():
-            lines.append(f"{code},{name},village,{unit},西湖,A,2019-06-01,am-zhao")
+            lines.append(f"{code},{name},village,{unit},西湖,A,2019-06-01,am-zhao,否")
         outlets_csv = self.root / "month-outlets.csv"
         outlets_csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
         admin.import_outlets_csv(ctx, outlets_csv)

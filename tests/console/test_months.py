@@ -31,7 +31,7 @@ from app.console.theme import font_path
 from app.i18n import t
 from app.programme.months import YearMonth
 
-from .month_office import APPROVER, OPEN, UNIT_MANAGER, UNIT_PASSWORD, WEST, MonthOffice
+from .month_office import APPROVER, COMPETITOR, OPEN, UNIT_MANAGER, UNIT_PASSWORD, WEST, MonthOffice
 from .office import PASSWORD, REVIEWER
 
 DESKTOP = (1280.0, 800.0)
@@ -83,7 +83,7 @@ def test_the_months_are_listed_with_their_state(console) -> None:
     app.wait_for_text(zh("console.months.title"))
     row = text_of(app.region("month-2026-10"))
     assert zh("console.months.state.closed") in row and "¥3,250.00" in row  # the commission
-    assert "6 / 4" in row  # outlets / ranked (competitors, no composite: not ranked)
+    assert "7 / 4" in row  # outlets / ranked (competitors, no composite: not ranked)
     assert APPROVER in row and "2025.1" in row
     assert app.sees("2026-12")  # the month running now is listed, open
     app.click(app.region("month-2026-10").control)
@@ -107,6 +107,13 @@ def test_a_units_ranking_says_its_ties_and_sorts(console) -> None:
     assert app.sees(zh("console.months.ranked_count", unit=WEST, n=3))
     # VIL-009 had no result: listed apart with the reason, not ranked
     assert zh("programme.why.rank.not_scored") in text_of(app.region("unranked-VIL-009"))
+    assert zh("programme.why.rank.competitor") in text_of(app.region(f"unranked-{COMPETITOR}"))
+    # a competitor's card: compared only, no statement for it
+    app.click(app.region(f"unranked-{COMPETITOR}").control)
+    app.wait_for_text(zh("console.card.statement_competitor"))
+    assert not app.sees(zh("console.card.statement"))
+    app.go(f"/months/2026-10?unit={WEST}")
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-1", "V-2", "V-3"])
     app.select(zh("console.months.sort"), zh("console.months.sort.score"))
     app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-3", "V-1", "V-2"])
     app.select(zh("console.months.sort"), zh("console.months.sort.commission"))

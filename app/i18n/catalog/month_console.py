@@ -169,6 +169,9 @@ MESSAGES = {
     "console.card.statement_open": ("月份尚未月结：结算单只在月结后提供。",
                                     "The month is not closed: the statement exists only "
                                     "after the close."),
+    "console.card.statement_competitor": ("同业网点只作对比，没有结算单。",
+                                          "A competitor's outlet is compared only: no "
+                                          "statement."),
     "console.card.composite": ("综合得分", "Composite"),
     "console.card.no_composite": ("无综合得分", "No composite"),
     "console.card.components": ("组成部分", "Components"),
