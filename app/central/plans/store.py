@@ -117,12 +117,13 @@ class StoredPlan:
         return CoachingPlan.from_dict(self.body)
 
 
-def _stored(row: VisitPlan) -> StoredPlan:
+def _stored(row: VisitPlan, body: dict[str, Any] | None = None) -> StoredPlan:
+    """The row as a StoredPlan (`body`: the plan already in hand, not read back)."""
     assert row.id is not None
     return StoredPlan(row.id, row.kind, YearMonth.parse(row.month),  # type: ignore[arg-type]
                       row.state, row.seed, row.inputs_digest, row.created_at,
                       row.created_by, row.published_at, row.published_by,
-                      json.loads(row.body))
+                      body if body is not None else json.loads(row.body))
 
 
 # -- rules ---------------------------------------------------------------------------------
@@ -231,11 +232,8 @@ def _refuse_if_published(ctx: ServerContext, kind: PlanKind, month: YearMonth) -
     return [r.id for r in rows if r.id is not None]
 
 
-_VISIT_COLUMNS = ("plan_id", "visit_id", "kind", "outlet_code", "person", "day", "starts_at",
-                  "ends_at")
-
-
-def _visit_rows(plan_id: int, kind: str, visits: Sequence[Any]) -> list[PlannedVisit]:
+def _visit_rows(plan_id: int, kind: str, visits: Sequence[Any]) -> list[dict[str, Any]]:
+    """The planned_visits rows of a plan's visits (plain dicts: one bulk insert)."""
     rows = []
     for v in visits:
         if kind == COVERT_KIND:
@@ -243,10 +241,9 @@ def _visit_rows(plan_id: int, kind: str, visits: Sequence[Any]) -> list[PlannedV
         else:
             starts = at(v.day, time(0), CHINA)
             ends = starts + timedelta(days=1)
-        rows.append(PlannedVisit(plan_id=plan_id, visit_id=v.id, kind=kind,
-                                 outlet_code=v.outlet, person=v.person, day=v.day,
-                                 starts_at=starts.astimezone(UTC),
-                                 ends_at=ends.astimezone(UTC)))
+        rows.append({"plan_id": plan_id, "visit_id": v.id, "kind": kind,
+                     "outlet_code": v.outlet, "person": v.person, "day": v.day,
+                     "starts_at": starts.astimezone(UTC), "ends_at": ends.astimezone(UTC)})
     return rows
 
 
@@ -268,10 +265,9 @@ def _save(ctx: ServerContext, kind: PlanKind, month: YearMonth, body: dict[str, 
         assert row.id is not None
         rows = _visit_rows(row.id, visit_kind, visits)
         if rows:  # one bulk insert (a month can hold 20,000 visits)
-            s.execute(sa_insert(PlannedVisit.__table__),  # type: ignore[attr-defined]
-                      [{c: getattr(r, c) for c in _VISIT_COLUMNS} for r in rows])
+            s.execute(sa_insert(PlannedVisit.__table__), rows)  # type: ignore[attr-defined]
         s.commit()
-        return _stored(row)
+        return _stored(row, body)
 
 
 def propose_covert(ctx: ServerContext, month: YearMonth, *, seed: int | None = None,
@@ -397,8 +393,8 @@ def move_visit(ctx: ServerContext, plan_id: int, visit_id: str, *, by: str,
         pv = s.exec(select(PlannedVisit).where(PlannedVisit.plan_id == plan_id,
                                                PlannedVisit.visit_id == visit_id)).one()
         fresh = _visit_rows(plan_id, COVERT_KIND, [new])[0]
-        pv.person, pv.day, pv.starts_at, pv.ends_at = (fresh.person, fresh.day,
-                                                       fresh.starts_at, fresh.ends_at)
+        pv.person, pv.day, pv.starts_at, pv.ends_at = (fresh["person"], fresh["day"],
+                                                       fresh["starts_at"], fresh["ends_at"])
         s.add(pv)
         if pv.assignment_id is not None:
             a = s.get(Assignment, pv.assignment_id)
