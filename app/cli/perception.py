@@ -6,7 +6,8 @@ send-list FILE -o OUT      the rating texts for the SMS gateway, chosen by the r
                            the export (the numbers are read from FILE in this run only)
 import-replies FILE        the gateway's replies, matched to their texts
 report YYYY-MM [--tier T]  satisfaction per outlet and staff member with counts, intercept
-                           coverage, and the alignment of the inspections with customers
+                           coverage, the alignment of the inspections with customers, and
+                           our outlets against competitors' of the same tier
 """
 
 from __future__ import annotations
@@ -175,3 +176,20 @@ def report(month: str = typer.Argument(..., help="YYYY-MM"),
         for sec in result.report.sections:
             typer.echo("  " + sec.text())
         typer.echo(yaml_hint(result.report).rstrip())
+    needed_outlets = perception_settings(ctx).competitors.min_outlets
+    found = reports.competitors(ctx, Period.month(ym), tier)
+    if not found:
+        typer.echo(t("perception.competitors.none"))
+    for comp in found:
+        typer.echo(t("perception.cli.h_competitors", period=str(ym), tier=comp.tier))
+        for row in [comp.total, *comp.sections]:
+            typer.echo("  " + reports.comparison_line(row, needed_outlets))
+        shown = [row for row in comp.items if row.shown]
+        if shown:
+            typer.echo("  " + t("perception.competitors.items_shown", n=len(shown)))
+            for row in shown:
+                typer.echo("    " + reports.comparison_line(row, needed_outlets))
+        for o in comp.ours:
+            typer.echo("  " + t("perception.competitors.ours", code=o.code,
+                                total=_score(o.total), n=o.results,
+                                versus="-" if o.versus is None else f"{o.versus:+.1f}"))

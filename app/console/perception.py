@@ -188,7 +188,35 @@ class PerceptionPage(Page):
         ]
         if tier is not None:
             controls.append(self._alignment(month, tier))
+        controls.append(self._competitors(month, tier, settings.competitors.min_outlets))
         return controls
+
+    # -- competitors -----------------------------------------------------------------------
+
+    def _competitors(self, month: YearMonth, tier: str | None, needed: int) -> ft.Control:
+        lang = self.console.lang
+        found = reports.competitors(self.console.ctx, Period.month(month), tier)
+        body: list[ft.Control] = [
+            ui.heading(self.t("perception.console.comp_title", month=str(month)), 17),
+            ui.muted(self.t("perception.console.comp_help"))]
+        if not found:
+            body.append(ui.muted(self.t("perception.competitors.none")))
+        for comp in found:
+            body.append(ui.heading(self._tier_name(comp.tier), 15))
+            for row in [comp.total, *comp.sections]:
+                body.append(ui.region(_text(reports.comparison_line(row, needed, lang)),
+                                      f"comp-{comp.tier}-{row.section_id or 'total'}"))
+            shown = [row for row in comp.items if row.shown]
+            if shown:
+                body.append(ui.muted(self.t("perception.competitors.items_shown",
+                                            n=len(shown))))
+                body += [_text(reports.comparison_line(row, needed, lang)) for row in shown]
+            for o in comp.ours:
+                body.append(ui.region(ui.muted(self.t(
+                    "perception.competitors.ours", code=o.code, total=_n(o.total),
+                    n=o.results, versus="-" if o.versus is None else f"{o.versus:+.1f}")),
+                    f"comp-ours-{o.code}"))
+        return ui.region(theme.card(ft.Column(body, spacing=6)), "perception-competitors")
 
     # -- pickers ---------------------------------------------------------------------------
 

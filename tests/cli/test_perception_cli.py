@@ -154,6 +154,7 @@ def test_the_whole_round(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert "satisfaction 100.0 (2 replies of 2 texts)" in out
     assert "Rank correlation" not in out  # 1 outlet of the tier: no correlation is given
+    assert "No competitor results in this period." in out
 
     everything = db_text(data_dir) + caplog.text + out
     for i in range(1, 7):

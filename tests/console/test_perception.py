@@ -7,8 +7,9 @@ Checked: satisfaction per outlet and staff member with replies / texts, an outle
 replies shown as too few; intercept coverage with 30 and 29 records (29: count only, no
 figure); the alignment for the tier (rank correlation with its n, the scatter chart in
 words with one point per sufficient outlet and the insufficient one left out and said so,
-sections against importance with suggested weights and the lines to copy); English; a bad
-month is refused with a message; the scatter's geometry."""
+sections against importance with suggested weights and the lines to copy); our outlets
+against competitors' pooled mean with no competitor named; English; a bad month is
+refused with a message; the scatter's geometry."""
 
 from __future__ import annotations
 
@@ -85,6 +86,15 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerContext]:
                                                            "greet_seconds": greet},
                            started_at=datetime(2025, 6, 5, 2, 0, tzinfo=UTC))
         review.approve(ctx, rev, uid)
+    with ctx.session() as s:  # competitors' flagship halls, shopped with the same checklist
+        for code in ("C1", "C2", "C3"):
+            s.add(Outlet(code=code, name=f"外厅{code}", tier="flagship", competitor=True))
+        s.commit()
+    for code, greet in (("C1", 5), ("C2", 60), ("C3", 90)):
+        uid = store_result(ctx, outlet_code=code, answers={"uniform": True,
+                                                           "greet_seconds": greet},
+                           started_at=datetime(2025, 6, 6, 2, 0, tzinfo=UTC))
+        review.approve(ctx, rev, uid)
     _sms(ctx)
     for i in range(30):
         intercept_record(ctx, "H1", datetime(2025, 6, 1 + i % 20, 11, 0, tzinfo=LOCAL),
@@ -148,6 +158,15 @@ def test_satisfaction_coverage_and_alignment(console: Callable[..., App]) -> Non
     # sections: importance pooled from H1's 30 records; something is suggested
     assert text_of(app.region("section-awareness"))
     assert "tier_weights" in text_of(app.region("yaml-hint"))
+
+    # competitors: pooled means of 6 of ours against 3 of theirs, no competitor named
+    total = text_of(app.region("comp-flagship-total"))
+    assert "我方" in total and "6 个网点" in total and "3 个网点" in total and "相差" in total
+    competitors = text_of(app.region("perception-competitors"))
+    assert not any(code in competitors for code in ("C1", "C2", "C3", "外厅"))
+    assert "H1" in text_of(app.region("comp-ours-H1"))
+    for region in ("perception-satisfaction", "perception-coverage", "perception-alignment"):
+        assert "C1" not in text_of(app.region(region))
 
 
 def test_english_and_a_bad_month(console: Callable[..., App]) -> None:

@@ -11,9 +11,9 @@ component the month close adds, so the two are not compared with themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.central.context import ServerContext
 from app.central.models import Outlet
@@ -30,6 +30,14 @@ from app.programme.perception.alignment import (
     outlet_figures,
 )
 from app.programme.perception.clock import LOCAL
+from app.programme.perception.competitors import (
+    TOTAL,
+    Comparison,
+    CompetitorReport,
+    InspectedResult,
+    compare,
+    compare_all,
+)
 from app.programme.perception.intercept import HallPerception, Period
 from app.programme.perception.replies import SatisfactionReport
 
@@ -131,3 +139,64 @@ def alignment(ctx: ServerContext, month: YearMonth, tier: str) -> Alignment:
                    responses=responses, settings=settings)
     return Alignment(report, [f for f in figures if f.code in mine],
                      {c: o.name for c, o in info.items()})
+
+
+# --- competitors (同业对标) ----------------------------------------------------------------
+
+
+def inspected_results(ctx: ServerContext, period: Period) -> list[InspectedResult]:
+    """The period's counted mystery shops as the competitor comparison reads them (the
+    server's stored score: total and sections 0..100, items 0..1)."""
+    import json
+
+    from app.central.models import Inspection
+
+    info = outlets(ctx)
+    start = datetime.combine(period.first, time(0), LOCAL)
+    end = datetime.combine(period.last, time(0), LOCAL) + timedelta(days=1)
+    counted = [r for r in counted_results(ctx, start, end) if r.kind == COMPOSITE_KIND]
+    details: dict[str, str | None] = {}
+    uuids = [r.uuid for r in counted]
+    with ctx.session() as s:
+        for i in range(0, len(uuids), 500):
+            for uuid, detail in s.exec(select(Inspection.uuid, Inspection.score_detail)
+                                       .where(col(Inspection.uuid).in_(uuids[i:i + 500]))):
+                details[uuid] = detail
+    out: list[InspectedResult] = []
+    for r in counted:
+        raw = details.get(r.uuid)
+        body = json.loads(raw) if raw else {}
+        sections = {s["id"]: s.get("score") for s in body.get("sections", [])}
+        items = {(s["id"], i["id"]): i.get("score") for s in body.get("sections", [])
+                 for i in s.get("items", []) if i.get("status") not in ("hidden", "unscored")}
+        o = info.get(r.outlet_code)
+        out.append(InspectedResult(r.outlet_code, o.tier if o else r.tier,
+                                   bool(o and o.competitor), r.score_total, sections, items))
+    return out
+
+
+def competitors(ctx: ServerContext, period: Period, tier: str | None = None
+                ) -> list[CompetitorReport]:
+    """Our outlets against competitors' of the same tier for the period (one report per
+    tier with competitor results); below the sample minimum the means are withheld."""
+    known_tier(ctx, tier)
+    rules = perception_settings(ctx).competitors
+    results = inspected_results(ctx, period)
+    if tier is not None:
+        return [compare(results, tier, rules)] if any(
+            r.tier == tier and r.competitor for r in results) else []
+    return compare_all(results, rules)
+
+
+def comparison_line(c: Comparison, needed: int, lang: str | None = None) -> str:
+    """One row of the competitor comparison in words (withheld below the sample)."""
+    from app.i18n import t
+
+    what = (t("perception.competitors.total", lang) if c.section_id == TOTAL
+            else f"{c.section_id}.{c.item_id}" if c.item_id else c.section_id)
+    if not c.shown or c.ours.mean is None or c.theirs.mean is None:
+        return t("perception.competitors.withheld", lang, what=what, ours=c.ours.outlets,
+                 theirs=c.theirs.outlets, needed=needed)
+    return t("perception.competitors.line", lang, what=what, ours=f"{c.ours.mean:.1f}",
+             ours_n=c.ours.outlets, theirs=f"{c.theirs.mean:.1f}", theirs_n=c.theirs.outlets,
+             diff=f"{c.ours.mean - c.theirs.mean:+.1f}")

@@ -416,4 +416,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "views.review.discreet_missing.perception_required": (
         "还差至少一项“今天感受”（如「{label}」）", "still needs one 'today' rating (e.g. "
         "'{label}')"),
+    # --- competitor comparison (同业对标) ---
+    "perception.competitors.total": ("总分", "Total"),
+    "perception.competitors.line": (
+        "{what}：我方 {ours}（{ours_n} 个网点），同业 {theirs}（{theirs_n} 个网点），相差 {diff}",
+        "{what}: ours {ours} ({ours_n} outlets), competitors {theirs} ({theirs_n} outlets), "
+        "difference {diff}"),
+    "perception.competitors.withheld": (
+        "{what}：样本不足（我方 {ours} 个网点，同业 {theirs} 个网点，每方至少 {needed} 个），"
+        "不作比较",
+        "{what}: too few to compare (ours {ours} outlets, competitors {theirs}; at least "
+        "{needed} each)"),
+    "perception.competitors.ours": ("{code}：{total}（{n} 次），与同业均值相差 {versus}",
+                                    "{code}: {total} ({n} results), {versus} against the "
+                                    "competitors' mean"),
+    "perception.competitors.none": ("本期没有同业网点的检查结果。",
+                                    "No competitor results in this period."),
+    "perception.competitors.items_shown": ("逐项对比（样本充足的 {n} 项）：",
+                                           "Item by item (the {n} with enough results):"),
+    "perception.cli.h_competitors": ("{period} {tier}：同业对标（不排名、不计佣金）",
+                                     "{period} {tier}: against competitors (never ranked "
+                                     "or paid)"),
+    "perception.console.comp_title": ("{month} 同业对标", "{month} against competitors"),
+    "perception.console.comp_help": (
+        "竞争对手同级网点使用同一检查标准；只显示各方至少 3 个网点的均值，不列出任何对手网点"
+        "的得分，不排名、不计佣金。",
+        "Competitors' outlets of the same tier are inspected with the same checklist; only "
+        "means of at least 3 outlets a side are shown, never a competitor outlet's own "
+        "score; competitors are never ranked or paid."),
 }
