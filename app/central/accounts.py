@@ -340,12 +340,24 @@ def replace_session_token(ctx: ServerContext, old: str, new: str) -> bool:
     """Give a live session a new token in place of `old` (its times and account kept):
     True when this call replaced it, False for an unknown or ended session (or one another
     caller replaced first). Used by app.console.resume to tie a tab's session to the tab."""
+    from sqlalchemy import func
+
     if not old or not new or len(old) > 200 or len(new) > 200:
         return False
+    now = utcnow()
     with ctx.session() as s:
+        # an earlier session of the same tab may hold `new` (signed in again after it
+        # ended): it is ended, and its hash retired to a random one, so `new` is free
+        s.execute(update(ManagerSession)
+                  .where(col(ManagerSession.token_hash) == _token_hash(new))
+                  .values(token_hash=_token_hash(new_token()),
+                          ended_at=func.coalesce(col(ManagerSession.ended_at), now)))
         done = s.execute(update(ManagerSession)
                          .where(col(ManagerSession.token_hash) == _token_hash(old),
                                 col(ManagerSession.ended_at).is_(None))
                          .values(token_hash=_token_hash(new)))
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            s.rollback()
+            return False
         s.commit()
-    return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+    return True

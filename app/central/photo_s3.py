@@ -11,12 +11,14 @@ command line, a settings file or a log line:
   default, what MinIO and Ceph expect) or `virtual` (what OSS expects).
 
 A photo is the object `<prefix><ab>/<cd>/<sha256>`, as in the folder store. Writing one:
-the bytes are hashed while they are buffered (a mismatch stores nothing), an object already
-there is never written again (a HEAD first, then a PUT with `If-None-Match: *`, which the
-service refuses when another writer won the race), and the PUT carries the bytes' MD5 and
-SHA-256 so the service refuses bytes damaged on the way. A PUT is atomic in S3: a reader
-sees the whole object or none, so an upload cut off half way is never visible. After the
-PUT the object's size and checksum are read back and compared.
+the bytes are hashed while they are buffered (a mismatch stores nothing); the PUT carries
+`If-None-Match: *`, so the service refuses it when the object already exists and an
+object is never written twice (a service without conditional writes gets a HEAD before
+each PUT instead); it also carries the bytes' MD5 and SHA-256, so the service refuses bytes
+damaged on the way, and its answer (the checksum or the plain ETag of what it stored) is
+compared with ours (a HEAD reads the object's back when the answer proves nothing). A PUT
+is atomic in S3: a reader sees the whole object or none, so an upload cut off half way is
+never visible.
 """
 
 from __future__ import annotations
@@ -214,47 +216,57 @@ class S3PhotoStore:
             actual = sha.hexdigest()
             if actual != sha256:
                 raise PhotoHashMismatch(sha256, actual)
+            if not self.conditional_put:  # no If-None-Match: the HEAD is the only guard
+                head = self._head(sha256)
+                if head is not None:
+                    return self._already(sha256, head, size)
+            answer = self._put_new(sha256, buf, size, sha.digest(), md5.digest())
+        if answer is None:  # another writer stored it first: it must be these bytes
             head = self._head(sha256)
-            if head is not None:
-                return self._already(sha256, head, size)
-            created = self._put_new(sha256, buf, size, sha.digest(), md5.digest())
-        head = self._head(sha256)
-        if head is None:
-            raise PhotoStoreError(f"{self.describe()}: {sha256} not there after its PUT")
-        self._verify(sha256, head, size, sha.digest(), md5.hexdigest())
-        return StoredPhoto(sha256, size, created=created)
+            if head is None:
+                raise PhotoStoreError(f"{self.describe()}: {sha256} refused as present, "
+                                      "but not there")
+            return self._already(sha256, head, size)
+        if not self._verify(sha256, answer, size, sha.digest(), md5.hexdigest()):
+            # the PUT's answer said nothing checkable: read the stored object's back
+            head = self._head(sha256)
+            if head is None:
+                raise PhotoStoreError(f"{self.describe()}: {sha256} not there after its PUT")
+            self._verify(sha256, head, size, sha.digest(), md5.hexdigest(), strict=True)
+        return StoredPhoto(sha256, size, created=True)
 
     def _put_new(self, sha256: str, buf: IO[bytes], size: int, sha: bytes, md5: bytes
-                 ) -> bool:
-        """PUT the object unless it exists; False when another writer stored it first."""
+                 ) -> dict[str, Any] | None:
+        """PUT the object unless it exists: the service's answer, or None when another
+        writer stored it first."""
         from botocore.exceptions import ClientError
 
         extra: dict[str, Any] = {"IfNoneMatch": "*"} if self.conditional_put else {}
         for _ in range(3):
             buf.seek(0)
             try:
-                self.client.put_object(
+                answer: dict[str, Any] = self.client.put_object(
                     Bucket=self.bucket, Key=self.key(sha256), Body=buf, ContentLength=size,
                     ContentType="image/jpeg", ContentMD5=base64.b64encode(md5).decode(),
                     ChecksumSHA256=base64.b64encode(sha).decode(),
                     Metadata={"sha256": sha256}, **extra)
-                return True
+                return answer
             except ClientError as exc:
                 code = _code(exc)
                 if code in ("PreconditionFailed", "412"):
-                    return False  # someone stored it between our HEAD and our PUT
+                    return None  # someone stored it before us
                 if code == "ConditionalRequestConflict":  # a concurrent PUT in flight
                     if self._head(sha256) is not None:
-                        return False
+                        return None
                     continue
                 if extra and code in ("NotImplemented", "501"):
-                    # a service without conditional writes: the HEAD above is the guard
+                    # a service without conditional writes: a HEAD before each write
                     log.warning("%s: no conditional PUT; relying on HEAD before each write",
                                 self.describe())
                     self.conditional_put = False
                     extra = {}
                     if self._head(sha256) is not None:
-                        return False
+                        return None
                     continue
                 raise
         raise PhotoStoreError(f"{self.describe()}: {sha256} could not be written")
@@ -265,19 +277,24 @@ class S3PhotoStore:
                                   f"{head['ContentLength']} bytes, not {size}")
         return StoredPhoto(sha256, size, created=False)
 
-    def _verify(self, sha256: str, head: dict[str, Any], size: int, sha: bytes,
-                md5_hex: str) -> None:
-        """The stored object is these bytes: its size, and its SHA-256 checksum or (for a
-        service that keeps none) its plain ETag, which is the MD5 of the bytes."""
-        if int(head["ContentLength"]) != size:
+    def _verify(self, sha256: str, answer: dict[str, Any], size: int, sha: bytes,
+                md5_hex: str, *, strict: bool = False) -> bool:
+        """Whether the service's own account of the stored object (a PUT's answer or a
+        HEAD) proves it is these bytes: its SHA-256 checksum, or its plain ETag (the MD5 of
+        the bytes for a single PUT without KMS). PhotoStoreError when it contradicts them;
+        False when it proves nothing (with `strict`, a HEAD's size must still match)."""
+        if "ContentLength" in answer and int(answer["ContentLength"]) != size:
             raise PhotoStoreError(f"{self.describe()}: {sha256} stored with "
-                                  f"{head['ContentLength']} bytes, not {size}")
-        checksum = head.get("ChecksumSHA256")
+                                  f"{answer['ContentLength']} bytes, not {size}")
+        checksum = answer.get("ChecksumSHA256")
         if checksum and "-" not in str(checksum):
             if base64.b64decode(checksum) != sha:
                 raise PhotoStoreError(f"{self.describe()}: {sha256} stored checksum differs")
-            return
-        etag = str(head.get("ETag") or "").strip('"')
-        if re.fullmatch(r"[0-9a-f]{32}", etag) and etag != md5_hex \
-                and head.get("ServerSideEncryption") in (None, "AES256"):
-            raise PhotoStoreError(f"{self.describe()}: {sha256} stored ETag differs")
+            return True
+        etag = str(answer.get("ETag") or "").strip('"')
+        if re.fullmatch(r"[0-9a-f]{32}", etag) \
+                and answer.get("ServerSideEncryption") in (None, "AES256"):
+            if etag != md5_hex:
+                raise PhotoStoreError(f"{self.describe()}: {sha256} stored ETag differs")
+            return True
+        return strict and "ContentLength" in answer
