@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic_core import from_json, to_json
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -176,33 +176,6 @@ def _parts_of(detail: str | None) -> tuple[list[tuple[str, str]], list[tuple[str
         return [], []
 
 
-# On PostgreSQL the breakdowns are read in the database: only the failed items and the
-# vetoes travel (a month's breakdowns are hundreds of megabytes of text).
-_PG_FAILED = text("""
-SELECT i.uuid, i.checklist_hash, i.voided, i.veto_count, i.finalized_at,
-       (SELECT coalesce(jsonb_agg(jsonb_build_array(it ->> 'id', sec ->> 'id')
-                                  ORDER BY so, io), '[]'::jsonb)
-          FROM jsonb_array_elements(coalesce(x.d -> 'sections', '[]'::jsonb))
-               WITH ORDINALITY AS s(sec, so),
-               jsonb_array_elements(coalesce(sec -> 'items', '[]'::jsonb))
-               WITH ORDINALITY AS t(it, io)
-         WHERE it ->> 'id' IS NOT NULL AND it -> 'failed' = 'true'::jsonb) AS failed,
-       coalesce(x.d -> 'vetoes', '[]'::jsonb) AS vetoes
-  FROM inspections i
-  CROSS JOIN LATERAL (SELECT CASE WHEN i.score_detail IS NULL OR i.score_detail = ''
-                                  THEN NULL ELSE i.score_detail::jsonb END AS d) x
- WHERE i.uuid = ANY(:uuids)
-""")
-
-
-def _pg_parts(row: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]]:
-    items = [(str(i), str(sec or "")) for i, sec in row.failed or ()]
-    vetoes = [(str(v.get("item")), str(v.get("section") or ""), str(v.get("scope")),
-               str(v.get("label") or "")) for v in row.vetoes or ()
-              if isinstance(v, dict) and v.get("item")]
-    return items, vetoes
-
-
 def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list[CountedVisit]:
     """The counted results as the month takes them: the server's score, voided, vetoes,
     and the failed items with their labels for the month card."""
@@ -211,13 +184,8 @@ def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list
     cache: dict[str, dict[str, tuple[str, str]]] = {}
     shared: dict[_FailedKey, FailedItem] = {}
     with ctx.session() as s:
-        pg = s.connection().dialect.name == "postgresql"
-        for i in range(0, len(uuids), CHUNK * (10 if pg else 1)):
-            part = uuids[i:i + CHUNK * (10 if pg else 1)]
-            if pg:
-                for row in s.connection().execute(_PG_FAILED, {"uuids": part}):
-                    details[row.uuid] = (row, _pg_parts(row))
-                continue
+        for i in range(0, len(uuids), CHUNK):
+            part = uuids[i:i + CHUNK]
             found: list[Any] = list(s.exec(
                 select(Inspection.uuid, Inspection.score_detail,  # type: ignore[call-overload]
                        Inspection.checklist_hash, Inspection.voided, Inspection.veto_count,
@@ -278,7 +246,7 @@ def load_frozen(s: Session, month: str) -> Frozen | None:
     head = s.get(MonthClose, month)
     if head is None:
         return None
-    rows = [json.loads(f) for f in s.exec(
+    rows = [from_json(f) for f in s.exec(
         select(MonthOutletFigures.figures).where(MonthOutletFigures.month == month)
         .order_by(col(MonthOutletFigures.position))).all()]
     results = {r.uuid: (r.outlet_code, r.score) for r in s.exec(

@@ -73,10 +73,10 @@ def test_labels_come_from_the_definition_and_bad_text_is_no_failure() -> None:
     assert _parts_of("not json") == _parts_of(None) == ([], [])
 
 
-def test_the_database_reads_the_same_failed_items_as_python(ctx: ServerContext,
+def test_the_close_gathers_each_stored_results_failed_items(ctx: ServerContext,
                                                             office: Office) -> None:
-    """On PostgreSQL the breakdowns are read in the database: the same items, sections,
-    order and vetoes as parsing the stored text."""
+    """What the close gathers from the stored results: the same items, sections, order and
+    vetoes as parsing each stored text."""
     at = month_start_utc(2025, 7)
     for n, (code, tier) in enumerate([("A1", "agent"), ("A2", "agent"), ("H1", "flagship"),
                                       ("A3", "agent")] * 3):
