@@ -84,8 +84,8 @@ def make_client() -> Any:
     """A boto3 S3 client configured from the environment (never from arguments that could
     end up in a log)."""
     try:
-        import boto3
-        from botocore.config import Config
+        import boto3  # type: ignore[import-untyped]
+        from botocore.config import Config  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - the server extra carries boto3
         raise UserError("scale.s3.no_boto3") from None
     style = os.environ.get(ADDRESSING_ENV, "path").strip().lower()
@@ -136,7 +136,10 @@ class S3PhotoStore:
         return store
 
     def check(self) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import (  # type: ignore[import-untyped]
+            BotoCoreError,
+            ClientError,
+        )
 
         try:
             self.client.head_bucket(Bucket=self.bucket)

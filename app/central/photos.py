@@ -2,7 +2,8 @@
 
 The API only talks to a `PhotoStore`: `FileSystemPhotoStore` keeps photos in a folder (the
 embedded default, one machine), `app.central.photo_s3.S3PhotoStore` in an S3-compatible
-bucket (several workers or hosts); `open_photo_store` picks one from the settings. A photo is named by
+bucket (several workers or hosts); `open_photo_store` picks one from the settings.
+A photo is named by
 the SHA-256 of its bytes: the store computes the hash while it writes and refuses bytes that
 do not match the name they were sent under, so what is stored is exactly what was taken.
 """

@@ -21,6 +21,9 @@ PhotoStoreOpt = typer.Option(None, "--photo-store", envvar="HALLCHECK_PHOTO_STOR
                              "(default: DATA_DIR/photos)")
 
 
+_ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
 def _settings(data_dir: Path | None, database_url: str | None, photo_store: str | None
               ) -> Any:
     from app.central.settings import ServerSettings
@@ -72,8 +75,9 @@ def register_admin(admin: typer.Typer) -> None:
         with _bar(t("scale.backup.progress")) as progress:
             report = backup.backup(settings, directory, copy_photos=not listing_only,
                                    progress=progress)
-        typer.echo(t("scale.backup.done", dir=str(report.directory), database={"sqlite": "SQLite", "postgresql": "PostgreSQL"}[report.database],
-                     tables=len(report.tables), photos=report.photos,
+        typer.echo(t("scale.backup.done", dir=str(report.directory),
+                     database=_ENGINES[report.database], tables=len(report.tables),
+                     photos=report.photos,
                      size=_size(report.bytes)))
 
     @admin.command("restore", help=t("scale.restore.help", "en"))

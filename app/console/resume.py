@@ -68,7 +68,7 @@ def _session_id(frame: bytes) -> str | None:
     if not frame or frame[0] != 0:
         return None
     try:
-        import msgpack
+        import msgpack  # type: ignore[import-untyped]
 
         data = msgpack.unpackb(frame[1:], strict_map_key=False)
         if isinstance(data, list | tuple) and len(data) >= 2 \

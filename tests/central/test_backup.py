@@ -9,10 +9,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sync.conftest import BACKENDS, make_server  # noqa: F401 (a fixture)
+from sync.conftest import BACKENDS
 from sync.helpers import REPO, ServerProcess, create_database, wait_until
 
 from app.central.photos import FileSystemPhotoStore
@@ -20,6 +21,25 @@ from app.central.photos import FileSystemPhotoStore
 from .scale_support import DeviceLoad, photo_hashes, table_rows
 
 IMMUTABLE = ("inspections", "audit_log", "photos", "inspection_photos")
+
+
+@pytest.fixture
+def make_server(tmp_path: Path, request: pytest.FixtureRequest
+                ) -> Iterator[Callable[[str], ServerProcess]]:
+    """Endpoints (real processes) on SQLite or a fresh PostgreSQL database, closed after."""
+    made: list[ServerProcess] = []
+
+    def make(backend: str) -> ServerProcess:
+        url = (create_database(request.getfixturevalue("pg_admin_url"))
+               if backend == "postgresql" else None)
+        made.append(ServerProcess(tmp_path / f"server-{len(made)}", url))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        for proc in made:
+            proc.close()
 
 
 def admin(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

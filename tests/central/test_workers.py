@@ -73,11 +73,12 @@ def test_devices_sync_through_two_workers_while_each_is_killed(
         load = DeviceLoad(server.url, devices, per_device=1000, photos_per=1).start()
         health_failures = 0
         for victim in first:  # kill each original worker in turn, mid-run
-            wait_until(lambda: load.count >= 10 + 20 * first.index(victim), timeout=120,
-                       what="results before the kill")  # noqa: B023
+            target = 10 + 20 * first.index(victim)
+            wait_until(lambda t=target: load.count >= t, timeout=120,
+                       what="results before the kill")
             os.kill(victim, signal.SIGKILL)
             replaced = wait_until(
-                lambda: (w := workers_ready(server, 2)) and victim not in w and w,  # noqa: B023
+                lambda v=victim: (w := workers_ready(server, 2)) and v not in w and w,
                 timeout=60, what="the supervisor to start a new worker")
             assert victim not in replaced
             # the API answers throughout (the other worker serves while one restarts)

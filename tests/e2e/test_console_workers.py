@@ -47,7 +47,7 @@ def test_a_signed_in_reviewer_stays_signed_in_when_workers_are_killed(
     # starts a new one in between), so the tab's own worker surely dies once.
     for victim in first:
         os.kill(victim, signal.SIGKILL)
-        wait_until(lambda: (w := workers_ready(server, 2)) and victim not in w,  # noqa: B023
+        wait_until(lambda v=victim: (w := workers_ready(server, 2)) and v not in w,
                    timeout=60, what="the supervisor to start a new worker")
         ui.settle()
         # still signed in, on the page it was on, and it answers a click
