@@ -12,6 +12,7 @@ DATA_DIR_ENV = "HALLCHECK_SERVER_DATA_DIR"
 DATABASE_URL_ENV = "HALLCHECK_DATABASE_URL"
 AUTO_APPROVE_ENV = "HALLCHECK_AUTO_APPROVE_HOURS"
 DISPUTE_DAYS_ENV = "HALLCHECK_DISPUTE_DAYS"
+PHOTO_STORE_ENV = "HALLCHECK_PHOTO_STORE"  # s3://bucket/prefix (issue 13); default the folder
 PERCEPTION_KEY_ENV = "HALLCHECK_PERCEPTION_KEY"  # customer perception (issue 11)
 
 # Why a result may be rejected (never counted): (code, zh, en). A deployment may pass its own.
@@ -72,6 +73,10 @@ class ServerSettings:
     enrol_max_delay_s: float = 3600.0
     enrol_window_hours: float = 24.0  # refusals older than this are forgotten
     max_conflicts_per_device: int = 200  # kept 409 bodies per device; beyond: refused
+    # where photo bytes live (app/central/photos.py open_photo_store): None is the folder
+    # data_dir/photos; "s3://bucket/prefix" an S3-compatible bucket, its endpoint and
+    # credentials from the environment (app/central/photo_s3.py), never from here
+    photo_store: str | None = None
     # customer perception (issue 11): the key of the customers' keyed hash (64 hex digits
     # or a passphrase of >= 16 bytes); never in the database, a log or a repr. None: the
     # key file `customer-hash.key` in data_dir (made on first use, owner-only), or
@@ -111,6 +116,8 @@ class ServerSettings:
                 review[name] = _positive(env, kind)
         if os.environ.get(PERCEPTION_KEY_ENV) and "perception_key" not in kw:  # issue 11
             review["perception_key"] = os.environ[PERCEPTION_KEY_ENV]
+        if os.environ.get(PHOTO_STORE_ENV) and "photo_store" not in kw:
+            review["photo_store"] = os.environ[PHOTO_STORE_ENV]
         return cls(
             data_dir=Path(data_dir) if data_dir else default_server_data_dir(),
             database_url=database_url or os.environ.get(DATABASE_URL_ENV) or None,
