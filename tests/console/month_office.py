@@ -72,8 +72,14 @@ class MonthOffice(Office):
     """The office, its outlets with money data, three months of approved results, two of
     them closed."""
 
-    def __init__(self, root: Path, server_env: dict[str, str] | None = None) -> None:
+    def __init__(self, root: Path, server_env: dict[str, str] | None = None,
+                 database_url: str | None = None) -> None:
+        from sync.helpers import CHECKLISTS, ServerProcess
+
         super().__init__(root, server_env)
+        if database_url is not None:  # PostgreSQL instead of the data dir's SQLite file
+            self.server = ServerProcess(root / "server", database_url, checklists=CHECKLISTS,
+                                        env=server_env or {})
         self.uuids: dict[tuple[str, str], str] = {}  # (month, outlet) -> result uuid
         self.devices: list[Any] = []  # the other shoppers' phones
 

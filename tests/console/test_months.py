@@ -7,7 +7,8 @@ Checked: the list of months and their state; one month's ranking per unit with i
 said and its sort orders; the month card (component -> visit -> failed item and veto, every
 figure with its stored reason, the chart in words); the commission statement to the cent;
 the candidate lists; the units' chart; the close behind its confirm dialog (cancel keeps
-the month open; confirm freezes it); who may close and what a unit manager sees.
+the month open; confirm freezes it); who may close and what a unit manager sees. Every test
+runs against an office on SQLite and one on a throwaway PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from central.review_support import BACKENDS
+from sync.helpers import create_database
 from views.harness import App, text_of
 
 from app.central import review
@@ -41,9 +44,13 @@ def zh(key: str, **params: object) -> str:
     return t(key, "zh", **params)
 
 
-@pytest.fixture(scope="module")
-def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MonthOffice]:
-    o = MonthOffice(tmp_path_factory.mktemp("month-office")).start()
+@pytest.fixture(scope="module", params=BACKENDS)
+def office(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+           ) -> Iterator[MonthOffice]:
+    url = None if request.param == "sqlite" else create_database(
+        request.getfixturevalue("pg_admin_url"))
+    o = MonthOffice(tmp_path_factory.mktemp(f"month-office-{request.param}"),
+                    database_url=url).start()
     try:
         yield o
     finally:
