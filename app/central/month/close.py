@@ -14,6 +14,7 @@ earlier closes already carried, becomes an adjustment line of the month being cl
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -97,6 +98,15 @@ class MonthInputs:
     history: list[PastMonth]
     adjustments: list[Adjustment] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # closed month -> digest of its counted results as this close found them (frozen with
+    # it, so the next close computes a closed month again only when they changed since)
+    reconciled: dict[str, str] = field(default_factory=dict)
+
+
+def results_digest(results: Mapping[str, tuple[str, float | None]]) -> str:
+    """A closed month's counted results (uuid -> outlet, score) as one sha256."""
+    text_ = "\n".join(f"{u}:{o}:{sc!r}" for u, (o, sc) in sorted(results.items()))
+    return hashlib.sha256(text_.encode()).hexdigest()
 
 
 def _labels(ctx: ServerContext, s: Session, content_hash: str,
@@ -275,19 +285,29 @@ def _carried(s: Session, source: str) -> dict[str, int]:
 
 
 def late_adjustments(ctx: ServerContext, s: Session, frozen: Sequence[Frozen],
-                     current: Sequence[OutletInfo]) -> tuple[list[Adjustment], list[str]]:
+                     current: Sequence[OutletInfo]
+                     ) -> tuple[list[Adjustment], list[str], dict[str, str]]:
     """The lines the closed months owe because their counted results changed after they
     were frozen (late, newly approved, overturned or corrected), to be carried into the
-    month being closed. -> (lines, the closed months computed again)."""
+    month being closed. A closed month is computed again only when its counted results
+    differ from what the latest close found (the digests frozen with each close).
+    -> (lines, the closed months computed again, closed month -> digest found now)."""
     book = rule_book(ctx)
     lines: list[Adjustment] = []
     redone: list[str] = []
+    found: dict[str, str] = {}
     now_info = {o.code: o for o in current}
+    latest: dict[str, str] = {}  # closed month -> digest its latest reconciliation found
+    for f in frozen:
+        latest[str(f.month)] = f.inputs.get("results_digest") or results_digest(f.results)
+        latest.update(f.inputs.get("reconciled") or {})
     for i, closed in enumerate(frozen):
         start, end = month_window(closed.month)
         counted = counted_results(ctx, start, end)
         now = {c.uuid: (c.outlet_code, c.score_total) for c in counted}
-        if now == closed.results:
+        digest = results_digest(now)
+        found[str(closed.month)] = digest
+        if digest == latest.get(str(closed.month)):
             continue
         redone.append(str(closed.month))
         changed: dict[str, set[str]] = {}
@@ -324,7 +344,7 @@ def late_adjustments(ctx: ServerContext, s: Session, frozen: Sequence[Frozen],
                                             else "late_result")
                 lines.append(Adjustment(code, closed.month, diff, reason,
                                         tuple(sorted(changed[code]))))
-    return lines, redone
+    return lines, redone, found
 
 
 def _timed_perception(ctx: ServerContext, month: YearMonth) -> tuple[list[PerceptionAggregate],
@@ -348,7 +368,7 @@ def gather(ctx: ServerContext, month: YearMonth) -> MonthInputs:
                       for f in [load_frozen(s, m)] if f is not None]
             timings["master_data_history"] = time.perf_counter() - t0
             t1 = time.perf_counter()
-            adjustments, _ = late_adjustments(ctx, s, frozen, outlets)
+            adjustments, _, reconciled = late_adjustments(ctx, s, frozen, outlets)
             timings["adjustments"] = time.perf_counter() - t1
         t1 = time.perf_counter()
         start, end = month_window(month)
@@ -362,7 +382,7 @@ def gather(ctx: ServerContext, month: YearMonth) -> MonthInputs:
         timings["perception (beside)"] = took
         timings["perception wait"] = time.perf_counter() - t1
     return MonthInputs(month, outlets, counted, visits, perception, bases,
-                       [f.past() for f in frozen], adjustments, timings)
+                       [f.past() for f in frozen], adjustments, timings, reconciled)
 
 
 def compute(ctx: ServerContext, inputs: MonthInputs) -> MonthResult:
@@ -401,6 +421,9 @@ def _inputs_doc(inputs: MonthInputs) -> dict[str, Any]:
                        for p in inputs.perception],
         "bases": [[b.outlet_class, b.region, b.period, b.amount_cents]
                   for b in inputs.bases if b.covers(inputs.month)],
+        "results_digest": results_digest({c.uuid: (c.outlet_code, c.score_total)
+                                          for c in inputs.counted}),
+        "reconciled": inputs.reconciled,
     }
 
 

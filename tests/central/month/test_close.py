@@ -18,7 +18,9 @@ from app.central import review
 from app.central.context import ServerContext
 from app.central.models import AuditEntry, MonthClose
 from app.central.month import read
+from app.central.month.close import closed_months, late_adjustments, load_frozen
 from app.central.month.errors import MonthClosed, MonthInFuture, MonthOutOfOrder
+from app.central.month.masterdata import outlet_infos
 from app.programme.months import YearMonth
 
 from .support import Office, cents, month_start_utc, payment_factor
@@ -199,6 +201,11 @@ def test_late_and_overturned_results_become_adjustment_lines_of_the_next_month(
     # A2's late result was carried in August: never again
     assert september.outlet("A2")["adjustments"] == []  # type: ignore[index]
     assert september.totals()["adjustments"] == a1["adjustments"][0]["amount"]
+    # nothing changed since September's close: no closed month is computed again
+    with ctx.session() as s:
+        frozen = [f for m in closed_months(s) for f in [load_frozen(s, m)] if f is not None]
+        lines, redone, found = late_adjustments(ctx, s, frozen, outlet_infos(ctx, s))
+    assert (lines, redone) == ([], []) and set(found) == {"2025-07", "2025-08", "2025-09"}
 
 
 def test_rank_ties_are_shared(ctx: ServerContext, office: Office) -> None:
