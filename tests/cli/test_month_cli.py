@@ -96,6 +96,11 @@ def test_show_export_and_list(data_dir: Path, tmp_path: Path,
                  "--data-dir", d]) == 0
     assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")
     capsys.readouterr()
+    for fmt in ("xlsx", "csv"):  # a folder that does not exist: a sentence, exit 2
+        assert main(["month", "export", "2025-07", "-f", fmt, "-o",
+                     str(tmp_path / "nowhere" / f"m.{fmt}"), "--data-dir", d]) == 2
+        err = capsys.readouterr().err
+        assert "无法写入" in err and "Traceback" not in err
     assert main(["month", "list", "--data-dir", d]) == 0
     assert "2025-07  已月结" in capsys.readouterr().out
 

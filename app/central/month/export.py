@@ -192,9 +192,14 @@ def write_xlsx(month: ClosedMonth, path: Path, lang: str,
 
 def export_month(month: ClosedMonth, fmt: Format, path: Path, lang: str,
                  tiers: dict[str, Any] | None = None) -> Path:
-    """Write the closed month to `path` in `fmt`."""
+    """Write the closed month to `path` in `fmt` (OSError when it cannot be written)."""
     if fmt == "xlsx":
-        return write_xlsx(month, path, lang, tiers)
+        from xlsxwriter.exceptions import FileCreateError  # type: ignore[import-untyped]
+
+        try:
+            return write_xlsx(month, path, lang, tiers)
+        except FileCreateError as exc:  # the writer's own name for an unwritable path
+            raise OSError(str(exc.args[0] if exc.args else exc)) from None
     data = to_json(month) if fmt == "json" else to_csv(month, lang, tiers)
     path.write_bytes(data)
     return path
