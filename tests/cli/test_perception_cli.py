@@ -183,6 +183,15 @@ def test_a_bad_export_is_refused_line_by_line_and_nothing_kept(
     con.close()
 
 
+def test_a_file_with_many_problems_counts_them_all(
+        data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(tmp_path / "many.csv", [EXPORT[0]] + [
+        "2025-06-03 10:00:00,HZ-0001,S01,12345,开户" for _ in range(250)])
+    assert cli(data_dir, "import-transactions", str(bad)) == 2
+    err = capsys.readouterr().err
+    assert "文件中有 250 处问题" in err and "第 251 行" not in err  # listed: the first ones
+
+
 def test_bad_month_and_tier(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(data_dir, "report", "2025-13") == 2
     assert "YYYY-MM" in capsys.readouterr().err

@@ -42,11 +42,24 @@ def read_file(path: Path) -> bytes:
                         reason=exc.strerror or str(exc)) from None
 
 
+class FileRefused(CsvRefused):
+    """A perception file with problems: the first ones listed with their lines, the count
+    of all of them (the readers keep the first 200 and count the rest)."""
+
+    def __init__(self, file: str, problems: list[CsvProblem], more: int) -> None:
+        super().__init__(file, problems)
+        self.more = more
+
+    def message(self, lang: str | None = None) -> str:
+        from app.i18n import t
+
+        lines = [p.message(lang, file=self.file) for p in self.problems[: self.shown]]
+        return t(self.key, lang, count=len(self.problems) + self.more,
+                 problems="\n".join(lines))
+
+
 def _refused(path: Path, problems: list[CsvProblem], more: int) -> CsvRefused:
-    """Every problem kept (the first 200) with its line; `more` beyond them are counted."""
-    refused = CsvRefused(str(path), problems)
-    refused.more = more  # type: ignore[attr-defined]
-    return refused
+    return FileRefused(str(path), problems, more)
 
 
 def _outlets(ctx: ServerContext) -> dict[str, str]:
