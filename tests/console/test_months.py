@@ -353,3 +353,46 @@ def test_a_month_without_rules_says_so(console, office) -> None:
     app.wait_for_text(zh("console.months.month_title", month="1999-01"))
     problem = text_of(app.region("month-problem"))
     assert "1999-01" in problem and "programme.yaml" in problem
+
+
+def test_the_candidate_lists_of_a_year(console, monkeypatch) -> None:
+    """Twelve months computed by the pure month package (the lists need a year of history;
+    the office's three months cannot make them): the page renders each list's outlets with
+    the reason the month gave. Only the storage is left out: the page is handed the frozen
+    December as the read API would give it."""
+    import json
+
+    from programme.helpers import every_half_year, outlet, run_months, shipped
+
+    from app.console import months
+
+    codes = [f"O{i:02d}" for i in range(10)]
+    outlets = [outlet(c, unit=WEST) for c in (*codes, "UP", "DOWN", "CLIMB")]
+    year = []
+    for m in range(12):
+        scores: dict[str, float | None] = {c: 75.0 + i for i, c in enumerate(codes)}
+        scores["UP"] = 97.0  # ≥ 95 six months running: up a tier
+        scores["DOWN"] = 50.0  # < 70 three months running, and the bottom of the year: exit
+        scores["CLIMB"] = 60.0 if m < 11 else 99.0  # 12th of 13 in October, first in December
+        year.append(scores)
+    done = run_months(shipped(), outlets, year, YearMonth(2025, 1), every_half_year(100000))
+    december = json.loads(json.dumps(done[-1].to_export(explanations=True), ensure_ascii=False))
+    doc = months.MonthDoc(YearMonth(2025, 12), december, True, closed_by=APPROVER)
+    monkeypatch.setattr(months, "load_month", lambda ctx, month: doc)
+    app = console("/months/2025-12?tab=candidates")
+    app.wait_for_text(zh("console.months.proposal"))
+    exit_list = text_of(app.region("list-exit"))
+    # the unit's bottom three all year (DOWN 50, CLIMB 60 until December, O00 75), each in
+    # the province's bottom five: three candidates
+    assert zh("console.months.list.count", n=3) in exit_list
+    assert all(f"网点{c}（{c}）" in exit_list for c in ("DOWN", "CLIMB", "O00"))
+    assert "退出候选" in text_of(app.region("exit-DOWN"))  # the exit rule's own sentence
+    up = text_of(app.region("tier_up-UP"))
+    assert "agent → exclusive" in up and "升级候选" in up
+    assert "网点DOWN（DOWN）" in text_of(app.region("list-tier_down"))
+    reward = text_of(app.region("rewards-CLIMB"))
+    assert zh("console.months.reward_line", manager="mgr", baseline="2025-10", before=12,
+              now=1, places=11) in reward
+    assert "网点DOWN（DOWN）" in text_of(app.region("list-warnings"))  # its deduction
+    app.click(app.region("rewards-CLIMB").control)
+    app.wait_until(lambda: app.view_route == "/months/2025-12/CLIMB")
