@@ -258,7 +258,10 @@ class PerceptionPage(Page):
             ui.cell(self.t("perception.console.col.note"), 260, colour=theme.MUTED, size=13),
         ], spacing=8)
         rows: list[ft.Control] = [head]
+        unit = self.manager.business_unit  # a unit's manager sees their unit's outlets
         for s in report.by_outlet:
+            if unit and (s.outlet not in info or info[s.outlet].business_unit != unit):
+                continue
             name = info[s.outlet].name if s.outlet in info else ""
             note = "" if s.sufficient else self.t("perception.console.too_few",
                                                   count=s.replies, needed=needed)
@@ -272,6 +275,9 @@ class PerceptionPage(Page):
             ], spacing=8), f"sat-{s.outlet}"))
         staff: list[ft.Control] = []
         for s in report.by_staff:
+            if unit and not any(o in info and info[o].business_unit == unit
+                                for o in s.outlets):
+                continue
             staff.append(ui.region(ft.Row([
                 ui.cell(self.t("perception.console.staff", staff=s.staff,
                                outlets=", ".join(s.outlets)), None, expand=2),
@@ -298,8 +304,12 @@ class PerceptionPage(Page):
 
     def _coverage(self, month: YearMonth) -> ft.Control:
         halls = reports.coverage(self.console.ctx, Period.month(month))
+        info = reports.outlets(self.console.ctx)
+        unit = self.manager.business_unit
         rows: list[ft.Control] = []
         for h in halls:
+            if unit and (h.outlet not in info or info[h.outlet].business_unit != unit):
+                continue
             done = min(1.0, h.responses / h.needed) if h.needed else 1.0
             figure = (self.t("perception.console.perception_is",
                              score=_n(h.perception_100), gap=_n(h.gap))

@@ -104,6 +104,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerContext]:
         intercept_record(ctx, "H2", datetime(2025, 6, 3, 11, i, tzinfo=LOCAL),
                          {"p_attitude": 6})
     accounts.add_manager(ctx, "boss", "渠道 王", "manager", PASSWORD)
+    accounts.add_manager(ctx, "west", "西区 赵", "manager", PASSWORD, business_unit="西区")
     try:
         yield ctx
     finally:
@@ -115,10 +116,10 @@ def console(office: ServerContext) -> Iterator[Callable[..., App]]:
     opened: list[App] = []
     files = ConsoleFiles(office)
 
-    def open_console(route: str) -> App:
+    def open_console(route: str, username: str = "boss") -> App:
         app = App(make_main(office, files), size=DESKTOP, route=route)
         opened.append(app)
-        app.fill(zh("console.login.username"), "boss")
+        app.fill(zh("console.login.username"), username)
         app.fill(zh("console.login.password"), PASSWORD)
         app.click(zh("console.login.submit"))
         return app
@@ -177,6 +178,12 @@ def test_english_and_a_bad_month(console: Callable[..., App]) -> None:
     assert "Too few: 10, under 30; not compared" in text_of(app.region("sat-H6"))
     app.go("/perception?month=2025-13")
     app.wait_until(lambda: "month=" in app.view_route and "2025-13" not in app.view_route)
+
+
+def test_a_unit_manager_sees_their_units_outlets(console: Callable[..., App]) -> None:
+    app = console("/perception?month=2025-06&tier=flagship", "west")
+    app.wait_for_text(zh("perception.console.sat_title", month="2025-06"))
+    assert not app.find_all(within="sat-H1") and not app.find_all(within="cov-H1")
 
 
 def test_the_scatter_keeps_its_points_inside_and_on_one_scale() -> None:

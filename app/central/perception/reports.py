@@ -52,6 +52,7 @@ class OutletInfo:
     tier: str
     family: str
     competitor: bool
+    business_unit: str | None = None
 
 
 def outlets(ctx: ServerContext) -> dict[str, OutletInfo]:
@@ -60,7 +61,7 @@ def outlets(ctx: ServerContext) -> dict[str, OutletInfo]:
         rows = s.exec(select(Outlet)).all()
     return {o.code: OutletInfo(o.code, o.name, o.tier,
                                str(tiers.get(o.tier, {}).get("family", "")),
-                               bool(getattr(o, "competitor", False)))
+                               bool(getattr(o, "competitor", False)), o.business_unit)
             for o in rows}
 
 
