@@ -396,3 +396,15 @@ def test_the_candidate_lists_of_a_year(console, monkeypatch) -> None:
     assert "网点DOWN（DOWN）" in text_of(app.region("list-warnings"))  # its deduction
     app.click(app.region("rewards-CLIMB").control)
     app.wait_until(lambda: app.view_route == "/months/2025-12/CLIMB")
+
+
+def test_a_viewer_reads_the_months_but_cannot_close(console, office) -> None:
+    from app.central import accounts
+
+    accounts.add_manager(office.ctx, "month.view", "周查看", "viewer", "viewer pass 321")
+    app = console("/months/2026-10?unit=province", username="month.view",
+                  password="viewer pass 321")
+    app.wait_until(lambda: order(app, "ranking-rows", "rank-") == ["V-1", "V-2", "V-4", "V-3"])
+    app.go(f"/months/{current_month()}")
+    app.wait_for_text(re.compile("本月尚未月结"))
+    assert not app.sees(zh("console.months.close"))
