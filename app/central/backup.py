@@ -240,8 +240,12 @@ def _copy_photos(store: PhotoStore, into: Path, listed: list[tuple[str, int]],
     for i, (sha, _size) in enumerate(listed, 1):
         try:
             target.put(sha, store.open_chunks(sha))
-        except PhotoHashMismatch:
-            raise UserError("scale.photos.migrate.bad", sha256=sha, actual="?") from None
+        except PhotoHashMismatch as exc:
+            raise UserError("scale.photos.migrate.bad", sha256=sha, actual=exc.actual
+                            ) from None
+        except FileNotFoundError:
+            raise UserError("scale.backup.photo_missing", sha256=sha,
+                            where=store.describe()) from None
         if progress:
             progress(i, len(listed))
 

@@ -16,8 +16,9 @@ import pytest
 from sync.conftest import BACKENDS
 from sync.helpers import REPO, ServerProcess, create_database, wait_until
 
-from app.central.photos import FileSystemPhotoStore
+from app.central.photos import FileSystemPhotoStore, photo_store_at
 
+from .s3_support import MotoServer, environ
 from .scale_support import DeviceLoad, photo_hashes, table_rows
 
 IMMUTABLE = ("inspections", "audit_log", "photos", "inspection_photos")
@@ -170,3 +171,54 @@ def test_backup_refuses_a_directory_in_use_and_a_directory_without_manifest_is_n
     assert sorted(p.name for p in used.iterdir()) == ["notes.txt"]
     done = admin("restore", str(used), "--data-dir", str(tmp_path / "t"))
     assert done.returncode == 2 and "manifest" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    server = MotoServer(tmp_path_factory.mktemp("moto")).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_an_endpoint_with_photos_in_s3_backs_up_and_restores_into_another_bucket(
+        moto: MotoServer, tmp_path: Path) -> None:
+    source_store = f"s3://{moto.make_bucket()}/photos"
+    server = ServerProcess(tmp_path / "server", env={**moto.env(),
+                                                     "HALLCHECK_PHOTO_STORE": source_store})
+    server.start()
+    try:
+        load = DeviceLoad(server.url, [server.enrol("ms-001"), server.enrol("ms-002")],
+                          per_device=5, photos_per=2).start().join()
+        assert load.errors == []
+        backup = tmp_path / "b"
+        wrong = admin("backup", str(tmp_path / "wrong"), "--data-dir", str(server.data_dir))
+        assert wrong.returncode == 2  # the folder store is not where this server's photos are
+        assert "not in the photo store" in wrong.stderr and "Traceback" not in wrong.stderr
+        done = admin("backup", str(backup), "--data-dir", str(server.data_dir),
+                     env={**moto.env(), "HALLCHECK_PHOTO_STORE": source_store})
+        assert done.returncode == 0, done.stderr
+        listing = tmp_path / "listing"
+        done = admin("backup", str(listing), "--photos-listing-only", "--data-dir",
+                     str(server.data_dir), "--photo-store", source_store, env=moto.env())
+        assert done.returncode == 0, done.stderr
+    finally:
+        server.close()
+    assert not (listing / "photos").exists()
+    items = json.loads((listing / "manifest.json").read_text())["photos"]["items"]
+    assert dict(items) == load.photos  # the bucket's listing with every hash and size
+
+    target_store = f"s3://{moto.make_bucket()}/restored"
+    target = tmp_path / "restored"
+    done = admin("restore", str(backup), "--data-dir", str(target), "--photo-store",
+                 target_store, env=moto.env())
+    assert done.returncode == 0, done.stderr
+    assert moto.secret not in done.stdout + done.stderr
+    assert table_rows(f"sqlite:///{target / 'server.db'}") == table_rows(
+        f"sqlite:///{server.data_dir / 'server.db'}")
+    with environ(moto.env()):
+        restored = photo_hashes(photo_store_at(target_store))
+        original = photo_hashes(photo_store_at(source_store))
+    assert restored == original and set(restored) == set(load.photos)
+    assert all(name == digest for name, digest in restored.items())

@@ -101,6 +101,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{tool} 失败（退出码 {code}）：{detail}",
         "{tool} failed (exit code {code}): {detail}",
     ),
+    "scale.backup.photo_missing": (
+        "数据库中登记的照片 {sha256} 不在照片存储 {where} 中：请检查 --photo-store"
+        "（或 HALLCHECK_PHOTO_STORE）是否指向服务器使用的存储。",
+        "The photo {sha256} the database names is not in the photo store {where}: check "
+        "that --photo-store (or HALLCHECK_PHOTO_STORE) names the store the server uses.",
+    ),
     "scale.backup.progress": ("备份照片", "Backing up photos"),
     "scale.backup.done": (
         "备份完成：{dir}（数据库 {database}，{tables} 张表，{photos} 张照片，{size}）。",
