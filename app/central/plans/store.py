@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import col, select
 
 from app.central.context import ServerContext
@@ -446,12 +447,26 @@ def publish(ctx: ServerContext, plan_id: int, *, by: str) -> Published:
         kind = COVERT_KIND
     else:
         kind = COACHING_KIND
-    created, missing = 0, set()
+    missing: set[str] = set()
     with ctx.session() as s:
+        # claim the draft: of two managers publishing at once only one gets it (the other
+        # waits for the row and finds it published)
+        claimed = s.execute(sa_update(VisitPlan).where(
+            col(VisitPlan.id) == plan_id, col(VisitPlan.state) == "draft").values(
+            state="published", published_at=utcnow(), published_by=by))
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            s.rollback()
+            raise PlanError("planning.store.not_draft", plan=plan_id,
+                            state=t(STATE_KEYS["published"]))
+        row = s.get(VisitPlan, plan_id, populate_existing=True)
+        assert row is not None
+        body = json.loads(row.body)  # as it is now (a move may have come in meanwhile)
+        fresh = _stored(row, body)
         accounts = set(s.exec(select(Inspector.id).where(col(Inspector.active).is_(True))).all())
-        names = {o.code: o.name for o in s.exec(select(Outlet)).all()}
-        visits = {v.id: v for v in (stored.covert.visits if kind == COVERT_KIND
-                                    else stored.coaching.visits)}
+        names = {code: name for code, name in s.exec(select(Outlet.code, Outlet.name)).all()}
+        visits = {v.id: v for v in (fresh.covert.visits if kind == COVERT_KIND
+                                    else fresh.coaching.visits)}
+        todo = []
         for pv in s.exec(select(PlannedVisit).where(PlannedVisit.plan_id == plan_id)
                          .order_by(col(PlannedVisit.id))).all():
             if pv.person not in accounts:
@@ -459,21 +474,22 @@ def publish(ctx: ServerContext, plan_id: int, *, by: str) -> Published:
                 continue
             v = visits[pv.visit_id]
             window = v.window if kind == COVERT_KIND else None
-            a = Assignment(inspector_id=pv.person, outlet_code=pv.outlet_code, kind=kind,
-                           due_from=pv.day, due_by=pv.day,
-                           note=errand_note(names.get(pv.outlet_code, pv.outlet_code),
-                                            pv.day, window))
-            s.add(a)
-            s.flush()
-            pv.assignment_id = a.id
-            s.add(pv)
-            created += 1
-        row = s.get(VisitPlan, plan_id)
-        assert row is not None
-        row.state, row.published_at, row.published_by = "published", utcnow(), by
-        s.add(row)
+            todo.append((pv, {"inspector_id": pv.person, "outlet_code": pv.outlet_code,
+                              "kind": kind, "due_from": pv.day, "due_by": pv.day,
+                              "note": errand_note(names.get(pv.outlet_code, pv.outlet_code),
+                                                  pv.day, window),
+                              "done": False}))
+        if todo:  # one insert; the new ids come back in the order given
+            ids = s.execute(sa_insert(Assignment.__table__)  # type: ignore[attr-defined]
+                            .returning(Assignment.__table__.c.id,  # type: ignore[attr-defined]
+                                       sort_by_parameter_order=True),
+                            [values for _, values in todo]).scalars().all()
+            for (pv, _), assignment_id in zip(todo, ids, strict=True):
+                pv.assignment_id = int(assignment_id)
+                s.add(pv)
         s.commit()
-        return Published(_stored(row), created, tuple(sorted(missing)))
+        s.refresh(row)
+        return Published(_stored(row, body), len(todo), tuple(sorted(missing)))
 
 
 # -- plan against what happened ------------------------------------------------------------------

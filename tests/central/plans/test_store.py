@@ -232,3 +232,33 @@ def test_a_draft_broken_by_a_result_that_arrived_since_is_not_published(
     assert store.get_plan(planned, stored.id).state == "draft"
     with planned.session() as s:
         assert s.exec(select(Assignment)).all() == []
+
+
+def test_two_managers_publishing_at_once_publish_it_once(planned: ServerContext) -> None:
+    import threading
+
+    stored = store.propose_covert(planned, JUNE, seed=8, by="a")
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def publish(who: str) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(store.publish(planned, stored.id, by=who))
+        except PlanError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=publish, args=(w,)) for w in ("boss", "deputy")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    done = [o for o in outcomes if isinstance(o, store.Published)]
+    refused = [o for o in outcomes if isinstance(o, PlanError)]
+    assert len(done) == 1 and len(refused) == 1, outcomes
+    assert refused[0].key == "planning.store.not_draft"
+    with planned.session() as s:
+        assignments = s.exec(select(Assignment)).all()
+        linked = s.exec(select(PlannedVisit).where(PlannedVisit.plan_id == stored.id)).all()
+    assert len(assignments) == len(stored.covert.visits) == done[0].created
+    assert sorted(pv.assignment_id for pv in linked) == sorted(a.id for a in assignments)
