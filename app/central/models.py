@@ -333,6 +333,9 @@ class MonthOutletFigures(ServerModel, table=True):
                                          sa_column=Column(BigInteger, nullable=True))
     figures: str = Field(sa_column=Column(Text, nullable=False))  # export row, JSON
     why: str = Field(sa_column=Column(Text, nullable=False))  # figure -> Why dict, JSON
+    # what the later months read back (past_month_from_export's fields of the row), JSON:
+    # the history of a close is a few fields of 12+ months, not their whole rows
+    past: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class MonthCountedResult(ServerModel, table=True):
@@ -403,6 +406,7 @@ class VisitPlan(ServerModel, table=True):
     created_by: str = Field(max_length=64)
     published_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     published_by: str | None = Field(default=None, max_length=64)
+    revision: int = 0  # bumped by every move and the publish: a stale edit is refused
 
 
 class PlannedVisit(ServerModel, table=True):

@@ -229,22 +229,39 @@ def perception_inputs(ctx: ServerContext, month: YearMonth) -> list[PerceptionAg
     return list(perception_aggregates(ctx, month).values())
 
 
+PAST_FIELDS = ("outlet_code", "tier", "family", "business_unit", "composite", "rank_unit",
+               "rank_unit_bottom", "rank_province", "commission", "staff_share")
+
+
+def past_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an export row `past_month_from_export` reads (frozen apart, so the
+    history of a close reads a few fields of each closed month, not the whole rows)."""
+    out = {k: row.get(k) for k in PAST_FIELDS}
+    out["refund_lines"] = [{"deducted_month": line["deducted_month"]}
+                           for line in row.get("refund_lines") or ()]
+    return out
+
+
 @dataclass(frozen=True)
 class Frozen:
     """A closed month as stored, as much as the later closes need of it."""
 
     month: YearMonth
     rules_version: str
-    rows: list[dict[str, Any]]  # export rows (figures, no `why`)
+    past_rows: list[dict[str, Any]]  # past_row() of each outlet, in export order
     results: dict[str, tuple[str, float | None]]  # uuid -> (outlet, score)
     inputs: dict[str, Any]
     header: dict[str, Any]
 
-    def doc(self) -> dict[str, Any]:
-        return {**self.header, "outlets": self.rows}
-
     def past(self) -> PastMonth:
-        return past_month_from_export(self.doc())
+        return past_month_from_export({**self.header, "outlets": self.past_rows})
+
+    def rows(self, s: Session) -> list[dict[str, Any]]:
+        """The frozen export rows (figures, no `why`), read when the month is computed
+        again."""
+        return [from_json(f) for f in s.exec(
+            select(MonthOutletFigures.figures).where(MonthOutletFigures.month == str(self.month))
+            .order_by(col(MonthOutletFigures.position))).all()]
 
 
 def closed_months(s: Session) -> list[str]:
@@ -257,7 +274,7 @@ def load_frozen(s: Session, month: str) -> Frozen | None:
     if head is None:
         return None
     rows = [from_json(f) for f in s.exec(
-        select(MonthOutletFigures.figures).where(MonthOutletFigures.month == month)
+        select(MonthOutletFigures.past).where(MonthOutletFigures.month == month)
         .order_by(col(MonthOutletFigures.position))).all()]
     results = {r.uuid: (r.outlet_code, r.score) for r in s.exec(
         select(MonthCountedResult).where(MonthCountedResult.month == month)).all()}
@@ -321,7 +338,8 @@ def late_adjustments(ctx: ServerContext, s: Session, frozen: Sequence[Frozen],
                     changed.setdefault(side[0], set()).add(uuid)
             if b is not None:  # it counted when frozen: no longer, or at another score
                 overturned.add(b[0])
-        listed = [outlet_info_from_export(r) for r in closed.rows]
+        rows = closed.rows(s)
+        listed = [outlet_info_from_export(r) for r in rows]
         known = {o.code for o in listed}
         listed += [o for code, o in now_info.items() if code not in known and code in changed]
         recomputed = compute_month(
@@ -330,7 +348,7 @@ def late_adjustments(ctx: ServerContext, s: Session, frozen: Sequence[Frozen],
             perception=_perception_from(closed.inputs.get("perception", ())),
             bases=_bases_from(closed.inputs.get("bases", ())),
             history=[f.past() for f in frozen[:i]])
-        was = {r["outlet_code"]: r.get("commission") for r in closed.rows}
+        was = {r["outlet_code"]: r.get("commission") for r in rows}
         carried = _carried(s, str(closed.month))
         for code in sorted(changed):
             o = recomputed.outlets.get(code)
@@ -469,7 +487,8 @@ def close_month(ctx: ServerContext, month: YearMonth, *, by: str,
             "rank_province": row.get("rank_province"),
             "commission_cents": (None if row.get("commission") is None
                                  else parse_yuan(row["commission"])),
-            "figures": to_json(row).decode(), "why": to_json(why).decode()})
+            "figures": to_json(row).decode(), "why": to_json(why).decode(),
+            "past": to_json(past_row(row)).decode()})
     results = [{"month": str(month), "uuid": c.uuid, "root_uuid": c.root_uuid,
                 "outlet_code": c.outlet_code, "kind": c.kind, "score": c.score_total}
                for c in inputs.counted]

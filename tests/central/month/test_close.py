@@ -250,3 +250,26 @@ def test_two_closes_at_the_same_moment_freeze_the_month_once(
         lines = s.exec(select(AuditEntry).where(
             AuditEntry.inspection_uuid == "month:2025-07")).all()
     assert [h.closed_by for h in heads] == [winner] and len(lines) == 1
+
+
+def test_a_deduction_is_refunded_after_three_months_at_90_read_from_the_closed_months(
+        ctx: ServerContext, office: Office) -> None:
+    """The worked example: deducted in July, >= 90 in August, September and October: the
+    July deduction comes back in October, once (the history is the frozen months)."""
+    office.visit_scoring("A3", "agent", month_start_utc(2025, 7), low=60, high=70)
+    july = read.close_month(ctx, JULY, by="rev.li")
+    deducted = july.outlet("A3")["commission"]  # type: ignore[index]
+    assert deducted.startswith("-")
+    for month in (8, 9, 10, 11):
+        office.visit_scoring("A3", "agent", month_start_utc(2025, month), low=90, high=101)
+    refunds = {}
+    for month in (8, 9, 10, 11):
+        closed = read.close_month(ctx, YearMonth(2025, month), by="rev.li")
+        row = closed.outlet("A3")
+        assert row is not None
+        refunds[month] = row["refund"]
+        if month == 10:
+            assert row["refund_lines"][0]["deducted_month"] == "2025-07"
+            assert row["refund_lines"][0]["streak"] == ["2025-08", "2025-09", "2025-10"]
+            assert "refund_due" in row["flags"]
+    assert refunds == {8: "0.00", 9: "0.00", 10: deducted.lstrip("-"), 11: "0.00"}

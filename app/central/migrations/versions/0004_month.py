@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.Column('commission_cents', sa.BigInteger(), nullable=True),
         sa.Column('figures', sa.Text(), nullable=False),
         sa.Column('why', sa.Text(), nullable=False),
+        sa.Column('past', sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint('month', 'outlet_code'),
     )
     op.create_index('ix_month_outlets_code', 'month_outlets', ['outlet_code', 'month'])
