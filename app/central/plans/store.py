@@ -106,6 +106,7 @@ class StoredPlan:
     published_at: datetime | None
     published_by: str | None
     body: dict[str, Any]
+    revision: int = 0  # bumped by every move and the publish (a stale edit is refused)
 
     @property
     def covert(self) -> CovertPlan:
@@ -124,7 +125,7 @@ def _stored(row: VisitPlan, body: dict[str, Any] | None = None) -> StoredPlan:
     return StoredPlan(row.id, row.kind, YearMonth.parse(row.month),  # type: ignore[arg-type]
                       row.state, row.seed, row.inputs_digest, row.created_at,
                       row.created_by, row.published_at, row.published_by,
-                      body if body is not None else json.loads(row.body))
+                      body if body is not None else json.loads(row.body), row.revision)
 
 
 # -- rules ---------------------------------------------------------------------------------
@@ -386,11 +387,18 @@ def move_visit(ctx: ServerContext, plan_id: int, visit_id: str, *, by: str,
                                window=window, by=by, index=index)
     new = moved.visit(visit_id)
     assert new is not None
+    body = moved.to_dict()
     with ctx.session() as s:
-        row = s.get(VisitPlan, plan_id)
-        assert row is not None
-        row.body = json.dumps(moved.to_dict(), ensure_ascii=False, sort_keys=True)
-        s.add(row)
+        # only over the plan as it was checked: a move or publish that came in meanwhile
+        # makes this one stale (refused, nothing changed; look again)
+        written = s.execute(sa_update(VisitPlan).where(
+            col(VisitPlan.id) == plan_id, col(VisitPlan.revision) == stored.revision,
+            col(VisitPlan.state) == stored.state).values(
+            body=json.dumps(body, ensure_ascii=False, sort_keys=True),
+            revision=stored.revision + 1))
+        if written.rowcount != 1:  # type: ignore[attr-defined]
+            s.rollback()
+            raise PlanError("planning.store.changed_meanwhile", plan=plan_id)
         pv = s.exec(select(PlannedVisit).where(PlannedVisit.plan_id == plan_id,
                                                PlannedVisit.visit_id == visit_id)).one()
         fresh = _visit_rows(plan_id, COVERT_KIND, [new])[0]
@@ -406,7 +414,9 @@ def move_visit(ctx: ServerContext, plan_id: int, visit_id: str, *, by: str,
                                      new.window)
                 s.add(a)
         s.commit()
-        return _stored(row)
+        row = s.get(VisitPlan, plan_id, populate_existing=True)
+        assert row is not None
+        return _stored(row, body)
 
 
 # -- publishing ----------------------------------------------------------------------------------
@@ -453,7 +463,8 @@ def publish(ctx: ServerContext, plan_id: int, *, by: str) -> Published:
         # waits for the row and finds it published)
         claimed = s.execute(sa_update(VisitPlan).where(
             col(VisitPlan.id) == plan_id, col(VisitPlan.state) == "draft").values(
-            state="published", published_at=utcnow(), published_by=by))
+            state="published", published_at=utcnow(), published_by=by,
+            revision=col(VisitPlan.revision) + 1))
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             s.rollback()
             raise PlanError("planning.store.not_draft", plan=plan_id,

@@ -336,6 +336,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                         "Only covert visits can be moved one by one"),
     "planning.store.superseded": ("第 {plan} 号计划已被新方案取代，请在当前方案中调整",
                                   "Plan no. {plan} has been superseded; edit the current one"),
+    "planning.store.changed_meanwhile": (
+        "第 {plan} 号计划刚被他人调整或发布，本次调整未保存；请刷新后再调整",
+        "Plan no. {plan} was moved or published by someone else just now; this move was "
+        "not saved. Look at the plan again and move it there"),
     "planning.store.not_draft": ("第 {plan} 号计划{state}，只能发布草稿",
                                  "Plan no. {plan} is {state}; only a draft can be published"),
     "planning.store.publish_broken": (

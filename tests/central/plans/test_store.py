@@ -262,3 +262,44 @@ def test_two_managers_publishing_at_once_publish_it_once(planned: ServerContext)
         linked = s.exec(select(PlannedVisit).where(PlannedVisit.plan_id == stored.id)).all()
     assert len(assignments) == len(stored.covert.visits) == done[0].created
     assert sorted(pv.assignment_id for pv in linked) == sorted(a.id for a in assignments)
+
+
+def test_a_move_over_a_plan_changed_meanwhile_is_refused(planned: ServerContext,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    stored = store.propose_covert(planned, JUNE, seed=3, by="a")
+    first, second = stored.covert.visits[0], stored.covert.visits[1]
+    real_inputs = store.covert_inputs
+    state = {"done": False}
+
+    def inputs_then_someone_else_moves(*args, **kwargs):  # type: ignore[no-untyped-def]
+        got = real_inputs(*args, **kwargs)
+        if not state["done"]:  # while this move is being checked, another one lands
+            state["done"] = True
+            monkeypatch.setattr(store, "covert_inputs", real_inputs)
+            store.move_visit(planned, stored.id, second.id, by="deputy",
+                             window=_other_window(planned, second))
+        return got
+
+    monkeypatch.setattr(store, "covert_inputs", inputs_then_someone_else_moves)
+    with pytest.raises(PlanError) as refused:
+        store.move_visit(planned, stored.id, first.id, by="boss",
+                         window=_other_window(planned, first))
+    assert refused.value.key == "planning.store.changed_meanwhile"
+    after = store.get_plan(planned, stored.id)
+    assert after.covert.visit(first.id) == first  # the stale move changed nothing
+    assert after.covert.visit(second.id) != second  # the other one is kept
+    assert after.revision == 1
+
+
+def _other_window(ctx: ServerContext, v) -> Window:  # type: ignore[no-untyped-def]
+    """A window on the same day inside the outlet's hours, other than the visit's."""
+    hours = _outlet_hours(ctx)[v.outlet]
+    for span in hours.on(v.day.weekday()):  # type: ignore[attr-defined]
+        start = datetime.combine(v.day, span.open)
+        for shift in range(0, 600, 15):
+            w_start = start + timedelta(minutes=shift)
+            w = Window(w_start.time(), (w_start + timedelta(minutes=60)).time())
+            if w != v.window and span.holds(w):
+                return w
+    raise AssertionError("no other window")

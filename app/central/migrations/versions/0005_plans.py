@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column('created_by', sa.String(length=64), nullable=False),
         _ts('published_at', nullable=True),
         sa.Column('published_by', sa.String(length=64), nullable=True),
+        sa.Column('revision', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_visit_plans_month', 'visit_plans', ['kind', 'month', 'state'])
