@@ -154,7 +154,16 @@ class FileSystemPhotoStore:
             if target.is_file() and target.stat().st_size == size:
                 return StoredPhoto(sha256, size, created=False)
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, target)  # atomic: readers see the whole photo or none
+            try:
+                # atomic and exclusive: readers see the whole photo or none, and of several
+                # writers of one photo exactly one creates it; nobody rewrites it
+                os.link(tmp, target)
+            except FileExistsError:
+                if target.stat().st_size == size:
+                    return StoredPhoto(sha256, size, created=False)
+                os.replace(tmp, target)  # a damaged file (wrong size) is repaired
+            except OSError:  # a file system without hard links
+                os.replace(tmp, target)
             _fsync_dir(target.parent)
             return StoredPhoto(sha256, size, created=True)
         finally:
