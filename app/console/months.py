@@ -149,7 +149,7 @@ class MonthDoc:
 
 
 _CLOSED: weakref.WeakKeyDictionary[Any, dict[str, MonthDoc]] = weakref.WeakKeyDictionary()
-_CLOSED_KEEP = 4  # closed months kept in memory per endpoint
+_CLOSED_KEEP = 2  # closed months kept in memory per endpoint (a large one is 100s of MB)
 _PREVIEWS: weakref.WeakKeyDictionary[Any, dict[str, tuple[float, MonthDoc]]] = (
     weakref.WeakKeyDictionary())
 
@@ -170,13 +170,19 @@ def load_month(ctx: Any, month: YearMonth) -> MonthDoc:
     except TypeError:  # a read API without the keyword: the whole month
         closed = reader(ctx, month)
     if closed is not None:
+        # kept without the explanations (two thirds of a frozen month's bytes): a card or a
+        # statement reads its one outlet's explained row on its own
+        export = closed.export
+        slim = {**export, "outlets": [{k: v for k, v in r.items() if k != "why"}
+                                      for r in export.get("outlets") or ()]}
+        del export
         endpoint = weakref.ref(ctx)  # the kept month must not keep its endpoint alive
 
         def one_row(code: str) -> Mapping[str, Any] | None:
             live = endpoint()
             return None if live is None else read.closed_month_outlet(live, month, code)
 
-        doc = MonthDoc(month, closed.export, True, closed.closed_at, closed.closed_by,
+        doc = MonthDoc(month, slim, True, closed.closed_at, closed.closed_by,
                        full_row=one_row)
         while len(kept) >= _CLOSED_KEEP:
             kept.pop(next(iter(kept)))

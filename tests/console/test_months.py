@@ -364,7 +364,7 @@ def test_the_candidate_lists_of_a_year(console, monkeypatch) -> None:
 
     from programme.helpers import every_half_year, outlet, run_months, shipped
 
-    from app.console import months
+    from app.console import month_card, months
 
     codes = [f"O{i:02d}" for i in range(10)]
     outlets = [outlet(c, unit=WEST) for c in (*codes, "UP", "DOWN", "CLIMB")]
@@ -379,6 +379,7 @@ def test_the_candidate_lists_of_a_year(console, monkeypatch) -> None:
     december = json.loads(json.dumps(done[-1].to_export(explanations=True), ensure_ascii=False))
     doc = months.MonthDoc(YearMonth(2025, 12), december, True, closed_by=APPROVER)
     monkeypatch.setattr(months, "load_month", lambda ctx, month: doc)
+    monkeypatch.setattr(month_card, "load_month", lambda ctx, month: doc)
     app = console("/months/2025-12?tab=candidates")
     app.wait_for_text(zh("console.months.proposal"))
     exit_list = text_of(app.region("list-exit"))
@@ -396,6 +397,8 @@ def test_the_candidate_lists_of_a_year(console, monkeypatch) -> None:
     assert "网点DOWN（DOWN）" in text_of(app.region("list-warnings"))  # its deduction
     app.click(app.region("rewards-CLIMB").control)
     app.wait_until(lambda: app.view_route == "/months/2025-12/CLIMB")
+    reward_why = text_of(app.region("figure-reward"))  # the card says why, with the rule
+    assert "上升 11 名" in reward_why and "area_manager_reward" in reward_why
 
 
 def test_a_viewer_reads_the_months_but_cannot_close(console, office) -> None:
