@@ -269,9 +269,8 @@ def outlet_card(ctx: ServerContext, month: YearMonth, code: str) -> OutletCard |
     o = preview.outlets.get(code)
     if o is None:
         return None
-    doc = preview.to_export(explanations=True)
-    row = next(r for r in doc["outlets"] if r["outlet_code"] == code)
-    return card_from_row(month, row, False)
+    alone = MonthResult(preview.month, preview.rules_version, preview.rules_hash, {code: o})
+    return card_from_row(month, alone.to_export(explanations=True)["outlets"][0], False)
 
 
 def closed_month_outlet(ctx: ServerContext, month: YearMonth, code: str
