@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,6 +35,7 @@ from app.central.exports.statement import (
 )
 from app.central.month import read
 from app.console import charts, theme, ui
+from app.console.export_panel import ExportPanel
 from app.console.shell import Page
 from app.errors import UserError
 from app.programme.months import YearMonth
@@ -352,6 +354,7 @@ class MonthPage(Page):
         self.sort = sort if sort in SORTS else "rank"
         self.page_no = int(page) if page and page.isdigit() and 0 < int(page) < 10**6 else 1
         self.labels = Labels.for_ctx(console.ctx, console.lang)
+        self.export = ExportPanel(console)
 
     def title(self) -> str:
         return self.t("console.months.month_title", month=str(self.month))
@@ -383,7 +386,7 @@ class MonthPage(Page):
                                                  color=theme.FAIL)), "month-problem")]
         if not self.unit_given and m.units():
             self.unit = m.units()[0]  # a unit's ranking first; the province is one pick away
-        body: list[ft.Control] = [self._head(m), self._tabs()]
+        body: list[ft.Control] = [self._head(m), self.export.control, self._tabs()]
         if self.tab == "ranking":
             body += self._ranking(m)
         elif self.tab == "commission":
@@ -404,6 +407,10 @@ class MonthPage(Page):
                 if m.closed else self.t("console.months.open_note",
                                         at=self.labels.when(m.computed_at)))
         actions: list[ft.Control] = []
+        if m.closed and self.manager.business_unit is None:  # finance's file: the province
+            actions.append(ft.OutlinedButton(self.t("console.months.export_xlsx"),
+                                             icon=ft.Icons.TABLE_VIEW,
+                                             on_click=self.on(self._export_xlsx)))
         if not m.closed and may_close(self.manager):
             actions.append(ft.FilledButton(self.t("console.months.close"), icon=ft.Icons.LOCK,
                                            on_click=self.on(self._ask_close)))
@@ -709,6 +716,27 @@ class MonthPage(Page):
         if len(units) > CHART_UNITS:
             out.append(ui.muted(self.t("console.months.list.more", n=len(units) - CHART_UNITS)))
         return out
+
+    # -- finance's spreadsheet -----------------------------------------------------------------
+    def _export_xlsx(self) -> None:
+        """The closed month as the finance export writes it (`hallcheck month export
+        --format xlsx`), built in the background and downloaded."""
+        from app.central.month.export import write_xlsx
+
+        c = self.console
+        if self.manager.business_unit is not None:
+            raise NotAllowed("console.months.export_not_allowed")
+        ctx, month, lang, files = c.ctx, self.month, c.lang, c.files
+        tiers = self.labels.tiers
+        filename = f"{self.t('console.months.export_file')}-{month}.xlsx"
+
+        def build(job: Any) -> Path:
+            closed = read.closed_month(ctx, month)
+            if closed is None:  # pragma: no cover - the button is only on a closed month
+                raise NotFound("console.months.bad_month", month=str(month))
+            return write_xlsx(closed, files.new_export_path("xlsx"), lang, tiers)
+
+        self.export.start(build, filename)
 
     # -- closing ------------------------------------------------------------------------------
     def _ask_close(self) -> None:

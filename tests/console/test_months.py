@@ -411,3 +411,26 @@ def test_a_viewer_reads_the_months_but_cannot_close(console, office) -> None:
     app.go(f"/months/{current_month()}")
     app.wait_for_text(re.compile("本月尚未月结"))
     assert not app.sees(zh("console.months.close"))
+
+
+def test_finance_exports_the_closed_month_to_excel(console, office) -> None:
+    import openpyxl
+
+    app = console("/months/2026-10")
+    app.wait_for_text(zh("console.months.month_title", month="2026-10"))
+    exports = office.ctx.settings.data_dir / "console-exports"
+    before = set(exports.glob("*.xlsx"))
+    app.click(zh("console.months.export_xlsx"))
+    app.wait_for_text(re.compile("导出完成"), timeout=30)
+    made = set(exports.glob("*.xlsx")) - before
+    assert len(made) == 1
+    wb = openpyxl.load_workbook(made.pop())
+    sheet = wb.worksheets[0]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    v1 = next(row for row in cells if "V-1" in row)
+    assert 1950 in v1 and 100 in v1  # the commission as a number, the composite
+    assert sheet.freeze_panes is not None
+    # a unit's manager gets no such button: the file holds the whole province
+    unit = console("/months/2026-10", username=UNIT_MANAGER, password=UNIT_PASSWORD)
+    unit.wait_for_text(zh("console.months.month_title", month="2026-10"))
+    assert not unit.sees(zh("console.months.export_xlsx"))

@@ -76,6 +76,11 @@ MESSAGES = {
         "a preview only; they are fixed by the close."),
     "console.months.back": ("全部月份", "All months"),
     "console.months.month_title": ("{month} 月度考核", "Month {month}"),
+    "console.months.export_xlsx": ("导出 Excel（财务）", "Excel for finance"),
+    "console.months.export_file": ("月度考核", "month"),
+    "console.months.export_not_allowed": ("整月导出含全省数据，营业部经理不能导出。",
+                                          "The month's export holds the whole province: a "
+                                          "unit's manager may not export it."),
     "console.months.close": ("月结本月", "Close the month"),
     "console.months.close_title": ("确认月结 {month}？", "Close {month}?"),
     "console.months.close_text": (
