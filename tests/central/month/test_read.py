@@ -27,7 +27,9 @@ def test_months_cards_and_series(ctx: ServerContext, office: Office) -> None:
     assert preview.outlets["A1"].composite is not None
     assert read.closed_month(ctx, JULY) is None
     live = read.outlet_card(ctx, JULY, "A1")
-    assert live is not None and not live.closed
+    assert live is not None and not live.closed and live.code == "A1"
+    assert live.row["composite"] == float(preview.outlets["A1"].composite)  # type: ignore[arg-type]
+    assert live.why_text("composite", "en")
 
     read.close_month(ctx, JULY, by="rev.li")
     states = read.list_months(ctx)
