@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import re
 import struct
 import threading
@@ -543,13 +542,11 @@ def _store(path: Path, data: bytes, sha: str, thumb_path: Path, thumb_data: byte
     """
     stored = path.is_file() and path.stat().st_size == len(data) and sha256_file(path) == sha
     if thumb_path.is_file():
-        os.utime(thumb_path)  # reused: "recently written", so a reclaim leaves it alone
         fsync_existing(thumb_path)
     else:
         ensure_dir(thumb_path.parent)
         write_atomic(thumb_path, thumb_data)
     if stored:
-        os.utime(path)
         fsync_existing(path)
     else:
         ensure_dir(path.parent)

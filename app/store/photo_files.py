@@ -17,9 +17,8 @@ Why this cannot delete a photo that is wanted:
   ran wholly before that check (the writer notices and re-stores) or wholly after the
   commit (the reference is seen);
 * only names of the photo store's own shape are considered (`ab/<sha256>.jpg` and
-  `thumbs/ab/<sha256>.jpg`), nothing else a user or another tool put there, and by default
-  only files left untouched for a while (`min_age_seconds`; intake refreshes the time of a
-  file it reuses), as a margin on top of the above.
+  `thumbs/ab/<sha256>.jpg`), nothing else a user or another tool put there, and at open
+  only files unchanged for a while (`min_age_seconds`), a margin on top of the above.
 
 Temp files of an intake killed half-way are `app.media.remove_stale_temp_files`' business.
 """
