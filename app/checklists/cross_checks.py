@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from app.checklists.problems import PathPart, Problem, close_match
+from app.checklists.problems import PathPart, Problem, close_match, one_of, say
 from app.checklists.schema import ChecklistFile, ItemType
 
 
@@ -20,14 +20,14 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
         return Problem(
             name,
             path,
-            f"unknown tier '{tier}'",
-            expected="one of " + ", ".join(sorted(tier_names)),
+            say("unknown_tier", tier=tier),
+            expected=one_of(sorted(tier_names)),
             suggestion=close_match(tier, tier_names),
         )
 
     for group, members in model.tier_groups.items():
         if group in tiers:
-            yield Problem(name, ("tier_groups", group), f"'{group}' is already a tier name")
+            yield Problem(name, ("tier_groups", group), say("group_is_tier", group=group))
         for i, t in enumerate(members):
             if t not in tiers:
                 yield bad_tier(("tier_groups", group, i), t)
@@ -35,8 +35,8 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
         yield Problem(
             name,
             ("default_phase",),
-            f"unknown phase '{model.default_phase}'",
-            expected="one of " + ", ".join(sorted(phases)),
+            say("unknown_phase", phase=model.default_phase),
+            expected=one_of(sorted(phases)),
             suggestion=close_match(model.default_phase, phases),
         )
 
@@ -45,7 +45,7 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
     for ci, cl in enumerate(model.checklists):
         cpath: tuple[PathPart, ...] = ("checklists", ci)
         if cl.id in seen_checklists:
-            yield Problem(name, (*cpath, "id"), f"duplicate checklist id '{cl.id}'")
+            yield Problem(name, (*cpath, "id"), say("duplicate_checklist", id=cl.id))
         seen_checklists[cl.id] = ci
         for ti, t in enumerate(cl.tiers):
             if t not in tier_names:
@@ -57,8 +57,7 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                 yield Problem(
                     name,
                     (*cpath, "tiers"),
-                    f"tier '{t}' already has a {cl.kind.value} checklist ('{other}'); "
-                    "a kind and tier must resolve to exactly one checklist",
+                    say("tier_taken", tier=t, kind=cl.kind.value, other=other),
                 )
             covered[(cl.kind.value, t)] = cl.id
 
@@ -70,7 +69,7 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
         for si, sec in enumerate(cl.sections):
             spath: tuple[PathPart, ...] = (*cpath, "sections", si)
             if sec.id in section_ids:
-                yield Problem(name, (*spath, "id"), f"duplicate section id '{sec.id}'")
+                yield Problem(name, (*spath, "id"), say("duplicate_section", id=sec.id))
             section_ids.add(sec.id)
             yield from _check_tier_refs(name, spath, sec.tiers, sec.tier_weights, tier_names,
                                         bad_tier, model.tier_groups)
@@ -79,9 +78,9 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                     yield Problem(
                         name,
                         (*spath, "phase_factors", key),
-                        f"unknown phase '{key}'",
-                        expected="one of " + ", ".join(sorted(phases)) if phases else
-                        "a phase declared under 'phases'",
+                        say("unknown_phase", phase=key),
+                        expected=one_of(sorted(phases)) if phases else
+                        say("phase_declared"),
                         suggestion=close_match(key, phases),
                     )
             sec_tiers = model.expand_tiers(sec.tiers) & cl_tiers
@@ -89,7 +88,7 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                 ipath: tuple[PathPart, ...] = (*spath, "items", ii)
                 if it.id in items_so_far:
                     yield Problem(
-                        name, (*ipath, "id"), f"duplicate item id '{it.id}' in checklist '{cl.id}'"
+                        name, (*ipath, "id"), say("duplicate_item", id=it.id, checklist=cl.id)
                     )
                 yield from _check_tier_refs(name, ipath, it.tiers, it.tier_weights, tier_names,
                                             bad_tier, model.tier_groups)
@@ -100,14 +99,14 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                     ref = cond.item
                     if ref == it.id:
                         bad_refs = True
-                        yield Problem(name, kpath, f"item '{it.id}' cannot depend on itself")
+                        yield Problem(name, kpath, say("self_dependency", id=it.id))
                     elif ref not in item_by_id:
                         bad_refs = True
                         yield Problem(
                             name,
                             kpath,
-                            f"show_if refers to unknown item '{ref}'",
-                            expected="the id of an earlier item in this checklist",
+                            say("unknown_ref", ref=ref),
+                            expected=say("earlier_item"),
                             suggestion=close_match(ref, items_so_far),
                         )
                     elif ref not in items_so_far:
@@ -115,8 +114,7 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                         yield Problem(
                             name,
                             kpath,
-                            f"show_if refers to '{ref}', which comes later in the checklist; "
-                            "a condition may only look at earlier answers",
+                            say("forward_ref", ref=ref),
                         )
                     else:
                         target = item_by_id[ref]
@@ -125,8 +123,8 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                             yield Problem(
                                 name,
                                 kpath,
-                                f"show_if refers to '{ref}', which does not apply to tier(s) "
-                                f"{', '.join(sorted(missing))} where '{it.id}' applies",
+                                say("ref_tiers", ref=ref, tiers=", ".join(sorted(missing)),
+                                    id=it.id),
                             )
                         yield from _check_condition_value(name, (*ipath, "show_if", ki), cond,
                                                           target)
@@ -141,8 +139,8 @@ def cross_check(model: ChecklistFile, name: str) -> Iterable[Problem]:
                 yield Problem(
                     name,
                     (*cpath, "tiers"),
-                    f"checklist '{cl.id}' lists tier '{t}' but none of its items applies to it",
-                    expected="at least one section and item whose tiers include it",
+                    say("tier_empty", checklist=cl.id, tier=t),
+                    expected=say("tier_empty_expected"),
                 )
         if not bad_refs:  # a self or forward reference is reported above, not twice
             yield from _check_cycles(name, cpath, cl)
@@ -165,8 +163,8 @@ def _check_tier_refs(name: str, path: tuple[PathPart, ...], tier_list: Sequence[
             if tier in claimed and tier not in tier_weights:
                 yield Problem(
                     name, (*path, "tier_weights", key),
-                    f"tier '{tier}' gets a weight from both '{claimed[tier]}' and '{key}'",
-                    expected=f"groups that do not overlap, or a weight for '{tier}' itself",
+                    say("weight_twice", tier=tier, first=claimed[tier], second=key),
+                    expected=say("weight_twice_expected", tier=tier),
                 )
             claimed.setdefault(tier, key)
 
@@ -175,7 +173,7 @@ def _check_condition_value(name: str, path: tuple[PathPart, ...], cond: Any,
                            target: Any) -> Iterable[Problem]:
     values = [cond.equals] if cond.equals is not None else list(cond.in_ or [])
     if cond.fails is not None and not target.can_fail:
-        yield Problem(name, (*path, "fails"), f"item '{target.id}' cannot fail")
+        yield Problem(name, (*path, "fails"), say("cannot_fail", id=target.id))
     for v in values:
         if target.type is ItemType.CHOICE:
             ids = {o.id for o in target.options or []}
@@ -183,12 +181,13 @@ def _check_condition_value(name: str, path: tuple[PathPart, ...], cond: Any,
                 yield Problem(
                     name,
                     path,
-                    f"'{v}' is not an option of '{target.id}'",
-                    expected="one of " + ", ".join(sorted(ids)),
+                    say("not_an_option", value=v, id=target.id),
+                    expected=one_of(sorted(ids)),
                     suggestion=close_match(str(v), ids),
                 )
         elif target.type is ItemType.YES_NO and not isinstance(v, bool) and v != "na":
-            yield Problem(name, path, f"'{v}' is not a yes/no answer", expected="yes, no or na")
+            yield Problem(name, path, say("not_yes_no", value=v),
+                          expected=say("yes_no_na"))
 
 
 def _check_cycles(name: str, cpath: tuple[PathPart, ...], cl: Any) -> Iterable[Problem]:
@@ -217,5 +216,5 @@ def _check_cycles(name: str, cpath: tuple[PathPart, ...], cl: Any) -> Iterable[P
                 start = cycle.index(cycle[-1])
                 loop = " -> ".join(cycle[start:])
                 yield Problem(name, (*cpath, "sections"),
-                              f"show_if conditions form a cycle: {loop}")
+                              say("cycle", loop=loop))
                 return

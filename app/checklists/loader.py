@@ -25,7 +25,7 @@ from app.checklists.locate import (
     pydantic_problems,
     yaml_problem,
 )
-from app.checklists.problems import ChecklistFileError, PathPart, Problem
+from app.checklists.problems import ChecklistFileError, PathPart, Problem, say
 from app.checklists.reader import _KeyCheckingLoader, gc_paused
 from app.checklists.schema import ChecklistFile
 
@@ -56,11 +56,12 @@ def load_checklist_file(path: str | Path) -> ChecklistFile:
         # as read_text would: universal newlines, so lines and columns match an editor's
         text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
-        raise ChecklistFileError(name, [Problem(name, (), "file not found")]) from None
+        raise ChecklistFileError(name, [Problem(name, (), say("not_found"))]) from None
     except UnicodeDecodeError as exc:
         raise ChecklistFileError(name, [encoding_problem(name, path, exc)]) from None
     except OSError as exc:
-        msg = f"cannot read the file ({exc.__class__.__name__}: {exc})"
+        # (the system's reason, never the exception's class name)
+        msg = say("unreadable", reason=exc.strerror or str(exc))
         raise ChecklistFileError(name, [Problem(name, (), msg)]) from None
     model = parse_checklist_text(text, name)
     compiled.store(key, model)
@@ -82,7 +83,7 @@ def _parse(text: str, name: str) -> ChecklistFile:
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        msg = "the file must be a mapping with schema_version, tiers and checklists"
+        msg = say("not_a_mapping")
         raise ChecklistFileError(name, [Problem(name, (), msg, line=1, column=1)])
     doubled = duplicate_key_problems(name, text, loader.duplicate_keys)
     try:

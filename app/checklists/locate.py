@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from app.checklists.problems import PathPart, Problem, close_match
+from app.checklists.problems import PathPart, Problem, close_match, one_of, say
 from app.checklists.schema import ChecklistFile
 
 
@@ -48,8 +48,7 @@ def duplicate_key_problems(
         out.append(Problem(
             name,
             paths.get((mark.line, mark.column), ()),
-            f"key '{again.value}' is given twice in this mapping (first on line "
-            f"{first.start_mark.line + 1}); the second would silently replace the first",
+            say("key_twice", key=again.value, line=first.start_mark.line + 1),
             line=mark.line + 1,
             column=mark.column + 1,
         ))
@@ -62,16 +61,18 @@ def yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     context = getattr(exc, "context", None)
     cmark = getattr(exc, "context_mark", None)
     if context and cmark is not None and mark is not None and cmark.line != mark.line:
-        context += f" that starts at line {cmark.line + 1}, column {cmark.column + 1}"
-    msg = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
+        context += say("context_at", line=cmark.line + 1, column=cmark.column + 1)
+    # (the YAML parser's own words stay as it says them, inside ours)
+    msg = say("not_yaml_context", problem=problem, context=context) if context else \
+        say("not_yaml", problem=problem)
     if mark is None:
         return Problem(name, (), msg)
     return Problem(name, (), msg, line=mark.line + 1, column=mark.column + 1)
 
 
-_FRIENDLY = {
-    "missing": "this field is required",
-    "extra_forbidden": "unknown key",
+_FRIENDLY = {  # pydantic's error types -> our messages (checklists.problem.*)
+    "missing": "required_field",
+    "extra_forbidden": "unknown_key_bare",
 }
 
 
@@ -82,8 +83,8 @@ def encoding_problem(name: str, path: Path, exc: UnicodeDecodeError) -> Problem:
     column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
     bad = " ".join(f"0x{b:02x}" for b in exc.object[exc.start : exc.end])
     return Problem(
-        name, (), f"the file is not UTF-8 text (byte {bad} cannot be decoded)", line, column,
-        expected="a file saved as UTF-8",
+        name, (), say("not_utf8", bad=bad), line, column,
+        expected=say("utf8_expected"),
     )
 
 
@@ -93,7 +94,8 @@ _SHORT.maxother = 40
 _SHORT.maxlist = _SHORT.maxdict = 4
 _SHORT.maxlevel = 2
 
-_UNION_NAMES = {"bool": "yes/no", "int": "a whole number", "float": "a number", "str": "a text"}
+_UNION_NAMES = {"bool": "type_bool", "int": "type_int", "float": "type_float",
+                "str": "type_str"}
 
 
 def pydantic_problems(name: str, errors: list[Any]) -> list[Problem]:
@@ -106,9 +108,9 @@ def pydantic_problems(name: str, errors: list[Any]) -> list[Problem]:
     for loc, group in by_loc.items():
         tags = [tag for _, tag in group if tag]
         if len(tags) > 1 and len(tags) == len(group):
-            names = [_UNION_NAMES.get(t, t) for t in tags]
-            expected = ", ".join(names[:-1]) + " or " + names[-1]
-            msg = f"{_SHORT.repr(group[0][0].get('input'))} is not allowed here"
+            names = [say(_UNION_NAMES[t]) if t in _UNION_NAMES else t for t in tags]
+            expected = say("either", names=", ".join(names[:-1]), last=names[-1])
+            msg = say("not_allowed", value=_SHORT.repr(group[0][0].get("input")))
             out.append(Problem(name, loc, msg, expected=expected))
         else:
             out.extend(_pydantic_problem(name, {**err, "loc": loc}) for err, _ in group)
@@ -160,38 +162,47 @@ def _step(tp: Any, part: PathPart) -> Any:
 def _pydantic_problem(name: str, err: Any) -> Problem:
     loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
     kind = err["type"]
-    msg = _FRIENDLY.get(kind, err["msg"])
+    msg = say(_FRIENDLY[kind]) if kind in _FRIENDLY else err["msg"]
     expected = None
     suggestion = None
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden" and loc and isinstance(loc[-1], str):
-        msg = f"unknown key '{loc[-1]}'"
+        msg = say("unknown_key", key=loc[-1])
         fields = _fields_at(loc[:-1])
         if fields:
-            expected = "one of " + ", ".join(sorted(fields))
+            expected = one_of(sorted(fields))
             suggestion = close_match(loc[-1], fields)
     elif kind == "missing" and loc:
-        msg = f"'{loc[-1]}' is required here"
+        msg = say("required", key=loc[-1])
     elif kind in ("enum", "literal_error") and "expected" in ctx:
         expected = str(ctx["expected"])
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",")]
         given = err.get("input")
         if isinstance(given, str):
             suggestion = close_match(given, options)
-        msg = f"'{given}' is not allowed here"
+        msg = say("not_allowed", value=f"'{given}'")
     elif kind == "value_error":
         msg = str(ctx.get("error", msg))
     elif kind == "string_pattern_mismatch" and loc and loc[-1] in ("zh", "en"):
-        msg = "the text is blank"
-        expected = "words a user can read"
+        msg = say("blank")
+        expected = say("blank_expected")
     elif kind == "string_pattern_mismatch":
-        msg = f"'{err.get('input')}' is not a valid id"
-        expected = "lower-case letters, digits and _ , starting with a letter"
+        msg = say("bad_id", value=err.get("input"))
+        expected = say("bad_id_expected")
+    elif kind in _LIMITS and "input" in err and _LIMITS[kind] in ctx:
+        limit = ctx[_LIMITS[kind]]
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)  # as pydantic writes it: "greater than 0"
+        msg = say("got", what=say(f"limit_{kind}", limit=limit),
+                  value=_SHORT.repr(err["input"]))
     elif "input" in err and (kind.endswith(("_type", "_parsing")) or kind in _CONSTRAINTS):
-        msg = f"{_lower_first(err['msg'])}, got {_SHORT.repr(err['input'])}"
+        msg = say("got", what=_lower_first(err["msg"]), value=_SHORT.repr(err["input"]))
     return Problem(name, loc, msg, expected=expected, suggestion=suggestion)
 
 
+# the numeric limits, in our words (their English is pydantic's own)
+_LIMITS = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt",
+           "less_than_equal": "le"}
 _CONSTRAINTS = {
     "greater_than", "greater_than_equal", "less_than", "less_than_equal", "too_short",
     "too_long", "string_too_short", "string_too_long",

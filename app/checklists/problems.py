@@ -1,5 +1,10 @@
 """What is wrong with a checklist file, as an author reads it: located, explained, with a
-did-you-mean. Shared by the cross-checks and the error location."""
+did-you-mean. Shared by the cross-checks and the error location.
+
+Every sentence goes through the translation layer (`say`, keys `checklists.problem.*`),
+in the language of the run (`hallcheck --lang en checklists validate`; zh by default):
+a problem is worded when it is found, its framing ("expected", "did you mean") when it is
+printed."""
 
 from __future__ import annotations
 
@@ -7,7 +12,19 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from app.i18n import t
+
 PathPart = str | int
+
+
+def say(key: str, /, **params: object) -> str:
+    """A checklist author's message `checklists.problem.<key>` in the current language."""
+    return t(f"checklists.problem.{key}", **params)
+
+
+def one_of(names: Iterable[str]) -> str:
+    """"one of a, b, c" (what an `expected` says for a closed list)."""
+    return say("one_of", names=", ".join(names))
 
 
 @dataclass(frozen=True)
@@ -27,7 +44,7 @@ class Problem:
         out = ""
         for part in self.path:
             out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-        return out or "(top level)"
+        return out or say("top_level")
 
     def __str__(self) -> str:
         where = self.file
@@ -35,9 +52,9 @@ class Problem:
             where += f":{self.line}:{self.column}"
         text = f"{where}: {self.dotted_path}: {self.message}"
         if self.expected:
-            text += f" (expected {self.expected})"
+            text += say("expected", expected=self.expected)
         if self.suggestion:
-            text += f"; did you mean '{self.suggestion}'?"
+            text += say("did_you_mean", word=self.suggestion)
         return text
 
 
@@ -50,7 +67,7 @@ class ChecklistFileError(Exception):
 
     def __str__(self) -> str:
         n = len(self.problems)
-        head = f"{self.file}: {n} problem{'s' if n != 1 else ''} in the checklist file"
+        head = say("head_one" if n == 1 else "head", file=self.file, n=n)
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 

@@ -143,6 +143,7 @@ class CaptureView:
             style=ft.ButtonStyle(color=ft.Colors.WHITE,
                                  text_style=theme.text_style(size=app.mood.fs(16)),
                                  padding=ft.Padding.symmetric(horizontal=14, vertical=14)),
+            height=ui.TOUCH_MIN,
         )
         self.switch = ft.MergeSemantics(  # one button named by its tooltip (ui.icon_button)
             content=ft.IconButton(icon=ft.Icons.CAMERASWITCH_OUTLINED,

@@ -242,8 +242,8 @@ class ChecklistScreen(ui.Screen):
                                                weight=ft.FontWeight.W_600 if current
                                                else None)],
                                spacing=4, tight=True),
-                padding=ft.Padding.symmetric(horizontal=12, vertical=0),
-                height=ui.TOUCH_MIN, alignment=ft.Alignment.CENTER_LEFT,
+                # >= 48 px high (a 13-px line and 15 px above and below)
+                padding=ft.Padding.symmetric(horizontal=12, vertical=15),
                 border_radius=ft.BorderRadius.all(8),
                 border=ft.Border.all(1, mood.primary if current else "#CFD8DC"),
                 bgcolor="#E0F2F1" if current and not mood.discreet else
@@ -253,8 +253,11 @@ class ChecklistScreen(ui.Screen):
             )
             # announced like a selectable chip ("n. title a/b", checked when current), with
             # what a tap does as the hint
+            # (its own label only, said once: the chip's text would repeat it; the node
+            # takes the tap itself, the chip's own gesture being left out with its text)
             chips.append(ft.Semantics(
-                content=chip, checked=current, label=label,
+                content=chip, checked=current, label=label, exclude_semantics=True,
+                on_tap=self.on(self._goto_section(sec.id)),
                 hint_text=self.t("views.run.goto_section", title=sec.title.get(app.lang))))
         self.chips.controls = chips
         # score for managers only

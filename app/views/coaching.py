@@ -152,10 +152,9 @@ class ActionsScreen(ui.Screen):
             self.app.dialog(self.t("views.actions.close_title"),
                             ft.Column([ui.body_text(self.app, action.description), note],
                                       tight=True),
-                            [ft.TextButton(self.t("views.cancel"),
-                                           on_click=self.on(self.app.close_dialog)),
-                             ft.FilledButton(self.t("views.actions.close"),
-                                             on_click=self.on(do))])
+                            [ui.dialog_button(self.app, self.t("views.cancel"),
+                                              self.app.close_dialog, filled=False),
+                             ui.dialog_button(self.app, self.t("views.actions.close"), do)])
 
         return close
 
@@ -175,9 +174,8 @@ class ActionsScreen(ui.Screen):
             self.app.dialog(self.t("views.actions.carry_title"),
                             ft.Column([ui.body_text(self.app, action.description), due],
                                       tight=True),
-                            [ft.TextButton(self.t("views.cancel"),
-                                           on_click=self.on(self.app.close_dialog)),
-                             ft.FilledButton(self.t("views.actions.carry"),
-                                             on_click=self.on(do))])
+                            [ui.dialog_button(self.app, self.t("views.cancel"),
+                                              self.app.close_dialog, filled=False),
+                             ui.dialog_button(self.app, self.t("views.actions.carry"), do)])
 
         return carry

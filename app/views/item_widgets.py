@@ -248,10 +248,12 @@ class ItemCard:
         if _text_width(label, mood.fs(15)) <= 230:
             return ft.Container(
                 ft.Radio(value=value, label=label, disabled=self.readonly,
-                         label_style=theme.text_style(size=mood.fs(15))),
+                         label_style=theme.text_style(size=mood.fs(15)),
+                         height=mood.touch),
                 height=mood.touch, alignment=ft.Alignment.CENTER_LEFT)
         return ft.Container(
-            ft.Row([ft.Radio(value=value, disabled=self.readonly),
+            ft.Row([ft.Radio(value=value, disabled=self.readonly, height=mood.touch,
+                             width=mood.touch),
                     ft.Text(label, size=mood.fs(15), expand=True)],
                    vertical_alignment=ft.CrossAxisAlignment.CENTER, spacing=0),
             on_click=None if self.readonly else self.app.guard(self._pick(value)),

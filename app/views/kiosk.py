@@ -52,7 +52,7 @@ class KioskScreen(ui.Screen):
         body.append(ft.Container(height=24))
         body.append(ui.muted(app, self.t("views.kiosk.explain"), size=14))
         manage = ft.TextButton(self.t("views.kiosk.manage"), icon=ft.Icons.LOCK_OUTLINE,
-                               on_click=self.on(self.manage))
+                               on_click=self.on(self.manage), height=ui.TOUCH_MIN)
         bar = ui.appbar(app, self.t("views.kiosk.title"), actions=[manage])
         view = ui.frame(app, "/kiosk", body, appbar=bar, identifier="screen-kiosk")
         return view

@@ -147,7 +147,8 @@ class ReviewScreen(ui.Screen):
             body.append(ft.TextButton(self.t("views.review.delete"),
                                       icon=ft.Icons.DELETE_OUTLINE,
                                       on_click=self.on(self.delete),
-                                      style=ft.ButtonStyle(color=theme.FAIL)))
+                                      style=ft.ButtonStyle(color=theme.FAIL),
+                                      height=ui.TOUCH_MIN))
         finalise = ui.primary_button(
             app, self.t("views.review.finalise_discreet" if discreet
                         else "views.review.finalise"),
@@ -158,7 +159,8 @@ class ReviewScreen(ui.Screen):
              ui.muted(app, self.t("views.location.checkout"), size=13)],
             spacing=8, visible=False, vertical_alignment=ft.CrossAxisAlignment.CENTER)
         self.bottom = ft.Column([
-            ui.muted(app, self.t("views.review.finalise_hint"), size=12),
+            ui.muted(app, self.t("views.review.finalise_hint_discreet" if discreet
+                                 else "views.review.finalise_hint"), size=12),
             self.locating, finalise], spacing=4, tight=True)
         self.badge = sync_indicator.SyncBadge(app, compact=True)
         bar = ui.appbar(app, self.t("views.review.title_discreet" if discreet
@@ -297,5 +299,6 @@ class ResultScreen(ui.Screen):
         app.dialog(self.t("views.result.amend_title"),
                    ft.Column([ui.body_text(app, self.t("views.result.amend_body")), reason],
                              tight=True),
-                   [ft.TextButton(self.t("views.cancel"), on_click=self.on(app.close_dialog)),
-                    ft.FilledButton(self.t("views.result.amend_ok"), on_click=self.on(do))])
+                   [ui.dialog_button(app, self.t("views.cancel"), app.close_dialog,
+                                     filled=False),
+                    ui.dialog_button(app, self.t("views.result.amend_ok"), do)])

@@ -419,10 +419,9 @@ class AppShell:
             self.close_dialog(then=on_ok)
 
         self.dialog(title, body, [
-            ft.TextButton(cancel_label or self.t("views.cancel"),
-                          on_click=self.guard(self.close_dialog)),
-            ft.FilledButton(ok_label, on_click=self.guard(ok),
-                            style=ft.ButtonStyle(bgcolor=theme.FAIL) if danger else None),
+            ui.dialog_button(self, cancel_label or self.t("views.cancel"), self.close_dialog,
+                             filled=False),
+            ui.dialog_button(self, ok_label, ok, danger=danger),
         ])
 
     def ask_pin(self, on_ok: Callable[[], Any], *, reason: str | None = None) -> None:
@@ -457,8 +456,8 @@ class AppShell:
             self.t("views.kiosk.pin_title"),
             ft.Column([ft.Text(reason or self.t("views.kiosk.pin_body"),
                                size=self.mood.fs(15)), field, error], tight=True),
-            [ft.TextButton(self.t("views.cancel"), on_click=self.guard(self.close_dialog)),
-             ft.FilledButton(self.t("views.kiosk.unlock"), on_click=self.guard(check))],
+            [ui.dialog_button(self, self.t("views.cancel"), self.close_dialog, filled=False),
+             ui.dialog_button(self, self.t("views.kiosk.unlock"), check)],
         )
 
     def duration(self, seconds: float) -> str:

@@ -16,7 +16,6 @@ from typing import Any
 import flet as ft
 
 from app.errors import UserError
-
 from app.i18n import messages
 from app.services import SyncPhase, SyncStatus
 from app.views import theme, ui

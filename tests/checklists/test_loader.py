@@ -59,6 +59,17 @@ import yaml
 from app.checklists import ChecklistFileError, load_checklist_file
 from app.checklists.loader import parse_checklist_text
 from app.checklists.reader import _KeyCheckingLoader
+from app.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The cases below quote the English wording (the run's language, as with
+    `hallcheck --lang en checklists validate`); test_problems_read_in_chinese_too checks
+    the default."""
+    set_language("en")
+    yield
+    set_language("zh")
 
 BASE_LINES = [
     "schema_version: 1",
@@ -662,3 +673,22 @@ def test_the_garbage_collector_is_back_on_after_loading() -> None:
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_problems_read_in_chinese_too(tmp_path: Path) -> None:
+    """The loader's messages go through the translation layer: in zh (the default) an
+    author reads Chinese, with the same location, path and did-you-mean."""
+    set_language("zh")
+    path = tmp_path / "bad.yaml"
+    path.write_text(edit({9: "checklist:"}), encoding="utf-8")
+    with pytest.raises(ChecklistFileError) as info:
+        load_checklist_file(path)
+    text = str(info.value)
+    assert text.splitlines()[0] == f"{path}：检查表文件中有 2 个问题"
+    assert "这里必须有「checklists」" in text
+    assert "未知的键「checklist」" in text and "是否应为「checklists」？" in text
+    assert "did you mean" not in text and "unknown key" not in text
+    set_language("en")
+    with pytest.raises(ChecklistFileError) as info:
+        load_checklist_file(path)
+    assert "unknown key 'checklist'" in str(info.value)

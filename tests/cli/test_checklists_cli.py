@@ -119,16 +119,22 @@ def test_validate_broken_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["checklists", "validate", str(BROKEN)]) == 1
     out = capsys.readouterr().out
     assert out.splitlines()[0] == f"{BROKEN}：发现 4 个问题"
+    # the author's messages in the run's language (zh by default; issue 12)
+    assert (f"  {BROKEN}:18:13: checklists[0].sections[0].items[0].weight: 应大于 0，"
+            "实际为 -1") in out.splitlines()
+    assert "键「label」在这个映射中出现了两次（第一次在第 21 行）" in out
+    no_traceback(out)
+    assert main(["--lang", "en", "checklists", "validate", str(BROKEN)]) == 1
+    out = capsys.readouterr().out
     assert (f"  {BROKEN}:18:13: checklists[0].sections[0].items[0].weight: input should be "
             "greater than 0, got -1") in out.splitlines()
     assert "key 'label' is given twice in this mapping (first on line 21)" in out
-    no_traceback(out)
 
 
 def test_validate_a_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["checklists", "validate", str(tmp_path / "nope.yaml")]) == 1
     out = capsys.readouterr().out
-    assert "nope.yaml: (top level): file not found" in out
+    assert "nope.yaml: （顶层）: 找不到文件" in out
     no_traceback(out)
 
 
@@ -138,7 +144,7 @@ def test_validate_a_file_with_a_yaml_error(capsys: pytest.CaptureFixture[str],
     path.write_text("schema_version: 1\ntiers: {a: [\n", encoding="utf-8")
     assert main(["checklists", "validate", str(path)]) == 1
     out = capsys.readouterr().out
-    assert f"{path}:3:1: (top level): not valid YAML" in out
+    assert f"{path}:3:1: （顶层）: 不是有效的 YAML" in out
     no_traceback(out)
 
 

@@ -229,6 +229,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "views.review.finalise_hint": ("提交后结果即定稿，联网后自动上传；更正需另行说明原因。",
                                    "Once finished the result is final and is uploaded "
                                    "when online; corrections need a reason."),
+    "views.review.finalise_hint_discreet": ("保存后这条记录就不再改动。",
+                                            "Once saved, this entry stays as it is."),
     "views.review.confirm_title": ("确认提交？", "Finish now?"),
     "views.review.confirm_body": ("提交后不能再修改，只能做更正记录（注明谁、何时、为什么）。",
                                   "After this it cannot be changed, only corrected by an "
