@@ -177,7 +177,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checklists.problem.limit_less_than_equal": (
         "应小于或等于 {limit}", "input should be less than or equal to {limit}"),
     "checklists.problem.not_found": ("找不到文件", "file not found"),
-    "checklists.problem.unreadable": ("无法读取文件（{reason}）", "cannot read the file ({reason})"),
+    "checklists.problem.unreadable": ("无法读取文件（{reason}）",
+                                      "cannot read the file ({reason})"),
     "checklists.problem.not_a_mapping": (
         "文件应是一个包含 schema_version、tiers 和 checklists 的映射",
         "the file must be a mapping with schema_version, tiers and checklists"),
