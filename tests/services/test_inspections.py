@@ -319,3 +319,30 @@ def test_answers_from_several_threads_and_workspaces_all_land(ws: Workspace,
         state = ws.inspections.state(uuid)
         assert state.answers["greet_seconds"] == 39 and state.answers["uniform"] is False
         assert [v.item_id for v in state.vetoes] == ["uniform"]
+
+
+def test_evidence_an_answer_makes_due_keeps_its_section_open(ws: Workspace, draft: str) -> None:
+    """Issue 12: an answer that asks for a photo or a note ticked its section complete;
+    the requirement showed only at review. Progress counts it as needed until given."""
+    for item, value in (("uniform", True), ("rude", False), ("greet_seconds", 5)):
+        ws.inspections.answer(draft, item, value, now=NOW)
+    p = ws.inspections.state(draft).progress["conduct"]
+    assert p.done and p.complete == p.needed == 3
+    ws.inspections.answer(draft, "uniform", False, now=NOW)  # a veto: photo + note due
+    state = ws.inspections.state(draft)
+    p = state.progress["conduct"]
+    assert not p.done and p.complete < p.needed
+    assert {pr.reason for pr in state.problems if pr.item_id == "uniform"} >= {"note_required"}
+    ws.inspections.answer(draft, "phone_use", False, now=NOW)  # shown by uniform = no
+    ws.inspections.note(draft, "uniform", "工牌放在口袋里", now=NOW)
+    ws.inspections.attach_photo(draft, "uniform", jpeg(), source="camera", now=NOW)
+    p = ws.inspections.state(draft).progress["conduct"]
+    assert p.done and p.complete == p.needed
+
+
+def test_optional_items_do_not_count_in_what_is_needed(ws: Workspace, draft: str) -> None:
+    """"全部 50/51" under a full bar: an optional item (a free text) counted."""
+    state = ws.inspections.state(draft)
+    p = state.progress["result"]
+    assert p.visible == 4 and p.needed == 3  # comments (text) is optional
+    assert state.needed_count == sum(q.needed for q in state.progress.values())

@@ -148,3 +148,29 @@ def test_offered_due_dates_are_a_week_out() -> None:
     assert default_due(TODAY) == date(2025, 3, 21)
     assert carried_due(date(2025, 3, 20), TODAY) == date(2025, 3, 27)  # after the old one
     assert carried_due(date(2025, 3, 1), TODAY) == date(2025, 3, 21)  # overdue: from today
+
+
+@pytest.mark.parametrize("role", ["mystery_shopper", "area_manager"])
+def test_demo_tasks_are_for_the_person_and_their_role(ws: Workspace, role: str) -> None:
+    """Issue 12: the demo planned today's visits only for DEMO-INSPECTOR (a newcomer with
+    their own staff ID saw none), and handed an outlet agent covert visits."""
+    ws.settings.set_role(role)
+    ws.settings.set_inspector("S-777")
+    report = ws.load_demo()
+    session = DeviceSession(ws)
+    tasks = session.todays_tasks()
+    assert tasks, "the demo planned nothing for the person using the app"
+    assert {a.kind for a in tasks} == {kind_for_role(role)}
+    assert len(tasks) == len(report.assignments)
+
+
+def test_an_outlet_agent_with_no_staff_id_gets_no_covert_visit(ws: Workspace) -> None:
+    ws.settings.set_role("outlet_agent")
+    ws.load_demo()
+    session = DeviceSession(ws)
+    assert all(a.kind == "self_check" for a in session.todays_tasks())
+    # even one planned for them by mistake (a covert visit) is not offered
+    ws.assignments.add("HZ-001", "mystery_shop", date.today(),
+                       inspector_id=ws.settings.inspector_id)
+    assert ws.assignments.for_day(None, ws.settings.inspector_id)
+    assert all(a.kind == "self_check" for a in session.todays_tasks())

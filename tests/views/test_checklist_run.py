@@ -16,6 +16,7 @@ from .flows import (
     chosen,
     current_uuid,
     db_rows,
+    fill_passing,
     on_item,
     seed_device,
     take_photo,
@@ -288,3 +289,29 @@ def test_resume_after_the_app_is_killed(start_app, L, shopper, data_dir) -> None
     assert app.sees(titles["environment"])
     assert _stored(data_dir, uuid, "signage") == (False, None)
     assert chosen(app, "signage", L("answer.no"))
+
+
+def test_evidence_shows_on_the_item_the_moment_it_is_due(start_app, L, shopper) -> None:
+    """Issue 12: 否 on a veto item asks for a photo and a note; the card said nothing and
+    the chip ticked complete until review. Now the card says it at once (no trip to
+    review), and the section stays open until the evidence is given."""
+    app, uuid = _visit(start_app, shopper)
+    titles = {s.id: s.title.get("zh") for s in shopper.inspections.checklist(uuid).sections}
+    app.click(L("views.run.goto_section", title=titles["staff_quality"]))
+    fill_passing(shopper, uuid)
+    app.go(f"/visit/{uuid}?s=staff_quality&x=1")
+    app.wait_until(lambda: app.view_route.startswith(f"/visit/{uuid}"))
+    assert shopper.inspections.state(uuid).progress["staff_quality"].done
+    tap_answer(app, "uniform_badge", L("answer.no"))
+    assert app.find(L("views.missing.photo_required"), within="item-uniform_badge",
+                    exact=False)
+    assert app.find(L("views.missing.note_required"), within="item-uniform_badge",
+                    exact=False)
+    assert not shopper.inspections.state(uuid).progress["staff_quality"].done
+    app.fill(on_item(app, "uniform_badge", L("views.item.note_required"), type="TextField"),
+             "工牌放在口袋里")
+    take_photo(app, L, "uniform_badge")
+    app.wait_until(lambda: shopper.inspections.state(uuid).progress["staff_quality"].done,
+                   message="the section to be complete once the evidence is given")
+    assert not app.find_all(L("views.missing.photo_required"),
+                            within="item-uniform_badge", exact=False)

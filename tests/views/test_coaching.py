@@ -149,3 +149,31 @@ def test_a_later_visit_closes_what_an_earlier_one_raised(start_app, L, ws, data_
     app.wait_for_snack(L("views.actions.closed"))
     assert ws.actions.open_actions(FLAGSHIP) == []
     assert app.sees(L("views.actions.none_open"))
+
+
+def test_a_corrective_action_is_raised_from_the_failed_item_prefilled(start_app, L, ws,
+                                                                      data_dir) -> None:
+    """Issue 12: the manager retyped a failed item on the actions screen, and a free-text
+    question asked for the same again. Now 提出整改 on the failed item opens the new
+    action prefilled (the item and its note) and linked to the item; no such question."""
+    seed_device(ws, "area_manager", "M-001")
+    uuid = ws.inspections.start("open_inspection", FLAGSHIP)
+    assert "oi_findings" not in ws.inspections.checklist(uuid).items
+    ws.inspections.answer(uuid, "oi_uniform_badge", False)
+    ws.inspections.note(uuid, "oi_uniform_badge", "两名营业员未戴工牌")
+    app = start_app(route=f"/visit/{uuid}?item=oi_uniform_badge")
+    app.wait_until(lambda: app.view_route.startswith(f"/visit/{uuid}"))
+    # only a failed item offers it
+    assert not app.find_all(L("views.item.raise_action"), within="item-oi_stand_greet")
+    app.click(app.find(L("views.item.raise_action"), within="item-oi_uniform_badge"))
+    app.wait_until(lambda: app.view_route.startswith(f"/visit/{uuid}/actions"))
+    label = ws.inspections.checklist(uuid).items["oi_uniform_badge"].label.zh
+    what = app.find(L("views.actions.what"), type="TextField").control
+    assert what.value == L("views.actions.prefill", label=label, note="两名营业员未戴工牌")
+    app.fill(L("views.actions.owner"), "店长王芳")
+    app.click(L("views.actions.add"))
+    app.wait_until(lambda: app.view_route.startswith(f"/visit/{uuid}?"))
+    assert db_rows(data_dir, "select description, owner, item_id from corrective_action "
+                             "where raised_in_uuid=?", uuid) == [
+        (L("views.actions.prefill", label=label, note="两名营业员未戴工牌"), "店长王芳",
+         "oi_uniform_badge")]
