@@ -105,11 +105,13 @@ def reclaim(store: Store, photos_dir: Path, *, shas: Iterable[str] | None = None
     else:
         candidates = [p for sha in set(shas) if _SHA.fullmatch(sha)
                       for p in _relative_paths(sha)]
+    if min_age_seconds > 0:  # the margin, checked before the lock is taken
+        cutoff = time.time() - min_age_seconds
+        candidates = [rel for rel in candidates if _older_than(photos_dir / rel, cutoff)]
     if not candidates:
         return Reclaimed()
-    cutoff = time.time() - min_age_seconds
     removed = removed_bytes = kept = 0
-    with store.writing_connection() as conn:
+    with store.writing_connection() as conn:  # no reference can be committed meanwhile
         used = _referenced(conn)
         for rel in candidates:
             if rel in used:
@@ -117,9 +119,7 @@ def reclaim(store: Store, photos_dir: Path, *, shas: Iterable[str] | None = None
                 continue
             path = photos_dir / rel
             try:
-                info = path.stat()
-                if min_age_seconds > 0 and info.st_mtime > cutoff:
-                    continue
+                size = path.stat().st_size
                 path.unlink()
             except FileNotFoundError:
                 continue
@@ -128,10 +128,17 @@ def reclaim(store: Store, photos_dir: Path, *, shas: Iterable[str] | None = None
                             exc_info=True)
                 continue
             removed += 1
-            removed_bytes += info.st_size
+            removed_bytes += size
     if removed:
         log.info("reclaimed %d unreferenced photo files (%d bytes)", removed, removed_bytes)
     return Reclaimed(removed, removed_bytes, kept)
+
+
+def _older_than(path: Path, cutoff: float) -> bool:
+    try:
+        return path.stat().st_mtime < cutoff
+    except OSError:
+        return False
 
 
 def files_present(photos_dir: Path, *relative: str | None) -> bool:
