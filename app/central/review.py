@@ -57,7 +57,7 @@ from app.central.models import (
     utcnow,
 )
 from app.central.service import as_utc
-from app.checklists import ItemType, ResolvedChecklist
+from app.checklists import ItemType, Kind, ResolvedChecklist
 from app.checklists.evaluation import finalise_problems
 from app.checklists.scoring import (
     NA,
@@ -173,6 +173,9 @@ def _where(flt: QueueFilter, unit: str | None) -> list[Any]:
     clauses: list[Any] = [Inspection.status == "finalized"]
     if flt.kind is not None:
         clauses.append(Inspection.kind == flt.kind)
+    else:  # customer surveys count without review: one reviewer per hall door is not a
+        # programme anyone runs; they are in the queue when asked for by kind
+        clauses.append(Inspection.kind != Kind.INTERCEPT.value)
     if flt.tier is not None:
         clauses.append(Inspection.tier == flt.tier)
     if flt.outlet is not None:

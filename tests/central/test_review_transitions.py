@@ -229,3 +229,21 @@ def test_auto_approval_takes_only_old_unflagged_complete_originals(tmp_path, bac
         assert review.auto_approve_due(c, utcnow() + timedelta(hours=2)) == [young]
     finally:
         c.close()
+
+
+def test_customer_surveys_stay_out_of_the_queue_until_asked_for_by_kind(ctx) -> None:
+    """Intercept records (one per customer at the hall door) count without review; the
+    queue, its counts and its exports show the inspections unless the reviewer filters for
+    the surveys."""
+    who = account(ctx, "rev", "reviewer")
+    inspection = store_result(ctx, outlet_code="E-1")
+    survey = store_result(ctx, outlet_code="E-2", inspector="sv-001")
+    with ctx.session() as s:  # the helper files mystery shops; make the second a survey
+        s.execute(text("UPDATE inspections SET kind = 'intercept' WHERE uuid = :u"),
+                  {"u": survey})
+        s.commit()
+    page = review.queue(ctx, who, QueueFilter())
+    assert [r.uuid for r in page.rows] == [inspection] and page.total == 1
+    asked = review.queue(ctx, who, QueueFilter(kind="intercept"))
+    assert [r.uuid for r in asked.rows] == [survey] and asked.total == 1
+    assert review.queue(ctx, who, QueueFilter(kind="mystery_shop")).total == 1

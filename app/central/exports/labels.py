@@ -16,7 +16,9 @@ from app.i18n import normalise, t
 PROGRAMME_TZ = timezone(timedelta(hours=8), "CST")
 STATES = ("received", "approved", "returned", "rejected")
 FLAGS = ("score_disagreement", "rotation", "veto", "short_visit", "late_upload")
-KINDS = ("mystery_shop", "open_inspection", "self_check")
+# The queue's and the exports' kinds: the three inspections, then the customer survey
+# (拦截调查), which a reviewer sees only when filtering for it (review._where).
+KINDS = ("mystery_shop", "open_inspection", "self_check", "intercept")
 
 
 def local(dt: datetime | None) -> datetime | None:
