@@ -29,7 +29,7 @@ from app.views.item_widgets import ItemCallbacks, ItemCard
 
 log = logging.getLogger("hallcheck.views")
 
-FIRST_CARDS = 20  # item cards drawn with a section (the longest real section has 11)
+FIRST_CARDS = 12  # item cards drawn with a section (the longest real section has 11)
 MORE_CARDS = 25  # then this many per frame
 LAZY_PAUSE = 0.03  # seconds between those frames
 
