@@ -77,4 +77,4 @@ class Assignments:
     @staticmethod
     def _info(a: Assignment, outlet_name: str | None) -> AssignmentInfo:
         return AssignmentInfo(a.id, a.outlet_code, outlet_name, a.kind, a.inspector_id,
-                              a.due_date, a.source, a.done_uuid)
+                              a.due_date, a.source, a.done_uuid, a.note)

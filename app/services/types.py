@@ -275,6 +275,7 @@ class AssignmentInfo:
     due_date: date
     source: str
     done_uuid: str | None
+    note: str | None = None  # the office's words with it (a covert visit's: an errand)
 
     @property
     def done(self) -> bool:

@@ -273,6 +273,7 @@ class Assignment(StoreModel, table=True):
     due_date: date
     source: str = "manual"  # manual | server | demo
     done_uuid: str | None = None
+    note: str | None = None  # the office's words with the visit (a covert one: an errand)
 
 
 TABLES = (

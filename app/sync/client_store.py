@@ -398,11 +398,11 @@ def apply_assignments(store: Store, assignments: list[AssignmentOut],
             due = a.due_by or a.due_from or today
             stmt = sqlite_insert(Assignment).values(
                 id=f"{ASSIGNMENT_PREFIX}{a.id}", outlet_code=a.outlet_code, kind=a.kind.value,
-                inspector_id=a.inspector_id, due_date=due, source="server")
+                inspector_id=a.inspector_id, due_date=due, source="server", note=a.note)
             s.execute(stmt.on_conflict_do_update(
                 index_elements=["id"],
                 set_={"outlet_code": a.outlet_code, "kind": a.kind.value,
-                      "inspector_id": a.inspector_id, "due_date": due}))
+                      "inspector_id": a.inspector_id, "due_date": due, "note": a.note}))
     return len(assignments)
 
 

@@ -91,6 +91,7 @@ class HomeScreen(ui.Screen):
             ft.Icon(ft.Icons.CHECK_CIRCLE if a.done else ft.Icons.STORE_OUTLINED,
                     color=theme.OK if a.done else app.mood.primary),
             ft.Column([ui.body_text(app, name, weight=ft.FontWeight.W_600),
+                       *([ui.muted(app, a.note)] if a.note else []),  # the office's errand
                        ui.muted(app, " · ".join(x for x in (a.outlet_code, kind, state) if x))],
                       spacing=2, expand=True),
             ft.Icon(ft.Icons.CHEVRON_RIGHT, color=theme.MUTED),

@@ -92,7 +92,7 @@ def test_an_old_database_upgrades_with_its_data_intact(tmp_path: Path) -> None:
     before = _dump(engine)
 
     migrate(engine)
-    assert current_revision(engine) == head_revision() == "0002"
+    assert current_revision(engine) == head_revision() == "0003"
     assert _dump(engine) == before  # every row, every value
 
     with engine.begin() as conn:  # the new column is there and usable

@@ -118,3 +118,29 @@ def test_sync_indicator_counts_what_waits_on_a_device_not_yet_enrolled(start_app
     app.wait_until(lambda: app.view_route == "/sync")
     assert app.sees(L("views.sync.waiting_list", n=1))
     assert app.sees(L("views.sync.not_enrolled", n=1))
+
+
+def test_a_published_visit_shows_the_offices_errand_words_and_stays_discreet(
+        start_app, L, ws) -> None:
+    """A covert visit planned in the office reaches the phone with a customer's errand
+    (the store and a time window) and is shown with the task, giving nothing away."""
+    from datetime import date
+
+    from app.sync import client_store
+    from app.sync.protocol import AssignmentOut
+
+    me = seed_device(ws, "mystery_shopper", "S-001")
+    errand = "6月12日 14:00-16:00 去城东旗舰厅办业务"
+    client_store.apply_assignments(ws.store, [AssignmentOut(
+        id=7, outlet_code=FLAGSHIP, inspector_id=me, kind="mystery_shop",
+        due_from=date.today(), due_by=date.today(), note=errand)])
+    planned = [a for a in ws.assignments.for_day(None, me) if a.source == "server"]
+    assert [a.note for a in planned] == [errand]
+    app = start_app()
+    assert app.sees(errand)
+    assert_discreet(app)
+    # a later plan without words takes them away again
+    client_store.apply_assignments(ws.store, [AssignmentOut(
+        id=7, outlet_code=FLAGSHIP, inspector_id=me, kind="mystery_shop",
+        due_by=date.today())])
+    assert not start_app().sees(errand)
