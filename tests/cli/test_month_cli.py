@@ -8,6 +8,7 @@ app.cli.main() in-process."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -51,9 +52,12 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command in a bare environment (no HALLCHECK_LANG: Chinese by default), its
+    caches in the test's own folders, never in the checkout."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": os.environ["HALLCHECK_DATA_DIR"],
+           "HALLCHECK_CACHE_DIR": os.environ["HALLCHECK_CACHE_DIR"]}
     return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True,
-                          text=True, cwd=REPO, timeout=120, env={"PATH": "/usr/bin:/bin",
-                                                                 "HOME": str(REPO)})
+                          text=True, cwd=REPO, timeout=120, env=env)
 
 
 def test_close_then_close_again_in_a_real_process(data_dir: Path) -> None:
