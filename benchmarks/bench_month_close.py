@@ -42,7 +42,7 @@ from pydantic_core import to_json  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from app.central.context import ServerContext  # noqa: E402
-from app.central.month import read  # noqa: E402
+from app.central.month import failed, read  # noqa: E402
 from app.central.settings import ServerSettings  # noqa: E402
 from app.checklists import Catalog, ItemType, default_checklists_path  # noqa: E402
 from app.checklists.schema import to_plain  # noqa: E402
@@ -87,7 +87,7 @@ def fill(ctx: ServerContext, outlets: int, per: int, ratings: int, seed: int = 9
     rng = random.Random(seed)
     took: dict[str, float] = {}
     catalog = Catalog.from_file(default_checklists_path())
-    variants: dict[tuple[str, str], list[tuple[float | None, str, bool, int]]] = {}
+    variants: dict[tuple[str, str], list[tuple[float | None, str, bool, int, str]]] = {}
     issued = []
     for tier in TIERS:
         for kind in ("mystery_shop", "open_inspection"):
@@ -97,8 +97,9 @@ def fill(ctx: ServerContext, outlets: int, per: int, ratings: int, seed: int = 9
             found = []
             for v in range(12):
                 res = score(cl, _answers(cl, rng, 0.04 + 0.03 * v))
-                found.append((res.total, to_json(res.to_dict("zh")).decode(), res.voided,
-                              len(res.vetoes)))
+                breakdown = res.to_dict("zh")  # as the ingest stores it (both columns)
+                found.append((res.total, to_json(breakdown).decode(), res.voided,
+                              len(res.vetoes), failed.compact(breakdown)))
             variants[kind, tier] = [(cl.content_hash, cl.id, cl.version, f)  # type: ignore[misc]
                                     for f in found]
     t0 = time.perf_counter()
@@ -133,20 +134,20 @@ def fill(ctx: ServerContext, outlets: int, per: int, ratings: int, seed: int = 9
                 for k in range(per):
                     seq += 1
                     kind = "open_inspection" if k == per - 1 and per > 1 else "mystery_shop"
-                    h, cid, ver, (total, detail, voided, vetoes) = rng.choice(
+                    h, cid, ver, (total, detail, voided, vetoes, compact) = rng.choice(
                         variants[kind, tiers[c]])
                     at = start + timedelta(minutes=rng.randrange(30 * 24 * 60))
                     yield (seq, str(uuidlib.UUID(int=rng.getrandbits(128), version=4)),
                            f"dev-{seq % 400}", f"ms-{seq % 300:03d}", c, kind, tiers[c],
                            "finalized", cid, ver, h, at, at + timedelta(minutes=30),
                            at + timedelta(hours=2), at + timedelta(hours=2), total, total,
-                           detail, voided, vetoes, "[]", 1800, "approved",
+                           detail, compact, voided, vetoes, "[]", 1800, "approved",
                            at + timedelta(hours=5), "rev", "b" * 64, "{}")
         n = _copy(conn, "inspections", [
             "seq", "uuid", "device_id", "inspector_id", "outlet_code", "kind", "tier",
             "status", "checklist_id", "checklist_version", "checklist_hash", "started_at",
             "finalized_at", "received_at", "updated_at", "score_total", "device_score_total",
-            "score_detail", "voided", "veto_count", "flags", "time_on_site_s", "review_state",
+            "score_detail", "failed_items", "voided", "veto_count", "flags", "time_on_site_s", "review_state",
             "reviewed_at", "reviewed_by", "body_sha256", "body"], inspections())
         took[f"{n} results"] = time.perf_counter() - t0
         t1 = time.perf_counter()

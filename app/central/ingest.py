@@ -34,6 +34,7 @@ from sqlmodel.sql.expression import Select
 from app.central.checklists import ChecklistSource
 from app.central.errors import ApiError, Part
 from app.central.models import Device, Inspection, Inspector
+from app.central.month import failed
 from app.central.settings import ServerSettings
 from app.checklists import Kind, ResolvedChecklist
 from app.checklists.evaluation import Photo, finalise_problems
@@ -130,11 +131,13 @@ class Assessment:
     veto_count: int
     time_on_site_s: int | None
     flags: list[str] = field(default_factory=list)
+    failed_items: str | None = None  # the breakdown's failed items alone (month.failed)
 
     def columns(self) -> dict[str, Any]:
         return {"phase": self.phase, "score_total": self.score_total,
                 "device_score_total": self.device_score_total,
-                "score_detail": self.score_detail, "voided": self.voided,
+                "score_detail": self.score_detail, "failed_items": self.failed_items,
+                "voided": self.voided,
                 "veto_count": self.veto_count, "time_on_site_s": self.time_on_site_s,
                 "flags": json.dumps(self.flags)}
 
@@ -225,9 +228,10 @@ def assess(checklist: ResolvedChecklist, upload: InspectionUpload, *, received_a
         if done is not None and received_at - done > timedelta(
                 hours=settings.late_upload_hours):
             flags.append(FLAG_LATE_UPLOAD)
+    breakdown = result.to_dict(SNAPSHOT_LANGUAGE)
     return Assessment(
         phase=checklist.phase, score_total=result.total, device_score_total=claim,
-        score_detail=to_json(result.to_dict(SNAPSHOT_LANGUAGE)).decode(),
+        score_detail=to_json(breakdown).decode(), failed_items=failed.compact(breakdown),
         voided=result.voided, veto_count=len(result.vetoes), time_on_site_s=on_site,
         flags=flags,
     ), result

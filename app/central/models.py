@@ -134,6 +134,8 @@ class Inspection(ServerModel, table=True):
     score_total: float | None = None  # the server's score (re-scored on arrival); the one used
     device_score_total: float | None = None  # what the device claimed, kept as a claim
     score_detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # issue 9 (0007): the breakdown's failed items and vetoes alone, for the month close
+    failed_items: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     voided: bool = False  # a visit-level 一票否决 voided the whole score
     veto_count: int = 0
     flags: str = Field(default="[]", sa_column=Column(Text, nullable=False,

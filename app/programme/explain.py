@@ -29,7 +29,12 @@ class Msg:
         return t(self.key, lang, **{k: _render(v, lang) for k, v in self.params.items()})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "params": {k: _plain(v) for k, v in self.params.items()}}
+        params = self.params
+        if not params:
+            return {"key": self.key, "params": {}}
+        return {"key": self.key, "params": {
+            k: v if type(v) is str or type(v) is int else _plain(v)  # the common case first
+            for k, v in params.items()}}
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,8 @@ def _render(value: Param, lang: str | None) -> str:
 
 
 def _plain(value: Param) -> Any:
+    if type(value) is str or type(value) is int:
+        return value
     if isinstance(value, Msg):
         return Msg.to_dict(value)
     if isinstance(value, tuple):

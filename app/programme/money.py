@@ -36,9 +36,30 @@ def quantize(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+# A month converts the same few hundred scores, weights and factors tens of thousands of
+# times (420,000 conversions for 20,000 outlets): each distinct value is converted once.
+# Keyed by the value and its sign (equal Decimals such as 1.10 and 1.1 read the same;
+# 0 and -0 are equal but do not print the same).
+_PLAIN: dict[tuple[Decimal, bool], str] = {}
+_NUMBER: dict[tuple[Decimal, bool], int | float] = {}
+_CACHE_MAX = 100_000
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
 def plain(value: Decimal) -> str:
     """A Decimal without exponent or trailing zeros: 1.10 -> '1.1', 90.00 -> '90'."""
-    return format(value.normalize(), "f")
+    if not value.is_finite():
+        return _plain(value)
+    key = (value, value.is_signed())
+    found = _PLAIN.get(key)
+    if found is None:
+        found = _plain(value)
+        if len(_PLAIN) < _CACHE_MAX:
+            _PLAIN[key] = found
+    return found
 
 
 def factor_text(value: Decimal) -> str:
@@ -47,8 +68,20 @@ def factor_text(value: Decimal) -> str:
     return text if "." in text else f"{text}.0"
 
 
-def to_number(value: Decimal) -> int | float:
-    """A Decimal for JSON: an int when whole, else the float it reads as (scores, factors)."""
+def _to_number(value: Decimal) -> int | float:
     if value == value.to_integral_value():
         return int(value)
-    return float(plain(value))
+    return float(_plain(value))
+
+
+def to_number(value: Decimal) -> int | float:
+    """A Decimal for JSON: an int when whole, else the float it reads as (scores, factors)."""
+    if not value.is_finite():
+        return _to_number(value)
+    key = (value, value.is_signed())
+    found = _NUMBER.get(key)
+    if found is None:
+        found = _to_number(value)
+        if len(_NUMBER) < _CACHE_MAX:
+            _NUMBER[key] = found
+    return found

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic_core import from_json, to_json
-from sqlalchemy import insert
+from sqlalchemy import case, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -40,6 +40,7 @@ from app.central.models import (
     MonthCountedResult,
     MonthOutletFigures,
 )
+from app.central.month import failed
 from app.central.month.errors import MonthClosed, MonthInFuture, MonthOutOfOrder
 from app.central.month.masterdata import (
     list_bases,
@@ -137,19 +138,20 @@ def _labels(ctx: ServerContext, s: Session, content_hash: str,
 
 
 _FailedKey = tuple[str, str, str, str | None]
+
+
 def _failed_parts(detail: str) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]]:
     """(failed (item, section) in checklist order, vetoes (item, section, scope, label)) of
-    a stored breakdown (app.checklists.rendering.to_dict, as the ingest writes it)."""
-    doc = from_json(detail)  # pydantic-core's parser: a close reads tens of thousands
-    items = [(str(it.get("id")), str(sec.get("id") or ""))
-             for sec in doc.get("sections") or () for it in sec.get("items") or ()
-             if it.get("id") and it.get("failed")]
-    return items, [(str(v.get("item")), str(v.get("section") or ""), str(v.get("scope")),
-                    str(v.get("label") or "")) for v in doc.get("vetoes") or ()
-                   if isinstance(v, dict) and v.get("item")]
+    a stored breakdown (ValueError when it is not JSON)."""
+    return failed.parts_of_breakdown(from_json(detail))
 
 
-def _failed(parts: tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]],
+def _parts_of(detail: str | None) -> failed.FailedParts:
+    """A breakdown's failed items; nothing when there is none or it cannot be read."""
+    return failed.parts(None, detail)
+
+
+def _failed(parts: failed.FailedParts,
             labels: Mapping[str, tuple[str, str]], checklist: str,
             shared: dict[_FailedKey, FailedItem]) -> tuple[FailedItem, ...]:
     """The failed items (and 一票否决) of a result, in checklist order, then any veto whose
@@ -169,21 +171,18 @@ def _failed(parts: tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]]
             found = shared[key] = FailedItem(item_id, zh, en, section, veto)
         return found
 
+    if not vetoes:  # most results: no 一票否决, the shared items looked up directly
+        out = []
+        for item_id, section in items:
+            found = shared.get((checklist, item_id, section, None))
+            out.append(found if found is not None else item(item_id, section, item_id))
+        return tuple(out)
     out = [item(item_id, section, item_id) for item_id, section in items]
     seen = {item_id for item_id, _ in items}
     for item_id, (section, _, label) in vetoes.items():  # a veto not marked failed
         if item_id not in seen:
             out.append(item(item_id, section, label or item_id))
     return tuple(out)
-
-
-def _parts_of(detail: str | None) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]]:
-    if not detail:
-        return [], []
-    try:
-        return _failed_parts(detail)
-    except ValueError:  # not JSON: nothing to show, the score still counts
-        return [], []
 
 
 def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list[CountedVisit]:
@@ -197,12 +196,15 @@ def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list
         for i in range(0, len(uuids), CHUNK):
             part = uuids[i:i + CHUNK]
             found: list[Any] = list(s.exec(
-                select(Inspection.uuid, Inspection.score_detail,  # type: ignore[call-overload]
+                select(Inspection.uuid, Inspection.failed_items,  # type: ignore[call-overload]
+                       # the whole breakdown only for a row without its compact failed items
+                       case((col(Inspection.failed_items).is_(None), Inspection.score_detail),
+                            else_=None).label("score_detail"),
                        Inspection.checklist_hash, Inspection.voided, Inspection.veto_count,
                        Inspection.finalized_at)
                 .where(col(Inspection.uuid).in_(part))).all())
             for row in found:
-                details[row.uuid] = (row, _parts_of(row.score_detail))
+                details[row.uuid] = (row, failed.parts(row.failed_items, row.score_detail))
         out = []
         for c in counted:
             if c.uuid not in details:  # pragma: no cover - counted_results just read it
