@@ -30,6 +30,7 @@ from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from app.central import keyfile
 from app.central.context import ServerContext
 from app.i18n import t
 
@@ -92,29 +93,8 @@ class Signer:
 
 def load_secret(data_dir: Path) -> bytes:
     """The server's ticket key (made once, readable by the server's user only)."""
-    path = data_dir / "console-secret"
-    try:
-        data = path.read_bytes()
-        if len(data) >= 32:
-            return data
-    except FileNotFoundError:
-        pass
-    data_dir.mkdir(parents=True, exist_ok=True)
-    # Several workers may start at once: the key is written whole under a temp name and
-    # linked into place only if no other worker did so first, so all of them read one key.
-    tmp = path.with_name(f"console-secret.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(secrets.token_bytes(32))
-        fh.flush()
-        os.fsync(fh.fileno())
-    try:
-        os.link(tmp, path)  # fails if another worker's key is already there
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path.read_bytes()
+    return keyfile.read_or_make(data_dir / "console-secret", lambda: secrets.token_bytes(32),
+                                valid=lambda data: len(data) >= 32)
 
 
 class ConsoleFiles:

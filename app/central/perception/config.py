@@ -8,10 +8,10 @@ changed key is refused instead of silently letting every customer be texted agai
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
+from app.central import keyfile
 from app.central.context import ServerContext
 from app.programme.perception.hashing import CustomerHasher
 from app.programme.perception.settings import PerceptionSettings
@@ -29,12 +29,11 @@ def customer_hasher(ctx: ServerContext, *, create: bool = True) -> CustomerHashe
     if configured:
         return CustomerHasher.from_setting(configured)
     path = key_path(ctx)
-    if not path.exists() and create:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(secrets.token_hex(32) + "\n")
-    return CustomerHasher.from_setting(path.read_text(encoding="ascii"))
+    if not create:
+        return CustomerHasher.from_setting(path.read_text(encoding="ascii"))
+    key = keyfile.read_or_make(path, lambda: (secrets.token_hex(32) + "\n").encode("ascii"),
+                               valid=lambda data: len(data.strip()) >= 32)
+    return CustomerHasher.from_setting(key.decode("ascii"))
 
 
 def perception_settings(ctx: ServerContext | None = None) -> PerceptionSettings:
