@@ -147,8 +147,8 @@ def fill(ctx: ServerContext, outlets: int, per: int, ratings: int, seed: int = 9
             "seq", "uuid", "device_id", "inspector_id", "outlet_code", "kind", "tier",
             "status", "checklist_id", "checklist_version", "checklist_hash", "started_at",
             "finalized_at", "received_at", "updated_at", "score_total", "device_score_total",
-            "score_detail", "failed_items", "voided", "veto_count", "flags", "time_on_site_s", "review_state",
-            "reviewed_at", "reviewed_by", "body_sha256", "body"], inspections())
+            "score_detail", "failed_items", "voided", "veto_count", "flags", "time_on_site_s",
+            "review_state", "reviewed_at", "reviewed_by", "body_sha256", "body"], inspections())
         took[f"{n} results"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         base_at = int((datetime(2025, 7, 1) - datetime(1970, 1, 1)).total_seconds()) + 8 * 3600

@@ -50,6 +50,7 @@ from app.programme.inputs import (
     AdjustmentReason,
     CommissionBase,
     CountedVisit,
+    FailedItem,
     History,
     OutletInfo,
     PastMonth,
@@ -285,6 +286,7 @@ class MonthResult:
         `explanations`: each outlet's `why` too (language-neutral; what the month card and
         the statement render), several times the size of the figures."""
         totals = self.totals()
+        shared: dict[int, tuple[FailedItem, dict[str, Any]]] = {}
         return {
             "format": EXPORT_FORMAT,
             "month": str(self.month),
@@ -293,7 +295,7 @@ class MonthResult:
                        "ranked": sum(1 for o in self.outlets.values()
                                      if o.rank_province is not None),
                        **{k: yuan(v) for k, v in totals.items()}},
-            "outlets": [_export_outlet(o, explanations) for o in self.outlets.values()],
+            "outlets": [_export_outlet(o, explanations, shared) for o in self.outlets.values()],
             "unmatched_adjustments": [_export_adjustment(a) for a in self.unmatched_adjustments],
             "notes": [n.to_dict() for n in self.notes],
         }
@@ -571,10 +573,32 @@ def _num(value: Decimal | None) -> int | float | None:
     return None if value is None else to_number(value)
 
 
+_FLOAT_NUMBER: dict[float, int | float] = {}  # a stored score -> its JSON number, once each
+
+
 def _score_number(score: Decimal | float | None) -> int | float | None:
     if score is None:
         return None
-    return to_number(score if isinstance(score, Decimal) else Decimal(repr(float(score))))
+    if isinstance(score, Decimal):
+        return to_number(score)
+    found = _FLOAT_NUMBER.get(score)
+    if found is None:
+        found = to_number(Decimal(repr(float(score))))
+        if len(_FLOAT_NUMBER) < 100_000 and found == found:  # not NaN
+            _FLOAT_NUMBER[score] = found
+    return found
+
+
+def _failed_row(f: FailedItem, shared: dict[int, tuple[FailedItem, dict[str, Any]]]
+                ) -> dict[str, Any]:
+    """A failed item's export dict, one per FailedItem object in one export (the close
+    shares one object per checklist x item: a month lists the same items many times).
+    The rows share these dicts: an export is read, not edited."""
+    found = shared.get(id(f))
+    if found is None or found[0] is not f:
+        found = shared[id(f)] = (f, {"item": f.item_id, "section": f.section_id,
+                                     "zh": f.label_zh, "en": f.label_en, "veto": f.veto})
+    return found[1]
 
 
 def _money_text(cents: int | None) -> str | None:
@@ -587,7 +611,11 @@ def _export_adjustment(a: Adjustment) -> dict[str, Any]:
             "note": a.note}
 
 
-def _export_outlet(o: OutletMonth, explanations: bool) -> dict[str, Any]:
+def _export_outlet(o: OutletMonth, explanations: bool,
+                   shared: dict[int, tuple[FailedItem, dict[str, Any]]] | None = None
+                   ) -> dict[str, Any]:
+    if shared is None:
+        shared = {}
     info = o.outlet
     facts = o.exit
     base = o.facts.base
@@ -612,8 +640,7 @@ def _export_outlet(o: OutletMonth, explanations: bool) -> dict[str, Any]:
         "results": [
             {"uuid": v.uuid, "kind": v.kind, "score": _score_number(v.score),
              "voided": v.voided, "veto_count": v.veto_count,
-             "failed": [{"item": f.item_id, "section": f.section_id, "zh": f.label_zh,
-                         "en": f.label_en, "veto": f.veto} for f in v.failed]}
+             "failed": [_failed_row(f, shared) for f in v.failed]}
             for v in o.visits
         ],
         "rank_unit": o.rank_unit,
