@@ -29,12 +29,7 @@ class Msg:
         return t(self.key, lang, **{k: _render(v, lang) for k, v in self.params.items()})
 
     def to_dict(self) -> dict[str, Any]:
-        params = self.params
-        if not params:
-            return {"key": self.key, "params": {}}
-        return {"key": self.key, "params": {
-            k: v if type(v) is str or type(v) is int else _plain(v)  # the common case first
-            for k, v in params.items()}}
+        return {"key": self.key, "params": _params(self.params)}
 
 
 @dataclass(frozen=True)
@@ -45,7 +40,7 @@ class Why(Msg):
     results: tuple[str, ...] = ()  # the counted results (uuids) behind the figure
 
     def to_dict(self) -> dict[str, Any]:
-        out = super().to_dict()
+        out = {"key": self.key, "params": _params(self.params)}
         if self.rule is not None:
             out["rule"] = self.rule
         if self.results:
@@ -76,11 +71,19 @@ def _render(value: Param, lang: str | None) -> str:
     return str(value)
 
 
+def _params(params: Mapping[str, Param]) -> dict[str, Any]:
+    """A message's parameters as JSON-ready data (a month writes hundreds of thousands:
+    plain texts and numbers, the common case, are taken as they are)."""
+    if not params:
+        return {}
+    return {k: v if type(v) is str or type(v) is int else _plain(v) for k, v in params.items()}
+
+
 def _plain(value: Param) -> Any:
     if type(value) is str or type(value) is int:
         return value
-    if isinstance(value, Msg):
-        return Msg.to_dict(value)
+    if isinstance(value, Msg):  # a Why inside a message is said as its message alone
+        return {"key": value.key, "params": _params(value.params)}
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     return value

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic_core import from_json, to_json
-from sqlalchemy import case, insert
+from sqlalchemy import case, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -177,8 +177,13 @@ def _failed(parts: failed.FailedParts,
             found = shared.get((checklist, item_id, section, None))
             out.append(found if found is not None else item(item_id, section, item_id))
         return tuple(out)
-    out = [item(item_id, section, item_id) for item_id, section in items]
-    seen = {item_id for item_id, _ in items}
+    out = []
+    seen = set()
+    for item_id, section in items:
+        seen.add(item_id)
+        found = (shared.get((checklist, item_id, section, None)) if item_id not in vetoes
+                 else None)
+        out.append(found if found is not None else item(item_id, section, item_id))
     for item_id, (section, _, label) in vetoes.items():  # a veto not marked failed
         if item_id not in seen:
             out.append(item(item_id, section, label or item_id))
@@ -454,6 +459,17 @@ def _inputs_doc(inputs: MonthInputs) -> dict[str, Any]:
     }
 
 
+def _fast_toast(s: Session) -> None:
+    """Compress this transaction's large texts (the frozen rows' JSON) with lz4 where the
+    server has it: PostgreSQL's default (pglz) spent most of the snapshot's write time
+    compressing them. Reading them back needs nothing: each value names its method."""
+    found = s.execute(text(
+        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+        " WHERE name = 'default_toast_compression'")).scalar()
+    if found:
+        s.execute(text("SET LOCAL default_toast_compression = 'lz4'"))
+
+
 def _bulk_insert(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     """Insert many rows in the session's transaction: COPY on PostgreSQL (the frozen month
     is written in seconds), executemany elsewhere."""
@@ -461,6 +477,7 @@ def _bulk_insert(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         return
     conn = s.connection()
     if conn.dialect.name == "postgresql":
+        _fast_toast(s)
         columns = list(rows[0])
         raw = conn.connection.driver_connection
         with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
