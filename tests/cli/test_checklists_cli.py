@@ -218,7 +218,7 @@ def test_show_a_phase_and_show_if_in_words(capsys: pytest.CaptureFixture[str]) -
     ("args", "message"),
     [
         (["--kind", "mystery", "--tier", "flagship"],
-         "没有“mystery”这种检查类型。可用的类型：mystery_shop, open_inspection, self_check"),
+         "没有“mystery”这种检查类型。可用的类型：mystery_shop, open_inspection, self_check, intercept"),
         (["--kind", "mystery_shop", "--tier", "level9"],
          "没有“level9”这个层级。可用的层级：flagship, level2, agent"),
         (["--kind", "self_check", "--tier", "flagship"],
@@ -240,7 +240,7 @@ def test_show_bad_kind_in_english(capsys: pytest.CaptureFixture[str]) -> None:
                  "--file", str(HALL)]) == 2
     assert capsys.readouterr().err.strip() == (
         "There is no checklist kind 'audit'. Valid kinds: mystery_shop, open_inspection, "
-        "self_check")
+        "self_check, intercept")
 
 
 def test_show_with_a_broken_file(capsys: pytest.CaptureFixture[str]) -> None:
