@@ -473,23 +473,32 @@ def _fast_toast(s: Session) -> None:
         s.execute(text("SET LOCAL default_toast_compression = 'lz4'"))
 
 
-def _bulk_insert(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+def _bulk_insert(s: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
     """Insert many rows in the session's transaction: COPY on PostgreSQL (the frozen month
-    is written in seconds), executemany elsewhere."""
-    if not rows:
+    is written in seconds, each row sent as it is made), executemany elsewhere."""
+    it = iter(rows)
+    first = next(it, None)
+    if first is None:
         return
     conn = s.connection()
     if conn.dialect.name == "postgresql":
         _fast_toast(s)
-        columns = list(rows[0])
+        columns = list(first)
         raw = conn.connection.driver_connection
         with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
                 f"COPY {table.__tablename__} ({', '.join(columns)}) FROM STDIN") as cp:
-            for r in rows:
+            cp.write_row(tuple(first[c] for c in columns))
+            for r in it:
                 cp.write_row(tuple(r[c] for c in columns))
         return
-    for i in range(0, len(rows), 5000):
-        s.execute(insert(table), rows[i:i + 5000])
+    batch = [first]
+    for r in it:
+        batch.append(r)
+        if len(batch) == 5000:
+            s.execute(insert(table), batch)
+            batch = []
+    if batch:
+        s.execute(insert(table), batch)
 
 
 _GC_LOCK = threading.Lock()
@@ -537,18 +546,21 @@ def _close_month(ctx: ServerContext, month: YearMonth, *, by: str,
     t2 = time.perf_counter()
     rows = doc.pop("outlets")
     closed_at = now or datetime.now(UTC)
-    figures = []
-    for pos, row in enumerate(rows):
-        why = row.pop("why", {})
-        figures.append({
-            "month": str(month), "outlet_code": row["outlet_code"], "position": pos,
-            "business_unit": row.get("business_unit") or None, "family": row["family"],
-            "composite": row.get("composite"), "rank_unit": row.get("rank_unit"),
-            "rank_province": row.get("rank_province"),
-            "commission_cents": (None if row.get("commission") is None
-                                 else parse_yuan(row["commission"])),
-            "figures": to_json(row).decode(), "why": to_json(why).decode(),
-            "past": to_json(past_row(row)).decode()})
+
+    def figures() -> Iterator[dict[str, Any]]:
+        """Each outlet's frozen row, serialised as COPY sends it (the server stores one
+        while the next is made)."""
+        for pos, row in enumerate(rows):
+            why = row.pop("why", {})
+            yield {
+                "month": str(month), "outlet_code": row["outlet_code"], "position": pos,
+                "business_unit": row.get("business_unit") or None, "family": row["family"],
+                "composite": row.get("composite"), "rank_unit": row.get("rank_unit"),
+                "rank_province": row.get("rank_province"),
+                "commission_cents": (None if row.get("commission") is None
+                                     else parse_yuan(row["commission"])),
+                "figures": to_json(row).decode(), "why": to_json(why).decode(),
+                "past": to_json(past_row(row)).decode()}
     results = [{"month": str(month), "uuid": c.uuid, "root_uuid": c.root_uuid,
                 "outlet_code": c.outlet_code, "kind": c.kind, "score": c.score_total}
                for c in inputs.counted]
@@ -568,8 +580,8 @@ def _close_month(ctx: ServerContext, month: YearMonth, *, by: str,
                              header=json.dumps(doc, ensure_ascii=False),
                              inputs=json.dumps(_inputs_doc(inputs), ensure_ascii=False)))
             s.flush()  # the month's key first: a second close stops here
-            for table, batch in ((MonthOutletFigures, figures), (MonthCountedResult, results),
-                                 (MonthAdjustmentLine, lines)):
+            for table, batch in ((MonthOutletFigures, figures()),
+                                 (MonthCountedResult, results), (MonthAdjustmentLine, lines)):
                 _bulk_insert(s, table, batch)
             audit.record(s, inspection_uuid=f"month:{month}", actor_kind="manager",
                          actor_id=by, action="month_closed", to_state="closed",
