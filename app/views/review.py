@@ -92,9 +92,10 @@ class ReviewScreen(ui.Screen):
         ]
         # what is missing, all at once
         if state.problems:
-            rows: list[ft.Control] = [ui.heading(app, self.t("views.review.missing",
-                                                             n=len(state.problems)),
-                                                 color=theme.FAIL)]
+            # discreet: a note to self, not a form's tally of missing items
+            heading = (self.t("views.review.discreet_missing_heading") if discreet
+                       else self.t("views.review.missing", n=len(state.problems)))
+            rows: list[ft.Control] = [ui.heading(app, heading, color=theme.FAIL)]
             section_titles = {s.id: s.title.get(app.lang) for s in state.checklist.sections}
             for p in state.problems:
                 text = self.t(f"views.review.discreet_missing.{p.reason}",

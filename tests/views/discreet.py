@@ -25,7 +25,7 @@ AUDIT_WORDS = ("暗访", "检查", "检查人", "暗访员", "神秘顾客", "�
                *SCORE_WORDS, "mystery", "inspect", "audit", "shopper")
 # an audit-style counter: "第 1/7 部分", "全部 0/46", a chip's "1. 环境 0/6", "3 of 8"
 AUDIT_COUNTER = re.compile(r"(?<![\d-])\d+\s*/\s*\d+(?![\d-])|第\s*\d+\s*部分"
-                           r"|\b\d+\s+of\s+\d+\b")
+                           r"|\b\d+\s+of\s+\d+\b|还差\s*\d+\s*项|\b\d+ things still missing")
 
 SCORE_NUMBER = re.compile(
     r"\d+(?:[.,]\d+)?\s*(?:%|％|分(?!钟))"  # 72.5分, 72 分, 85%, 85％ (not 5分钟)

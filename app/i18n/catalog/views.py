@@ -201,6 +201,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "views.review.title_discreet": ("完成记录", "Finish entry"),
     "views.review.subtitle": ("{name} · {kind}结果", "{name} · {kind} result"),
     "views.review.discreet_subtitle": ("地点：{name}", "Place: {name}"),
+    "views.review.discreet_missing_heading": ("还没记完（轻点可跳转）",
+                                              "Not all noted yet (tap to go there)"),
     "views.review.missing": ("还差 {n} 项（轻点可跳转）",
                              "{n} things still missing (tap to go there)"),
     "views.review.jump": ("转到：{what}", "Go to: {what}"),
