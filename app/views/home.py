@@ -74,9 +74,11 @@ class HomeScreen(ui.Screen):
         title = self.t("views.discreet.title") if discreet else self.t("app.name")
         who = self.t("views.home.who", role=self.t(f"role.{ws.settings.role}"),
                      id=inspector or "")
-        start = ui.primary_button(
-            app, self.t("views.home.start_discreet" if discreet else "views.home.start"),
-            lambda: app.go("/outlets"), icon=ft.Icons.ADD)
+        start_key = ("views.home.start_discreet" if discreet
+                     else "views.home.start_survey" if ws.settings.role == "surveyor"
+                     else "views.home.start")
+        start = ui.primary_button(app, self.t(start_key), lambda: app.go("/outlets"),
+                                  icon=ft.Icons.ADD)
         # (discreet: no role or staff ID on show - "暗访员 · 工号 S-023" names the audit)
         head: list[ft.Control] = [] if discreet else [ui.muted(app, who)]
         return ui.frame(app, "/", [*head, *body], appbar=ui.appbar(

@@ -127,8 +127,9 @@ class Hallcheck:
         expect(self.button(start)).to_be_visible(timeout=STEP_TIMEOUT)
 
     # -- visits
-    def start_visit(self, outlet_name: str, code: str, *, discreet: bool) -> None:
-        self.tap(L("views.home.start_discreet" if discreet else "views.home.start"))
+    def start_visit(self, outlet_name: str, code: str, *, discreet: bool,
+                    start: str = "views.home.start") -> None:
+        self.tap(L("views.home.start_discreet" if discreet else start))
         self.ui.settle()
         self.card(L("views.outlets.pick", name=outlet_name, code=code)).click(
             timeout=STEP_TIMEOUT)

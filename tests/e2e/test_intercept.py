@@ -48,7 +48,7 @@ def test_one_customer_at_phone_size(fresh_app, open_page, phone) -> None:  # typ
 
     started = time.monotonic()
     taps = 0
-    hc.start_visit(flagship.name, FLAGSHIP, discreet=False)
+    hc.start_visit(flagship.name, FLAGSHIP, discreet=False, start="views.home.start_survey")
     taps += 2
     [(uuid, kind)] = wait_db(data_dir, "select uuid, kind from inspection where "
                                        "status='draft'")

@@ -15,7 +15,8 @@ from .flows import FLAGSHIP, current_uuid, db_rows, pick_outlet, seed_device, ta
 def test_one_customer_in_a_few_taps(start_app, L, ws, data_dir) -> None:  # type: ignore[no-untyped-def]
     seed_device(ws, "surveyor", "SV-001")
     app = start_app()
-    app.click(L("views.home.start"))
+    assert not app.sees(L("views.home.start"))  # a survey, in the surveyor's words
+    app.click(L("views.home.start_survey"))
     pick_outlet(app, L, ws, FLAGSHIP)
     app.wait_until(lambda: (app.view_route or "").startswith("/visit/"))
     uuid = current_uuid(app)

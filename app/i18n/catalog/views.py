@@ -62,6 +62,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- home ------------------------------------------------------------------------------
     "views.home.who": ("{role} · 工号 {id}", "{role} · ID {id}"),
     "views.home.start": ("开始检查", "Start a visit"),
+    "views.home.start_survey": ("开始拦截调查", "Start an intercept survey"),
     "views.home.start_discreet": ("新建记录", "New entry"),
     "views.home.today": ("今日任务（{n}）", "Today ({n} to do)"),
     "views.home.today_none": ("今天没有指派的任务", "Nothing assigned for today"),
