@@ -210,15 +210,17 @@ def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list
         if counted:  # one read of the approved results of the counted ones' visit times
             lo = min(c.started_at for c in counted)
             hi = max(c.started_at for c in counted)
-            for row in s.exec(select(*columns).where(  # type: ignore[call-overload]
-                    Inspection.status == "finalized", Inspection.review_state == "approved",
-                    col(Inspection.started_at) >= lo, col(Inspection.started_at) <= hi)):
+            window: Iterable[Any] = s.exec(select(*columns).where(  # type: ignore[call-overload]
+                Inspection.status == "finalized", Inspection.review_state == "approved",
+                col(Inspection.started_at) >= lo, col(Inspection.started_at) <= hi))
+            for row in window:
                 if row.uuid in wanted:
                     details[row.uuid] = (row, failed.parts(row.failed_items, row.score_detail))
         missing = [u for u in wanted if u not in details]  # none as counted_results reads
         for i in range(0, len(missing), CHUNK):
-            for row in s.exec(select(*columns).where(  # type: ignore[call-overload]
-                    col(Inspection.uuid).in_(missing[i:i + CHUNK]))):
+            by_uuid: Iterable[Any] = s.exec(select(*columns).where(  # type: ignore[call-overload]
+                col(Inspection.uuid).in_(missing[i:i + CHUNK])))
+            for row in by_uuid:
                 details[row.uuid] = (row, failed.parts(row.failed_items, row.score_detail))
         out = []
         for c in counted:
