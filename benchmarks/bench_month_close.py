@@ -7,8 +7,9 @@ on PostgreSQL, beside a bare SQL aggregate of the same rows on the same database
 Fills a throwaway PostgreSQL cluster (initdb/pg_ctl, as in the tests; or the empty database
 of --pg-url) with bulk COPYs: outlets with class, region, unit and cooperation start, the
 commission bases, the issued checklist definitions, finalised and approved results of July
-2025 with the server's real score breakdowns (failed items and vetoes, as the ingest stores
-them), and the SMS texts with their counted replies in issue 11's perception tables. Then:
+2025 with the server's real score breakdowns and their compact failed items and vetoes (both
+columns, as the ingest stores them), and the SMS texts with their counted replies in issue
+11's perception tables. Then:
 
 * the bare aggregate: per outlet and kind the results' count, mean score and vetoes, and per
   outlet and reply value the SMS replies (the two GROUP BYs over the same rows), median of 3;
@@ -17,7 +18,8 @@ them), and the SMS texts with their counted replies in issue 11's perception tab
   in SQL), the bases and history, `compute_month`, the export with its explanations, and
   the frozen snapshot written in one transaction; its own phases are printed too.
 
-Target: the close within 5x the bare aggregate, and under 60 s.
+Target: the close within 5x the bare aggregate, and under 60 s. The figures move 2-3x with
+the machine's load: note `uptime` beside them (docs/month.md has runs before and after).
 """
 
 from __future__ import annotations
