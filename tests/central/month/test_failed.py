@@ -9,9 +9,11 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlmodel import select
+from sync.helpers import create_database  # tests/sync/helpers.py
 
 from app.central.context import ServerContext
 from app.central.db import alembic_config, make_engine
@@ -74,8 +76,11 @@ def test_the_ingest_stores_the_compact_form_and_the_close_reads_it(
     assert {v.uuid: v.failed for v in counted_visits(ctx, counted)} == before
 
 
-def test_migration_0007_fills_the_rows_stored_before(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'server.db'}")
+def test_migration_0007_fills_the_rows_stored_before(tmp_path: Path, backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    url = (f"sqlite:///{tmp_path / 'server.db'}" if backend == "sqlite"
+           else create_database(request.getfixturevalue("pg_admin_url")))
+    engine = make_engine(url)
     try:
         cfg = alembic_config(engine)
         command.upgrade(cfg, "0006")
