@@ -56,6 +56,7 @@ from app.central.models import (
     Photo,
     utcnow,
 )
+from app.central.month import failed
 from app.central.service import as_utc
 from app.checklists import ItemType, Kind, ResolvedChecklist
 from app.checklists.evaluation import finalise_problems
@@ -693,6 +694,7 @@ def amend_by_manager(ctx: ServerContext, actor: ManagerInfo, uuid: str,
             where = "; ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:3])
             raise BadInput("review.amend_bad_value", problem=where) from None
         stored = canonical_json(upload).decode()
+        breakdown = result.to_dict("zh")  # as the ingest keeps it (SNAPSHOT_LANGUAGE)
         amendment = Inspection(
             uuid=new_uuid, device_id=CONSOLE_DEVICE, inspector_id=row.inspector_id,
             outlet_code=row.outlet_code, kind=row.kind, tier=row.tier, status="finalized",
@@ -700,7 +702,8 @@ def amend_by_manager(ctx: ServerContext, actor: ManagerInfo, uuid: str,
             checklist_hash=row.checklist_hash, started_at=row.started_at,
             finalized_at=row.finalized_at, received_at=now, updated_at=now, phase=row.phase,
             score_total=result.total, device_score_total=None,
-            score_detail=json.dumps(result.to_dict("zh"), ensure_ascii=False),
+            score_detail=json.dumps(breakdown, ensure_ascii=False),
+            failed_items=failed.compact(breakdown),
             voided=result.voided, veto_count=len(result.vetoes), flags="[]",
             time_on_site_s=row.time_on_site_s, review_state="received",
             amends_uuid=row.uuid, body_sha256=upload.body_sha256(), body=stored)

@@ -14,6 +14,7 @@ from sqlmodel import select
 from app.central import review
 from app.central.accounts import BadInput, NotAllowed, NotFound, WrongState
 from app.central.models import Dispute, Inspection, InspectionPhoto, utcnow
+from app.central.month import failed
 from app.checklists.scoring import score
 from app.sync.protocol import InspectionUpload
 
@@ -122,6 +123,8 @@ def test_overturned_returns_the_result_and_a_manager_correction_is_rescored(
     expected = score(definition(), {"uniform": True, "greet_seconds": 5})
     assert row.score_total == expected.total == 100.0
     assert (row.veto_count, row.voided, row.review_state) == (0, False, "received")
+    # the month close reads a correction's failed items as it reads an upload's
+    assert row.failed_items == failed.compact(json.loads(row.score_detail))
     assert row.amends_uuid == u and row.checklist_hash == before.checklist_hash
     assert row.inspector_id == before.inspector_id and list(photos) == ["c" * 64]
     body = InspectionUpload.model_validate_json(row.body)

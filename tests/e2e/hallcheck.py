@@ -123,6 +123,7 @@ class Hallcheck:
         self.ui.shot("first-run")
         self.tap(L("views.setup.done"))
         start = L("views.home.start_discreet" if role == "mystery_shopper"
+                  else "views.home.start_survey" if role == "surveyor"
                   else "views.home.start")
         expect(self.button(start)).to_be_visible(timeout=STEP_TIMEOUT)
 
