@@ -173,15 +173,6 @@ def test_backup_refuses_a_directory_in_use_and_a_directory_without_manifest_is_n
     assert done.returncode == 2 and "manifest" in done.stderr
 
 
-@pytest.fixture(scope="module")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
-    server = MotoServer(tmp_path_factory.mktemp("moto")).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def test_an_endpoint_with_photos_in_s3_backs_up_and_restores_into_another_bucket(
         moto: MotoServer, tmp_path: Path) -> None:
     source_store = f"s3://{moto.make_bucket()}/photos"

@@ -8,24 +8,13 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sync.helpers import REPO
 
 from app.central.photos import FileSystemPhotoStore, hash_of, photo_store_at
 
 from .s3_support import MotoServer, environ
-
-
-@pytest.fixture(scope="module")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
-    server = MotoServer(tmp_path_factory.mktemp("moto")).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def migrate(data_dir: Path, to: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -24,15 +23,6 @@ from .s3_support import MotoServer, environ
 from .scale_support import DeviceLoad
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
-    server = MotoServer(tmp_path_factory.mktemp("moto")).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def children(pid: int) -> list[int]:
