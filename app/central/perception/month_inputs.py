@@ -23,7 +23,8 @@ def perception_inputs(ctx: ServerContext, month: YearMonth) -> list[PerceptionAg
     """The month's aggregates of both sources, as `compute_month(perception=...)` takes
     them."""
     settings = perception_settings(ctx)
-    sms = sms_aggregates(satisfaction_report(ctx, month, settings.replies), month)
+    sms = sms_aggregates(satisfaction_report(ctx, month, settings.replies,
+                                             per_staff=False), month)
     halls = hall_figures(ctx, Period.month(month), settings.intercept)
     return [*sms, *intercept_aggregates(halls)]
 

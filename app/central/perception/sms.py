@@ -5,6 +5,7 @@ replies one by one."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -17,8 +18,11 @@ from app.programme.perception.settings import ReplyRules
 
 
 def satisfaction_report(ctx: ServerContext, month: YearMonth,
-                        rules: ReplyRules | None = None) -> SatisfactionReport:
-    """Satisfaction per outlet and per staff member for the month of the transactions."""
+                        rules: ReplyRules | None = None, *,
+                        per_staff: bool = True) -> SatisfactionReport:
+    """Satisfaction per outlet and (unless `per_staff` is False: the month close needs only the
+    outlets, and grouping a million texts by staff member too doubles the work) per staff
+    member for the month of the transactions."""
     rules = rules or ReplyRules()
     m = str(month)
     S, R = PerceptionSend, PerceptionReply
@@ -26,11 +30,19 @@ def satisfaction_report(ctx: ServerContext, month: YearMonth,
         sent_outlet = s.exec(select(S.outlet_code, func.count()).where(S.month == m)
                              .group_by(S.outlet_code)).all()
         sent_staff = s.exec(select(S.staff_id, S.outlet_code, func.count())
-                            .where(S.month == m).group_by(S.staff_id, S.outlet_code)).all()
-        replied = s.exec(select(S.outlet_code, S.staff_id, R.value, func.count())
-                         .join(R, R.send_id == S.send_id)  # type: ignore[arg-type]
-                         .where(S.month == m)
-                         .group_by(S.outlet_code, S.staff_id, R.value)).all()
+                            .where(S.month == m).group_by(S.staff_id, S.outlet_code)
+                            ).all() if per_staff else []
+        replied: list[Any]  # (outlet, staff or None, reply value, count)
+        if per_staff:
+            replied = list(s.exec(select(S.outlet_code, S.staff_id, R.value, func.count())
+                             .join(R, R.send_id == S.send_id)  # type: ignore[arg-type]
+                             .where(S.month == m)
+                             .group_by(S.outlet_code, S.staff_id, R.value)).all())
+        else:
+            replied = [(o, None, v, n) for o, v, n in s.exec(
+                select(S.outlet_code, R.value, func.count())
+                .join(R, R.send_id == S.send_id)  # type: ignore[arg-type]
+                .where(S.month == m).group_by(S.outlet_code, R.value)).all()]
     outlet_sends = {o: n for o, n in sent_outlet}
     staff_sends: Counter[str] = Counter()
     staff_outlets: dict[str, set[str]] = {}
@@ -39,20 +51,21 @@ def satisfaction_report(ctx: ServerContext, month: YearMonth,
         staff_outlets.setdefault(staff, set()).add(outlet)
     by_outlet: dict[str, Counter[str]] = {o: Counter() for o in outlet_sends}
     by_staff: dict[str, Counter[str]] = {st: Counter() for st in staff_sends}
-    for outlet, staff, value, n in replied:
+    for outlet, person, value, n in replied:
         by_outlet.setdefault(outlet, Counter())[value] += n
-        by_staff.setdefault(staff, Counter())[value] += n
-        staff_outlets.setdefault(staff, set()).add(outlet)
+        if person is not None:
+            by_staff.setdefault(person, Counter())[value] += n
+            staff_outlets.setdefault(person, set()).add(outlet)
     report = SatisfactionReport()
     for outlet, found in sorted(by_outlet.items()):
         n = sum(found.values())
         report.by_outlet.append(Satisfaction(month, outlet, "", outlet_sends.get(outlet, 0),
                                              n, dict(found), score_of(found, rules),
                                              n >= rules.min_replies))
-    for staff, found in sorted(by_staff.items()):
+    for person, found in sorted(by_staff.items()):
         n = sum(found.values())
-        report.by_staff.append(Satisfaction(month, "", staff, staff_sends[staff], n,
+        report.by_staff.append(Satisfaction(month, "", person, staff_sends[person], n,
                                             dict(found), score_of(found, rules),
                                             n >= rules.min_replies,
-                                            tuple(sorted(staff_outlets.get(staff, ())))))
+                                            tuple(sorted(staff_outlets.get(person, ())))))
     return report

@@ -83,6 +83,10 @@ def test_the_office_round_on_both_databases(keyed: ServerContext, tmp_path: Path
     report = satisfaction_report(ctx, YearMonth(2025, 6))
     assert sum(s.replies for s in report.by_outlet) == 32
     assert sum(s.sends for s in report.by_outlet) == 40
+    assert report.by_staff
+    # the month close's lighter read: the same outlet figures, no staff grouping
+    outlets_only = satisfaction_report(ctx, YearMonth(2025, 6), per_staff=False)
+    assert outlets_only.by_outlet == report.by_outlet and outlets_only.by_staff == []
     stored = everything(ctx)
     for i in range(50):
         assert number(i) not in stored
