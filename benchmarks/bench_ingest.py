@@ -7,9 +7,11 @@ in the same run.
 N finalised mystery shops of a realistic checklist (the shipped checklists.yaml, flagship
 hall, 50-odd items with vetoes and photos) from 20 enrolled shoppers, each as the JSON bytes
 their device sends, go into a fresh database through the real path, once with re-scoring
-(the definition looked up by hash, answers validated, finalise rules, scoring, flags, the
-rotation query) and once with it switched off (the device's score taken at its word: the
-baseline). Two paths: `service` (parse the bytes, `service.put_inspection`: identity,
+(the definition looked up by hash, answers validated, finalise rules, scoring, the
+breakdown and failed items stored, the score flags) and once with it switched off (the
+device's score taken at its word: the baseline; identity, idempotency, the rotation flag
+and the audit line as always). Two paths: `service` (parse the bytes,
+`service.put_inspection`: identity,
 idempotency, storing, the audit line) and `http` (the same PUTs through the FastAPI app in
 process: middleware, validation, token look-up, service, ack). The rounds alternate the
 two modes; the best wall-clock and CPU time of each are reported with their ratios

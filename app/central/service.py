@@ -271,8 +271,8 @@ def put_inspection(ctx: ServerContext, device: Device, uuid: UUID,
     inspection, or any body for another device's inspection, is refused with 409 and kept
     in `conflicts` for a person to review (up to a cap per device).
 
-    `rescore=False` takes the device's score at its word: only for the benchmark's
-    baseline, never from the API.
+    `rescore=False` takes the device's score at its word (everything else, the rotation
+    flag included, as always): only for the benchmark's baseline, never from the API.
     """
     if upload.uuid != uuid:
         raise ApiError(422, "uuid_mismatch", "sync.api.uuid_mismatch")
@@ -314,7 +314,7 @@ def _put_inspection_once(ctx: ServerContext, device: Device, upload: InspectionU
             cid = _keep_conflict(ctx, device, upload, body, body_hash, *conflict)
             raise ConflictError(upload.uuid, cid, conflict[0], conflict[1])
         columns = assessment.columns()
-        if rescore and ingest.rotation_flag(s, upload):
+        if ingest.rotation_flag(s, upload):  # not a score: checked in both modes
             columns["flags"] = json.dumps([*assessment.flags, ingest.FLAG_ROTATION])
         first_result = upload.status == "finalized" and (row is None
                                                           or row.status != "finalized")
