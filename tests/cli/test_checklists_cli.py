@@ -218,7 +218,8 @@ def test_show_a_phase_and_show_if_in_words(capsys: pytest.CaptureFixture[str]) -
     ("args", "message"),
     [
         (["--kind", "mystery", "--tier", "flagship"],
-         "没有“mystery”这种检查类型。可用的类型：mystery_shop, open_inspection, self_check, intercept"),
+         "没有“mystery”这种检查类型。可用的类型：mystery_shop, open_inspection, self_check, "
+         "intercept"),
         (["--kind", "mystery_shop", "--tier", "level9"],
          "没有“level9”这个层级。可用的层级：flagship, level2, agent"),
         (["--kind", "self_check", "--tier", "flagship"],
