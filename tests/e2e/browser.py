@@ -268,17 +268,28 @@ class FletPage:
         """Type into a text box locator. Flutter only notices real keys (Playwright's
         fill() on the semantics <input> is not reliably seen), and only once its editing
         element has focus - keys sent before that are lost."""
-        self.settle()
-        box.click(timeout=timeout * 1000)
-        self.page.wait_for_function(
-            "() => { const e = document.activeElement;"
-            " return !!e && (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA'); }",
-            timeout=timeout * 1000)
-        self.page.keyboard.press("Control+A")
-        self.page.keyboard.press("Delete")
-        if text:
-            self.page.keyboard.type(text)
-        self.settle()
+        value: object = None
+        for _attempt in range(3):
+            self.settle()
+            box.click(timeout=timeout * 1000)
+            self.page.wait_for_function(
+                "() => { const e = document.activeElement;"
+                " return !!e && (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA'); }",
+                timeout=timeout * 1000)
+            # Flutter hooks its key listeners onto the editing element a frame after it
+            # takes focus: keys sent at once are lost (a first character, a Ctrl+A)
+            self.page.wait_for_timeout(150)
+            self.page.keyboard.press("Control+A")
+            self.page.keyboard.press("Delete")
+            if text:
+                self.page.keyboard.type(text)
+            self.settle()
+            value = self.page.evaluate(
+                "() => { const e = document.activeElement;"
+                " return e && 'value' in e ? e.value : null; }")
+            if value is None or value == text:  # focus moved on (a submit): nothing to read
+                return
+        raise AssertionError(f"typed {text!r}, the field holds {value!r}")
 
     def settle(self, quiet_ms: int = 250, timeout_ms: int = 5000) -> None:
         """Wait until the accessibility tree has not changed for ``quiet_ms`` (a frame that
