@@ -12,17 +12,24 @@ a negative or zero amount is refused).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from app.programme.inputs import CommissionBase, parse_period
-from app.programme.outlets import MAX_LENGTH, OUTLET_CLASSES, CsvProblem, decode_csv
+from app.programme.outlets import (
+    MAX_LENGTH,
+    OUTLET_CLASSES,
+    CsvKeys,
+    CsvProblem,
+    csv_records,
+    decode_csv,
+)
 
 BASE_COLUMNS = ("class", "region", "period", "amount")
 MAX_AMOUNT_CENTS = 100_000_000_00  # a hundred million yuan a month: a typo, not a base
+_KEYS = CsvKeys(missing_column="month.bases.missing_column",
+                unknown_column="month.bases.unknown_column", empty="month.bases.empty")
 _AMOUNT = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 
 
@@ -70,48 +77,15 @@ def read_bases_csv(raw: bytes) -> BasesImport:
     text = decode_csv(raw)
     if text is None:
         return BasesImport(problems=[CsvProblem(1, None, "programme.csv.encoding")])
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        first = next(reader, None)
-    except csv.Error:
-        return BasesImport(problems=[CsvProblem(1, None, "programme.csv.malformed")])
-    if first is None or not any(cell.strip() for cell in first):
-        return BasesImport(problems=[CsvProblem(1, None, "month.bases.empty")])
-    header = [cell.strip().lstrip("\ufeff").lower() for cell in first]
-    problems = [CsvProblem(1, col, "month.bases.missing_column", {"column": col})
-                for col in BASE_COLUMNS if col not in header]
-    seen_cols: set[str] = set()
-    for col in header:
-        if col and col in seen_cols:
-            problems.append(CsvProblem(1, col, "programme.csv.duplicate_column",
-                                       {"column": col}))
-        elif col and col not in BASE_COLUMNS:
-            problems.append(CsvProblem(1, col, "month.bases.unknown_column",
-                                       {"column": col, "columns": ", ".join(BASE_COLUMNS)}))
-        seen_cols.add(col)
-    if problems:
-        return BasesImport(problems=problems)
-
     rows: list[BaseRow] = []
+    problems: list[CsvProblem] = []
     seen: dict[tuple[str, str, str], int] = {}
-    end = reader.line_num
-    while True:
-        try:
-            cells = next(reader, None)
-        except csv.Error:
-            problems.append(CsvProblem(end + 1, None, "programme.csv.malformed"))
-            break
-        if cells is None:
-            break
-        line, end = end + 1, reader.line_num
-        if not any(cell.strip() for cell in cells):
+    for record in csv_records(text, columns=BASE_COLUMNS, required=BASE_COLUMNS, keys=_KEYS):
+        if isinstance(record, CsvProblem):
+            problems.append(record)
             continue
-        if any(cell.strip() for cell in cells[len(header):]) or any(
-                cell.strip() for name, cell in zip(header, cells, strict=False) if not name):
-            problems.append(CsvProblem(line, None, "services.import.extra_cells"))
-            continue
-        values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name}
-        found, row = _check_row(values, line)
+        line, cells = record
+        found, row = _check_row({name: cell.strip() for name, cell in cells.items()}, line)
         if row is not None:
             key = (row.outlet_class, row.region, row.period)
             if key in seen:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -145,37 +145,14 @@ def read_outlets_csv(raw: bytes, *, tiers: Collection[str] | None,
     if text is None:
         return OutletImport(problems=[CsvProblem(_first_bad_line(raw), None,
                                                  "programme.csv.encoding")])
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # an unclosed quote
-    try:
-        first = next(reader, None)
-    except csv.Error:
-        return OutletImport(problems=[CsvProblem(1, None, "programme.csv.malformed")])
-    if first is None or not any(cell.strip() for cell in first):
-        return OutletImport(problems=[CsvProblem(1, None, "services.import.empty")])
-    header = [cell.strip().lstrip("\ufeff").lower() for cell in first]
-    problems = _header_problems(header)
-    if problems:
-        return OutletImport(problems=problems)
-
     rows: list[OutletRow] = []
+    problems: list[CsvProblem] = []
     seen: dict[str, int] = {}
-    end = reader.line_num  # the physical line the previous record ended on
-    while True:
-        try:
-            cells = next(reader, None)
-        except csv.Error:
-            problems.append(CsvProblem(end + 1, None, "programme.csv.malformed"))
-            break
-        if cells is None:
-            break
-        line, end = end + 1, reader.line_num  # a quoted cell may span lines: its first one
-        if not any(cell.strip() for cell in cells):
+    for record in csv_records(text, columns=OUTLET_COLUMNS, required=REQUIRED_COLUMNS):
+        if isinstance(record, CsvProblem):
+            problems.append(record)
             continue
-        if any(cell.strip() for cell in cells[len(header):]) or any(
-                cell.strip() for name, cell in zip(header, cells, strict=False) if not name):
-            problems.append(CsvProblem(line, None, "services.import.extra_cells"))
-            continue
-        fields = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+        line, fields = record
         row, found = check_outlet(fields, tiers=tiers, phases=phases, line=line)
         if row is not None:
             if row.code in seen:
@@ -192,9 +169,60 @@ def read_outlets_csv(raw: bytes, *, tiers: Collection[str] | None,
     return OutletImport(rows=rows)
 
 
-def _header_problems(header: list[str]) -> list[CsvProblem]:
-    problems = [CsvProblem(1, col, "services.import.missing_column", {"column": col})
-                for col in REQUIRED_COLUMNS if col not in header]
+@dataclass(frozen=True)
+class CsvKeys:
+    """The messages of a file's structural problems (each file speaks of its own rows)."""
+
+    missing_column: str = "services.import.missing_column"
+    unknown_column: str = "services.import.unknown_column"
+    empty: str = "services.import.empty"
+
+
+def csv_records(text: str, *, columns: Sequence[str], required: Sequence[str],
+                keys: CsvKeys = CsvKeys()) -> Iterator[CsvProblem | tuple[int, dict[str, str]]]:
+    """The records of a spreadsheet export, in file order: (line, column -> raw cell) for
+    each non-blank record, or a CsvProblem for a record that cannot be one. The header's
+    problems (missing, unknown or repeated columns; an empty first line) come alone: then
+    no record follows. A record is located by its first physical line (a quoted cell may
+    span lines); an unclosed quote ends the file with one problem. Shared by every CSV
+    import, so they all read the same files the same way."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # an unclosed quote
+    try:
+        first = next(reader, None)
+    except csv.Error:
+        yield CsvProblem(1, None, "programme.csv.malformed")
+        return
+    if first is None or not any(cell.strip() for cell in first):
+        yield CsvProblem(1, None, keys.empty)
+        return
+    header = [cell.strip().lstrip("\ufeff").lower() for cell in first]
+    problems = _header_problems(header, columns, required, keys)
+    if problems:
+        yield from problems
+        return
+    end = reader.line_num  # the physical line the previous record ended on
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error:
+            yield CsvProblem(end + 1, None, "programme.csv.malformed")
+            return
+        if cells is None:
+            return
+        line, end = end + 1, reader.line_num  # a quoted cell may span lines: its first one
+        if not any(cell.strip() for cell in cells):
+            continue
+        if any(cell.strip() for cell in cells[len(header):]) or any(
+                cell.strip() for name, cell in zip(header, cells, strict=False) if not name):
+            yield CsvProblem(line, None, "services.import.extra_cells")
+            continue
+        yield line, {name: cell for name, cell in zip(header, cells, strict=False) if name}
+
+
+def _header_problems(header: list[str], columns: Sequence[str], required: Sequence[str],
+                     keys: CsvKeys) -> list[CsvProblem]:
+    problems = [CsvProblem(1, col, keys.missing_column, {"column": col})
+                for col in required if col not in header]
     seen: set[str] = set()
     for col in header:
         if not col:
@@ -202,9 +230,9 @@ def _header_problems(header: list[str]) -> list[CsvProblem]:
         if col in seen:
             problems.append(CsvProblem(1, col, "programme.csv.duplicate_column",
                                        {"column": col}))
-        elif col not in OUTLET_COLUMNS:
-            problems.append(CsvProblem(1, col, "services.import.unknown_column",
-                                       {"column": col, "columns": ", ".join(OUTLET_COLUMNS)}))
+        elif col not in columns:
+            problems.append(CsvProblem(1, col, keys.unknown_column,
+                                       {"column": col, "columns": ", ".join(columns)}))
         seen.add(col)
     return problems
 
