@@ -83,6 +83,13 @@ class Transient(SyncFailure):
     """Worth retrying later: the network, the server's health, a reply that is no ack."""
 
 
+def _unreachable(exc: httpx.TransportError) -> Transient:
+    """The network failed: the user reads what to do, the log keeps which error it was
+    (an exception's name is no message for a person, issue 12)."""
+    log.debug("central endpoint unreachable: %s", type(exc).__name__)
+    return Transient("sync.client.network")
+
+
 class Throttled(Transient):
     """429: the server asks to wait (its message says how long); not retried at once."""
 
@@ -179,7 +186,7 @@ class Api:
         except httpx.TimeoutException:
             raise Transient("sync.client.timeout") from None
         except httpx.TransportError as exc:
-            raise Transient("sync.client.network", detail=type(exc).__name__) from None
+            raise _unreachable(exc) from None
         if refusable and response.status_code == 403:
             raise Refused(SyncState.REJECTED, 403, self._server_message(response))
         self._check(response)
@@ -277,7 +284,7 @@ class Api:
             except httpx.TimeoutException:
                 raise Transient("sync.client.timeout") from None
             except httpx.TransportError as exc:
-                raise Transient("sync.client.network", detail=type(exc).__name__) from None
+                raise _unreachable(exc) from None
             if r.status_code == 404:
                 return None
             self._check(r)

@@ -291,3 +291,25 @@ def test_a_record_the_protocol_cannot_carry_is_reported_and_the_rest_goes(
     summary = device.inspections.summary(odd)
     assert summary.sync_state == "rejected" and "answers" in summary.sync_error
     assert device.inspections.summary(fine).sync_state == "sent"
+
+
+def test_an_unreachable_endpoint_is_told_in_words_with_a_next_step(
+        make_server, tmp_path: Path) -> None:
+    """Issue 12: "无法连接中心端点（ConnectError）。" put an exception's name on the sync
+    screen, and no next step."""
+    server = make_server().start()
+    ws = open_device(tmp_path / "device")
+    add_outlets(ws, "HALL-001")
+    enrol_device(ws, server)
+    uuid = finished_inspection(ws, "HALL-001")
+    server.stop()
+    report = sync(ws)
+    said = [report.stopped or "", *(m for _, m in report.failed),
+            ws.inspections.summary(uuid).sync_error or ""]
+    assert report.sent == 0 and report.waiting == 1
+    assert any("无法连接中心端点" in m for m in said), said
+    for message in said:
+        assert "Error" not in message and "Exception" not in message, message
+    assert any("检查地址和网络" in m for m in said), said
+    assert ws.inspections.summary(uuid).sync_state == "queued"  # kept, tried again later
+    ws.close()

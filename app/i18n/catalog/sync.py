@@ -284,8 +284,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.cli.col.last_seen": ("最近连接 (UTC)", "Last seen (UTC)"),
     # --- the device's sync client ---
     "sync.client.timeout": ("连接中心端点超时。", "The central endpoint did not answer in time."),
-    "sync.client.network": ("无法连接中心端点（{detail}）。",
-                            "Cannot reach the central endpoint ({detail})."),
+    "sync.client.network": ("无法连接中心端点。请检查地址和网络，稍后再试；结果已保存在本机。",
+                            "Cannot reach the central endpoint. Check the address and the "
+                            "network, then try again later; your results are kept on this "
+                            "device."),
     "sync.client.server_error": ("中心端点暂时出错（HTTP {status}），稍后自动重试。",
                                  "The central endpoint had a problem (HTTP {status}); "
                                  "it will be retried."),
