@@ -1,14 +1,17 @@
-"""The server's database: engine set-up for SQLite or PostgreSQL, and migrations to head."""
+"""The server's database: engine set-up for SQLite or PostgreSQL, migrations to head, and
+bulk inserts (COPY on PostgreSQL)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -89,3 +92,44 @@ def migration_lock(engine: Engine) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _fast_toast(s: Session) -> None:
+    """Compress this transaction's large texts (the frozen rows' JSON) with lz4 where the
+    server has it: PostgreSQL's default (pglz) spent most of the snapshot's write time
+    compressing them. Reading them back needs nothing: each value names its method."""
+    found = s.execute(text(
+        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+        " WHERE name = 'default_toast_compression'")).scalar()
+    if found:
+        s.execute(text("SET LOCAL default_toast_compression = 'lz4'"))
+
+
+def bulk_insert(s: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert many rows (dicts with every column but a serial key) in the session's
+    transaction: COPY on PostgreSQL (a frozen month or a month's plan is written in
+    seconds, each row sent as it is made; no Python-side column defaults), executemany
+    elsewhere."""
+    it = iter(rows)
+    first = next(it, None)
+    if first is None:
+        return
+    conn = s.connection()
+    if conn.dialect.name == "postgresql":
+        _fast_toast(s)
+        columns = list(first)
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
+                f"COPY {table.__tablename__} ({', '.join(columns)}) FROM STDIN") as cp:
+            cp.write_row(tuple(first[c] for c in columns))
+            for r in it:
+                cp.write_row(tuple(r[c] for c in columns))
+        return
+    batch = [first]
+    for r in it:
+        batch.append(r)
+        if len(batch) == 5000:
+            s.execute(insert(table), batch)
+            batch = []
+    if batch:
+        s.execute(insert(table), batch)

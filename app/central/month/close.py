@@ -29,12 +29,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic_core import from_json, to_json
-from sqlalchemy import case, insert, text
+from sqlalchemy import case
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.central import audit
 from app.central.context import ServerContext
+from app.central.db import bulk_insert
 from app.central.models import (
     Inspection,
     IssuedChecklist,
@@ -464,45 +465,6 @@ def _inputs_doc(inputs: MonthInputs) -> dict[str, Any]:
     }
 
 
-def _fast_toast(s: Session) -> None:
-    """Compress this transaction's large texts (the frozen rows' JSON) with lz4 where the
-    server has it: PostgreSQL's default (pglz) spent most of the snapshot's write time
-    compressing them. Reading them back needs nothing: each value names its method."""
-    found = s.execute(text(
-        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
-        " WHERE name = 'default_toast_compression'")).scalar()
-    if found:
-        s.execute(text("SET LOCAL default_toast_compression = 'lz4'"))
-
-
-def _bulk_insert(s: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
-    """Insert many rows in the session's transaction: COPY on PostgreSQL (the frozen month
-    is written in seconds, each row sent as it is made), executemany elsewhere."""
-    it = iter(rows)
-    first = next(it, None)
-    if first is None:
-        return
-    conn = s.connection()
-    if conn.dialect.name == "postgresql":
-        _fast_toast(s)
-        columns = list(first)
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
-                f"COPY {table.__tablename__} ({', '.join(columns)}) FROM STDIN") as cp:
-            cp.write_row(tuple(first[c] for c in columns))
-            for r in it:
-                cp.write_row(tuple(r[c] for c in columns))
-        return
-    batch = [first]
-    for r in it:
-        batch.append(r)
-        if len(batch) == 5000:
-            s.execute(insert(table), batch)
-            batch = []
-    if batch:
-        s.execute(insert(table), batch)
-
-
 _GC_LOCK = threading.Lock()
 _GC_STATE = {"held": 0, "was_enabled": False}  # closes running with the collector paused
 
@@ -584,7 +546,7 @@ def _close_month(ctx: ServerContext, month: YearMonth, *, by: str,
             s.flush()  # the month's key first: a second close stops here
             for table, batch in ((MonthOutletFigures, figures()),
                                  (MonthCountedResult, results), (MonthAdjustmentLine, lines)):
-                _bulk_insert(s, table, batch)
+                bulk_insert(s, table, batch)
             audit.record(s, inspection_uuid=f"month:{month}", actor_kind="manager",
                          actor_id=by, action="month_closed", to_state="closed",
                          reason=json.dumps({"rules": result.rules_version,

@@ -29,6 +29,7 @@ from sqlalchemy import update as sa_update
 from sqlmodel import col, select
 
 from app.central.context import ServerContext
+from app.central.db import bulk_insert
 from app.central.models import (
     Assignment,
     Inspection,
@@ -266,8 +267,7 @@ def _save(ctx: ServerContext, kind: PlanKind, month: YearMonth, body: dict[str, 
         s.flush()
         assert row.id is not None
         rows = _visit_rows(row.id, visit_kind, visits)
-        if rows:  # one bulk insert (a month can hold 20,000 visits)
-            s.execute(sa_insert(PlannedVisit.__table__), rows)  # type: ignore[attr-defined]
+        bulk_insert(s, PlannedVisit, rows)  # a month can hold 20,000 visits
         s.commit()
         return _stored(row, body)
 

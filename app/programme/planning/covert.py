@@ -28,7 +28,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import date, datetime, time, tzinfo
 
 from app.errors import UserError
 from app.programme import rotation
@@ -849,10 +849,11 @@ def inputs_digest(inputs: CovertInputs) -> str:
         h.update(repr((s.id, s.home_region, sorted(s.regions), sorted(s.weekdays),
                        sorted(s.dates), sorted(s.unavailable), s.max_per_day,
                        sorted(s.excluded))).encode())
-    utc = UTC
-    for k in sorted((k.shopper, k.outlet, k.at.astimezone(utc), k.end.astimezone(utc),
-                     k.source) for k in inputs.history):
-        h.update(repr(k).encode())
+    # a known visit's instants as POSIX seconds (its time zone does not matter), the whole
+    # history hashed as one text: a year of visits is ~100,000 of them
+    history = sorted((k.shopper, k.outlet, k.at.timestamp(), k.end.timestamp(), k.source)
+                     for k in inputs.history)
+    h.update("\n".join(map(repr, history)).encode())
     return h.hexdigest()
 
 
