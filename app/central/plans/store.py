@@ -72,7 +72,7 @@ from app.programme.planning.model import (
     Reason,
 )
 from app.programme.planning.model import Outlet as PlanOutlet
-from app.programme.planning.timing import CHINA, Window, at, parse_hours
+from app.programme.planning.timing import CHINA, OpeningHours, Window, at, parse_hours
 from app.programme.rules_loader import default_programme_path, load_rules_file
 from app.programme.rules_schema import PlanningRules
 
@@ -152,12 +152,26 @@ def covert_rules(rules: PlanningRules) -> CovertRules:
 # -- covert inputs -----------------------------------------------------------------------------
 
 
-def _plan_outlet(o: Outlet, default_hours: str) -> PlanOutlet:
-    try:
-        hours = parse_hours(o.opening_hours or default_hours)
-    except UserError:
-        raise PlanError("planning.store.bad_hours", status=409, outlet=o.code,
-                        value=o.opening_hours or default_hours) from None
+# the columns of an outlet the planner reads (rows, not ORM objects: a province is 20,000)
+_PLAN_OUTLET_COLUMNS = (Outlet.code, Outlet.tier, Outlet.opening_hours, Outlet.region,
+                        Outlet.city_class, Outlet.visits_per_month, Outlet.important,
+                        Outlet.traffic, Outlet.competitor, Outlet.every_months)
+
+
+def _plan_outlet(o: Any, default_hours: str,
+                 hours_cache: dict[str, OpeningHours] | None = None) -> PlanOutlet:
+    """An outlet row as the planner sees it (`hours_cache`: outlets share a few opening
+    hours, parsed once each)."""
+    text_ = o.opening_hours or default_hours
+    hours = hours_cache.get(text_) if hours_cache is not None else None
+    if hours is None:
+        try:
+            hours = parse_hours(text_)
+        except UserError:
+            raise PlanError("planning.store.bad_hours", status=409, outlet=o.code,
+                            value=text_) from None
+        if hours_cache is not None:
+            hours_cache[text_] = hours
     # a tier the planner does not know (a rulebook's own) is planned as an agent outlet
     family: Family = "hall" if o.tier in HALL_TIERS else "agent"
     return PlanOutlet(
@@ -188,7 +202,9 @@ def known_visits(ctx: ServerContext, month: YearMonth, *, skip_plans: Sequence[i
             assert finalized is not None
             out.append(KnownVisit(inspector, outlet, _aware(finalized), source=device))
         live = select(VisitPlan.id).where(col(VisitPlan.state) != "superseded")
-        rows = s.exec(select(PlannedVisit).where(
+        rows = s.exec(select(  # type: ignore[call-overload]
+            PlannedVisit.plan_id, PlannedVisit.person, PlannedVisit.outlet_code,
+            PlannedVisit.starts_at, PlannedVisit.ends_at).where(
             PlannedVisit.kind == COVERT_KIND, col(PlannedVisit.plan_id).in_(live),
             col(PlannedVisit.ends_at) >= start, col(PlannedVisit.starts_at) < end)).all()
         for pv in rows:
@@ -207,10 +223,12 @@ def covert_inputs(ctx: ServerContext, month: YearMonth, seed: int, *,
                   skip_plans: Sequence[int] = ()) -> CovertInputs:
     rules = planning_rules(ctx)
     with ctx.session() as s:
-        outlets = s.exec(select(Outlet).where(col(Outlet.active).is_(True))
-                         .order_by(Outlet.code)).all()
+        outlets = s.exec(select(*_PLAN_OUTLET_COLUMNS)  # type: ignore[call-overload]
+                         .where(col(Outlet.active).is_(True)).order_by(Outlet.code)).all()
+    hours: dict[str, OpeningHours] = {}
     return CovertInputs(
-        month=month, outlets=[_plan_outlet(o, rules.covert.default_hours) for o in outlets],
+        month=month,
+        outlets=[_plan_outlet(o, rules.covert.default_hours, hours) for o in outlets],
         shoppers=pool(ctx, rules.covert.default_max_per_day),
         history=known_visits(ctx, month, skip_plans=skip_plans), seed=seed,
         rules=covert_rules(rules), tz=CHINA)

@@ -24,11 +24,12 @@ same plan whatever order they come in.
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timezone, tzinfo
 
 from app.errors import UserError
 from app.programme import rotation
@@ -290,6 +291,10 @@ class _Planner:
         o_index = self.o_index
         spans = self.spans
         full = self.full
+        # a fixed offset (the programme's China time) has no daylight saving: a day's index
+        # is plain arithmetic on POSIX seconds, ~100,000 known visits without conversions
+        fixed = isinstance(tz, timezone)
+        start_s, window_s = start.timestamp(), WINDOW.total_seconds()
         for k in history:
             oi = o_index.get(k.outlet)
             if oi is None:
@@ -311,13 +316,18 @@ class _Planner:
             # the days whose [midnight, next midnight) comes within three months of the
             # visit: the first day ending after `when - WINDOW`, the last starting before
             # `finish + WINDOW`
-            x = (when - WINDOW).astimezone(tz)
-            lo = max(0, (x.date() - first).days)
-            y = (finish + WINDOW).astimezone(tz)
-            yd = y.date()
-            if y.timetz().replace(tzinfo=None) == time(0):
-                yd -= DAY
-            hi = min(n - 1, (yd - first).days)
+            if fixed:  # local days are 86,400 s each from the month's first midnight
+                lo = max(0, math.floor((when.timestamp() - window_s - start_s) / 86400))
+                hi = min(n - 1,
+                         math.ceil((finish.timestamp() + window_s - start_s) / 86400) - 1)
+            else:
+                x = (when - WINDOW).astimezone(tz)
+                lo = max(0, (x.date() - first).days)
+                y = (finish + WINDOW).astimezone(tz)
+                yd = y.date()
+                if y.timetz().replace(tzinfo=None) == time(0):
+                    yd -= DAY
+                hi = min(n - 1, (yd - first).days)
             if lo <= hi:
                 block = ((1 << (hi + 1)) - 1) ^ ((1 << lo) - 1)
                 key = si * no + oi
@@ -841,8 +851,12 @@ def inputs_digest(inputs: CovertInputs) -> str:
     h = hashlib.sha256()
     offset = inputs.tz.utcoffset(datetime(2000, 1, 1))
     h.update(repr((str(inputs.month), inputs.seed, inputs.rules, offset)).encode())
+    hours: dict[OpeningHours, str] = {}  # outlets share a few opening hours: repr each once
     for o in sorted(inputs.outlets, key=lambda o: o.code):
-        h.update(repr((o.code, o.tier, o.hours, o.region, o.city_class, o.family,
+        shown = hours.get(o.hours)
+        if shown is None:
+            shown = hours[o.hours] = repr(o.hours)
+        h.update(repr((o.code, o.tier, shown, o.region, o.city_class, o.family,
                        o.priority, o.visits_per_month, o.important, o.high_traffic,
                        o.competitor, o.every_months, sorted(o.closed_dates))).encode())
     for s in sorted(inputs.shoppers, key=lambda s: s.id):

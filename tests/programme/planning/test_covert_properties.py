@@ -112,3 +112,31 @@ def test_repair_keeps_every_rule_when_pools_are_tight(inputs: CovertInputs) -> N
     # its region is accounted for by a rule
     for gap in plan.shortfall:
         assert all(r.key != "planning.gap.other" for r in gap.reasons)
+
+
+@FAST
+@given(covert_inputs(), st.lists(st.tuples(st.integers(0, 40), st.integers(-2, 2)),
+                                 max_size=8))
+def test_a_fixed_offset_plans_as_the_named_zone_does(
+        inputs: CovertInputs, edges: list[tuple[int, int]]) -> None:
+    """The planner works out a fixed offset's days from POSIX seconds (its speed path) and
+    any other zone's by converting each time: China's named zone (no daylight saving since
+    1991) must give the same plan as the programme's UTC+8, also for visits whose three
+    months end on a local midnight or a second either side of one."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from app.programme import rotation
+    from app.programme.planning.covert import _Planner
+    from app.programme.planning.model import KnownVisit
+
+    shoppers = sorted(s.id for s in inputs.shoppers)
+    outlets = sorted(o.code for o in inputs.outlets)
+    first = datetime.combine(inputs.month.first_day, time(0), tzinfo=inputs.tz)
+    extra = [KnownVisit(shoppers[i % len(shoppers)], outlets[i % len(outlets)],
+                        first + timedelta(days=day, seconds=second) - rotation.WINDOW)
+             for i, (day, second) in enumerate(edges)] if shoppers and outlets else []
+    inputs = replace(inputs, history=(*inputs.history, *extra))
+    named = replace(inputs, tz=ZoneInfo("Asia/Shanghai"))
+    assert _Planner(named).spans == _Planner(inputs).spans
+    assert plan_covert(named).to_dict() == plan_covert(inputs).to_dict()
