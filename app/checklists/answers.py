@@ -140,8 +140,9 @@ def check_answers(
             valid[item_id] = validate_answer(item, value)
         except InvalidAnswer as exc:
             problems.append(exc)
-    order = {item_id: i for i, item_id in enumerate(items)}
-    problems.sort(key=lambda p: order[p.item_id])
+    if problems:
+        order = {item_id: i for i, item_id in enumerate(items)}
+        problems.sort(key=lambda p: order[p.item_id])
     return valid, problems
 
 

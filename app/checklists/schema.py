@@ -9,6 +9,7 @@ loader (`loader.py`) adds locations to errors and the cross-checks that span the
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -204,11 +205,12 @@ class Item(Strict):
             raise ValueError(f"note_on_fail needs an item that can fail, not {t.value}")
         return self
 
-    @property
+    # cached: an item is frozen, and scoring asks these of every item of every result
+    @cached_property
     def scored(self) -> bool:
         return self.type not in (ItemType.TEXT, ItemType.PHOTO)
 
-    @property
+    @cached_property
     def can_fail(self) -> bool:
         if self.type is ItemType.YES_NO or self.type is ItemType.SCALE:
             return True
@@ -218,7 +220,7 @@ class Item(Strict):
             return any(o.fails for o in self.options or [])
         return False
 
-    @property
+    @cached_property
     def is_required(self) -> bool:
         if self.required is not None:
             return self.required
