@@ -481,13 +481,20 @@ def counted_results(ctx: ServerContext, start: datetime, end: datetime) -> list[
     newest approved member (by chain position, then arrival). A chain with no approved
     member counts nothing (received, returned, rejected or overturned results never
     count). Amendments keep their original's visit time, so a chain lies in one period."""
+    return [c for c, _ in counted_rows(ctx, start, end)]
+
+
+def counted_rows(ctx: ServerContext, start: datetime, end: datetime,
+                 extra: Sequence[Any] = ()) -> list[tuple[CountedResult, Any]]:
+    """counted_results, each with its database row holding the `extra` columns too (the
+    month close reads the counted results' failed items in the same pass)."""
     lo, hi = start.astimezone(UTC), end.astimezone(UTC)
     with ctx.session() as s:
         rows: list[Any] = list(s.exec(
             select(Inspection.uuid, Inspection.amends_uuid, Inspection.review_state,  # type: ignore[call-overload]
                    Inspection.score_total, Inspection.outlet_code, Inspection.kind,
                    Inspection.tier, Inspection.inspector_id, Inspection.started_at,
-                   Inspection.received_at, Inspection.seq)
+                   Inspection.received_at, Inspection.seq, *extra)
             .where(Inspection.status == "finalized", col(Inspection.started_at) >= lo,
                    col(Inspection.started_at) < hi)).all())
         by_uuid = {r.uuid: r for r in rows}
@@ -517,10 +524,10 @@ def counted_results(ctx: ServerContext, start: datetime, end: datetime) -> list[
         key = (depth, as_utc(r.received_at), r.seq)
         if root not in best or key > best[root][0]:
             best[root] = (key, r)
-    return [CountedResult(uuid=r.uuid, score_total=r.score_total, root_uuid=root,
-                          outlet_code=r.outlet_code, kind=r.kind, tier=r.tier,
-                          inspector_id=r.inspector_id,
-                          started_at=as_utc(r.started_at))
+    return [(CountedResult(uuid=r.uuid, score_total=r.score_total, root_uuid=root,
+                           outlet_code=r.outlet_code, kind=r.kind, tier=r.tier,
+                           inspector_id=r.inspector_id,
+                           started_at=as_utc(r.started_at)), r)
             for root, (_, r) in sorted(best.items(), key=lambda kv: kv[1][0][1:])]
 
 

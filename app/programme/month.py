@@ -281,13 +281,20 @@ class MonthResult:
         return PastMonth(self.month, self.rules_version,
                          {c: o.as_past() for c, o in self.outlets.items()})
 
-    def to_export(self, explanations: bool = False) -> dict[str, Any]:
+    def to_export(self, explanations: bool = False, failed_by_ref: bool = False
+                  ) -> dict[str, Any]:
         """The closed month as JSON-ready data (docs/programme.md: "The month's export").
         `explanations`: each outlet's `why` too (language-neutral; what the month card and
-        the statement render), several times the size of the figures."""
+        the statement render), several times the size of the figures. `failed_by_ref`:
+        each result's failed items as positions in the document's `failed_items` (one
+        entry per distinct item with its labels, where a month lists the same few hundred
+        items ~900,000 times: the close stores a month so); `expand_failed` puts them
+        back."""
         totals = self.totals()
         shared: dict[int, tuple[FailedItem, dict[str, Any]]] = {}
-        return {
+        table = _FailedTable(shared) if failed_by_ref else None
+        rows = [_export_outlet(o, explanations, shared, table) for o in self.outlets.values()]
+        doc = {
             "format": EXPORT_FORMAT,
             "month": str(self.month),
             "rules": {"version": self.rules_version, "hash": self.rules_hash},
@@ -295,10 +302,13 @@ class MonthResult:
                        "ranked": sum(1 for o in self.outlets.values()
                                      if o.rank_province is not None),
                        **{k: yuan(v) for k, v in totals.items()}},
-            "outlets": [_export_outlet(o, explanations, shared) for o in self.outlets.values()],
+            "outlets": rows,
             "unmatched_adjustments": [_export_adjustment(a) for a in self.unmatched_adjustments],
             "notes": [n.to_dict() for n in self.notes],
         }
+        if table is not None:
+            doc["failed_items"] = table.items
+        return doc
 
 
 def compute_month(
@@ -601,6 +611,41 @@ def _failed_row(f: FailedItem, shared: dict[int, tuple[FailedItem, dict[str, Any
     return found[1]
 
 
+class _FailedTable:
+    """The distinct failed items of one export (`failed_by_ref`), each at one position."""
+
+    def __init__(self, shared: dict[int, tuple[FailedItem, dict[str, Any]]]) -> None:
+        self.shared = shared
+        self.items: list[dict[str, Any]] = []
+        self._at: dict[int, int] = {}  # id(FailedItem) -> position
+        self._alive: list[FailedItem] = []  # so that an id here is never another item's
+
+    def refs(self, failed: Sequence[FailedItem]) -> list[int]:
+        at = self._at
+        try:
+            return [at[id(f)] for f in failed]  # the month's items are met early
+        except KeyError:
+            for f in failed:
+                if id(f) not in at:
+                    self._alive.append(f)
+                    self.items.append(_failed_row(f, self.shared))
+                    at[id(f)] = len(self.items) - 1
+            return [at[id(f)] for f in failed]
+
+
+def expand_failed(rows: Iterable[dict[str, Any]], table: Sequence[dict[str, Any]] | None
+                  ) -> None:
+    """Put back, in place, the failed items an export made with `failed_by_ref` holds as
+    positions in its `failed_items` (a row that holds them whole is left as it is)."""
+    if not table:
+        return
+    for row in rows:
+        for result in row.get("results") or ():
+            failed = result.get("failed")
+            if failed and type(failed[0]) is int:
+                result["failed"] = [table[i] for i in failed]
+
+
 def _money_text(cents: int | None) -> str | None:
     return None if cents is None else yuan(cents)
 
@@ -612,10 +657,14 @@ def _export_adjustment(a: Adjustment) -> dict[str, Any]:
 
 
 def _export_outlet(o: OutletMonth, explanations: bool,
-                   shared: dict[int, tuple[FailedItem, dict[str, Any]]] | None = None
-                   ) -> dict[str, Any]:
+                   shared: dict[int, tuple[FailedItem, dict[str, Any]]] | None = None,
+                   table: _FailedTable | None = None) -> dict[str, Any]:
     if shared is None:
         shared = {}
+    def failed_of(v: CountedVisit) -> list[Any]:
+        if table is not None:
+            return table.refs(v.failed)
+        return [_failed_row(f, shared) for f in v.failed]
     info = o.outlet
     facts = o.exit
     base = o.facts.base
@@ -640,7 +689,7 @@ def _export_outlet(o: OutletMonth, explanations: bool,
         "results": [
             {"uuid": v.uuid, "kind": v.kind, "score": _score_number(v.score),
              "voided": v.voided, "veto_count": v.veto_count,
-             "failed": [_failed_row(f, shared) for f in v.failed]}
+             "failed": failed_of(v)}
             for v in o.visits
         ],
         "rank_unit": o.rank_unit,

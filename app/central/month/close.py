@@ -52,7 +52,7 @@ from app.central.month.masterdata import (
     outlet_infos,
     rule_book,
 )
-from app.central.review import CountedResult, counted_results
+from app.central.review import CountedResult, counted_results, counted_rows
 from app.checklists import ResolvedChecklist
 from app.programme.inputs import (
     Adjustment,
@@ -65,7 +65,12 @@ from app.programme.inputs import (
     PerceptionAggregate,
 )
 from app.programme.money import parse_yuan
-from app.programme.month import MonthResult, compute_month, past_month_from_export
+from app.programme.month import (
+    MonthResult,
+    compute_month,
+    expand_failed,
+    past_month_from_export,
+)
 from app.programme.months import YearMonth
 
 log = logging.getLogger(__name__)
@@ -194,50 +199,58 @@ def _failed(parts: failed.FailedParts,
     return tuple(out)
 
 
+# a counted result's columns the month takes beside its score: the compact failed items, and
+# the whole breakdown only for a row without them (a console amendment stores it alone)
+_VISIT_COLUMNS = (Inspection.failed_items,
+                  case((col(Inspection.failed_items).is_(None), Inspection.score_detail),
+                       else_=None).label("score_detail"),
+                  Inspection.checklist_hash, Inspection.voided, Inspection.veto_count,
+                  Inspection.finalized_at)
+
+
+class _VisitMaker:
+    """Counted results and their rows -> the month's visits, with one FailedItem per
+    checklist x item x section x veto and each checklist's labels read once."""
+
+    def __init__(self, ctx: ServerContext, s: Session) -> None:
+        self.ctx, self.s = ctx, s
+        self.labels: dict[str, dict[str, tuple[str, str]]] = {}
+        self.shared: dict[_FailedKey, FailedItem] = {}
+
+    def visit(self, c: CountedResult, row: Any) -> CountedVisit:
+        parts = failed.parts(row.failed_items, row.score_detail)
+        labels = _labels(self.ctx, self.s, row.checklist_hash, self.labels)
+        finalized = row.finalized_at
+        if finalized is not None and finalized.tzinfo is None:
+            finalized = finalized.replace(tzinfo=UTC)
+        return CountedVisit(
+            uuid=c.uuid, outlet_code=c.outlet_code, kind=c.kind, score=c.score_total,
+            voided=bool(row.voided), finalized_at=finalized,
+            veto_count=int(row.veto_count or 0),
+            failed=_failed(parts, labels, row.checklist_hash, self.shared))
+
+
 def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list[CountedVisit]:
     """The counted results as the month takes them: the server's score, voided, vetoes,
     and the failed items with their labels for the month card."""
-    details: dict[str, tuple[Any, Any]] = {}
-    cache: dict[str, dict[str, tuple[str, str]]] = {}
-    shared: dict[_FailedKey, FailedItem] = {}
-    columns = (Inspection.uuid, Inspection.failed_items,
-               # the whole breakdown only for a row without its compact failed items
-               case((col(Inspection.failed_items).is_(None), Inspection.score_detail),
-                    else_=None).label("score_detail"),
-               Inspection.checklist_hash, Inspection.voided, Inspection.veto_count,
-               Inspection.finalized_at)
-    wanted = {c.uuid for c in counted}
+    rows: dict[str, Any] = {}
+    wanted = [c.uuid for c in counted]
     with ctx.session() as s:
-        if counted:  # one read of the approved results of the counted ones' visit times
-            lo = min(c.started_at for c in counted)
-            hi = max(c.started_at for c in counted)
-            window: Iterable[Any] = s.exec(select(*columns).where(  # type: ignore[call-overload]
-                Inspection.status == "finalized", Inspection.review_state == "approved",
-                col(Inspection.started_at) >= lo, col(Inspection.started_at) <= hi))
-            for row in window:
-                if row.uuid in wanted:
-                    details[row.uuid] = (row, failed.parts(row.failed_items, row.score_detail))
-        missing = [u for u in wanted if u not in details]  # none as counted_results reads
-        for i in range(0, len(missing), CHUNK):
-            by_uuid: Iterable[Any] = s.exec(select(*columns).where(  # type: ignore[call-overload]
-                col(Inspection.uuid).in_(missing[i:i + CHUNK])))
-            for row in by_uuid:
-                details[row.uuid] = (row, failed.parts(row.failed_items, row.score_detail))
-        out = []
-        for c in counted:
-            if c.uuid not in details:  # pragma: no cover - counted_results just read it
-                continue
-            row, parts = details[c.uuid]
-            labels = _labels(ctx, s, row.checklist_hash, cache)
-            finalized = row.finalized_at
-            if finalized is not None and finalized.tzinfo is None:
-                finalized = finalized.replace(tzinfo=UTC)
-            out.append(CountedVisit(
-                uuid=c.uuid, outlet_code=c.outlet_code, kind=c.kind, score=c.score_total,
-                voided=bool(row.voided), finalized_at=finalized,
-                veto_count=int(row.veto_count or 0),
-                failed=_failed(parts, labels, row.checklist_hash, shared)))
-    return out
+        for i in range(0, len(wanted), CHUNK):
+            for row in s.exec(select(Inspection.uuid, *_VISIT_COLUMNS).where(  # type: ignore[call-overload]
+                    col(Inspection.uuid).in_(wanted[i:i + CHUNK]))):
+                rows[row.uuid] = row
+        maker = _VisitMaker(ctx, s)
+        return [maker.visit(c, rows[c.uuid]) for c in counted if c.uuid in rows]
+
+
+def counted_with_visits(ctx: ServerContext, start: datetime, end: datetime
+                        ) -> tuple[list[CountedResult], list[CountedVisit]]:
+    """counted_results and counted_visits of [start, end) in one read of the results."""
+    pairs = counted_rows(ctx, start, end, _VISIT_COLUMNS)
+    with ctx.session() as s:
+        maker = _VisitMaker(ctx, s)
+        return [c for c, _ in pairs], [maker.visit(c, row) for c, row in pairs]
 
 
 def perception_inputs(ctx: ServerContext, month: YearMonth) -> list[PerceptionAggregate]:
@@ -279,9 +292,11 @@ class Frozen:
     def rows(self, s: Session) -> list[dict[str, Any]]:
         """The frozen export rows (figures, no `why`), read when the month is computed
         again."""
-        return [from_json(f) for f in s.exec(
+        rows = [from_json(f) for f in s.exec(
             select(MonthOutletFigures.figures).where(MonthOutletFigures.month == str(self.month))
             .order_by(col(MonthOutletFigures.position))).all()]
+        expand_failed(rows, self.header.get("failed_items"))
+        return rows
 
 
 def closed_months(s: Session) -> list[str]:
@@ -410,11 +425,8 @@ def gather(ctx: ServerContext, month: YearMonth) -> MonthInputs:
             timings["adjustments"] = time.perf_counter() - t1
         t1 = time.perf_counter()
         start, end = month_window(month)
-        counted = counted_results(ctx, start, end)
-        timings["counted_results"] = time.perf_counter() - t1
-        t1 = time.perf_counter()
-        visits = counted_visits(ctx, counted)
-        timings["failed_items"] = time.perf_counter() - t1
+        counted, visits = counted_with_visits(ctx, start, end)
+        timings["counted_results_failed_items"] = time.perf_counter() - t1
         t1 = time.perf_counter()
         perception, took = perceived.result()
         timings["perception (beside)"] = took
@@ -506,7 +518,7 @@ def _close_month(ctx: ServerContext, month: YearMonth, *, by: str,
     inputs = gather(ctx, month)
     t1 = time.perf_counter()
     result = compute(ctx, inputs)
-    doc = result.to_export(explanations=True)
+    doc = result.to_export(explanations=True, failed_by_ref=True)  # labels once, in the header
     t2 = time.perf_counter()
     rows = doc.pop("outlets")
     closed_at = now or datetime.now(UTC)

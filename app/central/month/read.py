@@ -26,7 +26,7 @@ from app.central.month.errors import MonthClosed
 from app.central.month.masterdata import rule_book
 from app.central.service import as_utc
 from app.programme.explain import Why
-from app.programme.month import MonthResult
+from app.programme.month import MonthResult, expand_failed
 from app.programme.months import YearMonth, months_between
 
 INSPECTION_KINDS = ("mystery_shop", "open_inspection", "self_check")
@@ -163,6 +163,7 @@ def closed_month(ctx: ServerContext, month: YearMonth) -> ClosedMonth | None:
                              .where(MonthCountedResult.month == str(month))
                              .order_by(col(MonthCountedResult.uuid))).all())
     doc = json.loads(head.header)
+    expand_failed(rows, doc.pop("failed_items", None))  # the export holds them whole
     doc["outlets"] = rows
     at = as_utc(head.closed_at)
     assert at is not None
@@ -280,10 +281,13 @@ def closed_month_outlet(ctx: ServerContext, month: YearMonth, code: str
         found = s.exec(select(MonthOutletFigures.figures, MonthOutletFigures.why)
                        .where(MonthOutletFigures.month == str(month),
                               MonthOutletFigures.outlet_code == code)).first()
+        header = s.exec(select(MonthClose.header)
+                        .where(MonthClose.month == str(month))).first() if found else None
     if found is None:
         return None
     row: dict[str, Any] = json.loads(found[0])
     row["why"] = json.loads(found[1])
+    expand_failed([row], from_json(header or "{}").get("failed_items"))
     return row
 
 

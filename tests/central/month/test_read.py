@@ -70,3 +70,31 @@ def test_months_cards_and_series(ctx: ServerContext, office: Office) -> None:
         "A2", "A1"]
     assert closed.units() == ["东区营业部"]
     assert {r["outlet_code"] for r in closed.warnings()} >= {"A1"}
+
+
+def test_a_closed_month_reads_back_its_failed_items_whole_though_stored_once(
+        ctx: ServerContext, office: Office) -> None:
+    """The frozen rows hold each result's failed items as positions in the month's table
+    of distinct items (a month lists the same items ~900,000 times, their zh/en labels
+    were most of its 280 MB); every reader gets them back whole, as the preview made
+    them."""
+    from sqlmodel import select
+
+    from app.central.models import MonthOutletFigures
+
+    for n in range(3):
+        office.visit_scoring(f"A{n + 1}", "agent", month_start_utc(2025, 7), low=0, high=60)
+    before = read.preview_month(ctx, JULY).to_export(explanations=True)
+    read.close_month(ctx, JULY, by="rev.li")
+    after = read.closed_month(ctx, JULY)
+    assert after is not None and "failed_items" not in after.export
+    want = {r["outlet_code"]: r["results"] for r in before["outlets"]}
+    assert all(any(v["failed"] for v in want[f"A{n + 1}"]) for n in range(3))
+    assert {r["outlet_code"]: r["results"] for r in after.outlets()} == want
+    for code, results in want.items():  # one outlet alone, as the month card reads it
+        row = read.closed_month_outlet(ctx, JULY, code)
+        assert row is not None and row["results"] == results
+    label = want["A1"][0]["failed"][0]["zh"]
+    with ctx.session() as s:
+        stored = s.exec(select(MonthOutletFigures.figures)).all()
+    assert stored and not any(label in text for text in stored)
