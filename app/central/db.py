@@ -119,8 +119,13 @@ def bulk_insert(s: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
         _fast_toast(s)
         columns = list(first)
         raw = conn.connection.driver_connection
+        from psycopg.copy import QueuedLibpqWriter
+
+        # the queued writer sends from a thread of its own: the rows are made here while
+        # the server takes in the previous ones
         with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
-                f"COPY {table.__tablename__} ({', '.join(columns)}) FROM STDIN") as cp:
+                f"COPY {table.__tablename__} ({', '.join(columns)}) FROM STDIN",
+                writer=QueuedLibpqWriter(cur)) as cp:
             cp.write_row(tuple(first[c] for c in columns))
             for r in it:
                 cp.write_row(tuple(r[c] for c in columns))
