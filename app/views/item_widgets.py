@@ -19,6 +19,8 @@ and is stored as source "gallery"; it is not offered where the item needs fresh 
 (photo_source: camera). A picked file is never recorded as "camera". When the camera
 cannot be opened, the card says so in a plain sentence under the photo buttons: for other
 items it points to the gallery; a camera-only item stays without a photo (missing).
+The photo buttons come before everything a photo's intake changes on the card (hint,
+"正在处理照片…", that sentence, thumbnails), so they never move under a resting mouse.
 """
 
 from __future__ import annotations
@@ -146,8 +148,13 @@ class ItemCard:
             parts.append(ft.Row(badges, wrap=True, spacing=6, run_spacing=4))
         if self.help is not None:
             parts.append(self.help)
-        parts += [self.answer_area, self.hint, self.note_field, self.photo_row,
-                  self.photo_progress, self.camera_note, tools]
+        # The buttons stay where the pointer left them: everything a photo's intake changes
+        # (the "正在处理照片…" line, the new thumbnail, the camera sentence, the evidence hint)
+        # is drawn below them. Above them, those lines pushed the buttons down while the
+        # photo was taken in and again when its thumbnail appeared, so the next click on
+        # "从相册选择" landed beside it and did nothing (issue 12).
+        parts += [self.answer_area, self.note_field, tools, self.hint, self.photo_progress,
+                  self.camera_note, self.photo_row]
         self.box = ft.Container(
             content=ft.Column(parts, spacing=8,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
