@@ -57,6 +57,15 @@ def wait_db(data_dir: Path, sql: str, *args: Any, expect_rows: Any = None,
         time.sleep(0.05)
 
 
+def seed_shopper(ws: Any, inspector: str) -> None:
+    """A mystery shopper's device through first run, its own demo tasks loaded (the demo
+    set plans them for the person using the app)."""
+    ws.settings.set_role("mystery_shopper")
+    ws.settings.set_inspector(inspector)
+    ws.add_inspector(inspector, inspector, "mystery_shopper")
+    ws.load_demo()
+
+
 def jpeg_file(path: Path, colour: tuple[int, int, int] = (200, 40, 40)) -> Path:
     """A phone-camera-like JPEG (640x480) on disk, for the browser's file chooser."""
     from PIL import Image, ImageDraw

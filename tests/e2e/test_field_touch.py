@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .browser import PHONE, Served
-from .hallcheck import STEP_TIMEOUT, Hallcheck, L
+from .hallcheck import STEP_TIMEOUT, Hallcheck, L, seed_shopper
 
 pytestmark = pytest.mark.e2e
 
@@ -33,10 +33,7 @@ def covert(servers, tmp_path: Path) -> Iterator[tuple[Served, Path, dict[str, st
 
     data_dir = tmp_path / "device"
     with Workspace.open(data_dir) as ws:
-        ws.settings.set_role("mystery_shopper")
-        ws.settings.set_inspector("S-023")
-        ws.add_inspector("S-023", "S-023", "mystery_shopper")
-        ws.load_demo()
+        seed_shopper(ws, "S-023")
         done = ws.inspections.start("mystery_shop", LEVEL2)
         fill_passing(ws, done)
         ws.inspections.finalise(done)

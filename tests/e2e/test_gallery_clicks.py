@@ -31,7 +31,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .browser import FletPage, Served
-from .hallcheck import STEP_TIMEOUT, Hallcheck, L, db, jpeg_file, wait_db
+from .hallcheck import STEP_TIMEOUT, Hallcheck, L, db, jpeg_file, seed_shopper, wait_db
 
 pytestmark = pytest.mark.e2e
 
@@ -46,10 +46,7 @@ def visit(servers, tmp_path: Path) -> Iterator[tuple[Served, Path, str]]:
 
     data_dir = tmp_path / "device"
     with Workspace.open(data_dir) as ws:
-        ws.settings.set_role("mystery_shopper")
-        ws.settings.set_inspector("S-001")
-        ws.add_inspector("S-001", "S-001", "mystery_shopper")
-        ws.load_demo()
+        seed_shopper(ws, "S-001")
         uuid = ws.inspections.start("mystery_shop", OUTLET)
         ws.inspections.answer(uuid, "transaction_done", True)  # shows the item
         ws.inspections.answer(uuid, ITEM, False)
