@@ -237,8 +237,10 @@ def counted_visits(ctx: ServerContext, counted: Sequence[CountedResult]) -> list
     wanted = [c.uuid for c in counted]
     with ctx.session() as s:
         for i in range(0, len(wanted), CHUNK):
-            for row in s.exec(select(Inspection.uuid, *_VISIT_COLUMNS).where(  # type: ignore[call-overload]
-                    col(Inspection.uuid).in_(wanted[i:i + CHUNK]))):
+            found: Iterable[Any] = s.exec(select(  # type: ignore[call-overload]
+                Inspection.uuid, *_VISIT_COLUMNS).where(
+                col(Inspection.uuid).in_(wanted[i:i + CHUNK])))
+            for row in found:
                 rows[row.uuid] = row
         maker = _VisitMaker(ctx, s)
         return [maker.visit(c, rows[c.uuid]) for c in counted if c.uuid in rows]

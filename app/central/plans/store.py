@@ -202,7 +202,7 @@ def known_visits(ctx: ServerContext, month: YearMonth, *, skip_plans: Sequence[i
             assert finalized is not None
             out.append(KnownVisit(inspector, outlet, _aware(finalized), source=device))
         live = select(VisitPlan.id).where(col(VisitPlan.state) != "superseded")
-        rows = s.exec(select(  # type: ignore[call-overload]
+        rows: Sequence[Any] = s.exec(select(  # type: ignore[call-overload]
             PlannedVisit.plan_id, PlannedVisit.person, PlannedVisit.outlet_code,
             PlannedVisit.starts_at, PlannedVisit.ends_at).where(
             PlannedVisit.kind == COVERT_KIND, col(PlannedVisit.plan_id).in_(live),
