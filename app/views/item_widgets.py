@@ -136,7 +136,6 @@ class ItemCard:
             self.t("views.item.raise_action"), icon=ft.Icons.ASSIGNMENT_LATE_OUTLINED,
             on_click=app.guard(self._raise_action), visible=False,
             style=self._button_style(), height=ui.TOUCH_MIN)
-        self._pickers: list[ft.FilePicker] = []
         self._build_answer_widget()
         self._build_photo_buttons()
 
@@ -311,16 +310,20 @@ class ItemCard:
                              style=self._button_style(), height=ui.TOUCH_MIN)
 
     def _gallery_button(self) -> ft.Control:
-        """"从相册选择": the device's picker for existing images, stored as "gallery"."""
-        picker = ft.FilePicker(on_result=self.app.guard(self._gallery_picked))
-        self._pickers.append(picker)
+        """"从相册选择": the device's picker for existing images (the page's one, see
+        AppShell.gallery_picker), its pick stored on this item as "gallery"."""
         label = self.t("views.item.gallery")
         return ft.TextButton(
             label, icon=ft.Icons.PHOTO_LIBRARY,
-            action=ft.PickFiles(picker, file_type=ft.FilePickerFileType.IMAGE,
-                                with_data=True, allow_multiple=True, dialog_title=label),
+            action=ft.PickFiles(self.app.gallery_picker(),
+                                file_type=ft.FilePickerFileType.IMAGE, with_data=True,
+                                allow_multiple=True, dialog_title=label),
+            on_click=self.app.guard(self._aim_gallery),
             style=self._button_style(), height=ui.TOUCH_MIN,
         )
+
+    def _aim_gallery(self) -> None:
+        self.app.aim_gallery(self._gallery_picked)
 
     # -- events ----------------------------------------------------------------------------
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import logging
 import re
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -87,6 +89,8 @@ class AppShell:
         self._after_dismiss: dict[int, Callable[[], None]] = {}
         self._dialogs: list[ft.AlertDialog] = []  # shown by dialog(), newest last
         self._wide = False
+        self._gallery: list[ft.FilePicker] = []  # the page's one gallery picker, once made
+        self._gallery_target: Callable[[], Callable[[Any], None] | None] | None = None
 
     # -- words -----------------------------------------------------------------------------
 
@@ -141,6 +145,29 @@ class AppShell:
 
     def guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         return guard(self, fn)
+
+    # -- "从相册选择" --------------------------------------------------------------------------
+
+    def gallery_picker(self) -> ft.FilePicker:
+        """The page's one file picker for gallery photos. Every item card's "从相册选择"
+        opens it (ft.PickFiles, inside the tap) and says with aim_gallery which card takes
+        the pick. One per page, not one per card: each card drawn again (a section opened
+        again) registered one more page service that Flet never let go, all day long on a
+        kiosk. The shell holds it, so Flet keeps it registered while no card shows."""
+        if not self._gallery:
+            self._gallery.append(ft.FilePicker(on_result=self.guard(self._gallery_result)))
+        return self._gallery[0]
+
+    def aim_gallery(self, take: Callable[[Any], None]) -> None:
+        """The next gallery pick goes to `take` (a card's method, held weakly: a card gone
+        from the screen takes nothing). The button's click arrives before its pick."""
+        self._gallery_target = weakref.WeakMethod(take) if inspect.ismethod(take) \
+            else (lambda: take)
+
+    def _gallery_result(self, e: Any) -> None:
+        take = self._gallery_target() if self._gallery_target is not None else None
+        if take is not None:
+            take(e)
 
     def touch(self) -> None:
         self.last_active = time.monotonic()

@@ -93,12 +93,15 @@ def test_every_mouse_click_on_the_gallery_button_opens_the_chooser(
     ui = open_page(f"http://127.0.0.1:{server.port}/visit/{uuid}?s=result", viewport=viewport)
     hc = Hallcheck(ui)
     page = ui.page
+    # the listener first (see the module text): Playwright turns the browser's chooser
+    # interception on when it is added, and a click racing that gets the headless
+    # browser's own chooser, which closes at once (the first click failed so, now and then)
+    choosers: list[Any] = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     gallery = hc.item(ITEM).get_by_role("button", name=L("views.item.gallery"), exact=True)
     box = _at_rest(ui, gallery)
     # where the mouse clicks every time: the button's centre as the first click found it
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    choosers: list[Any] = []
-    page.on("filechooser", lambda chooser: choosers.append(chooser))  # see the module text
 
     def click(step: str) -> Any:
         before = len(choosers)

@@ -870,19 +870,27 @@ class App:
             self._dispatch(c, "select", new)
             return True
         action = getattr(c, "action", None)
-        if action is not None:
-            self._client_action(action)
+        # as in the browser: the client starts the control's actions, then sends its click;
+        # what an action brings back (a picked file) comes after that click
+        results = self._client_action(action) if action is not None else []
+        clicked = False
         for event in ("click", "tap"):
             if self._has(c, event):
                 data = None
                 if event == "tap" and name == "GestureDetector":
                     data = {"local_x": 1.0, "local_y": 1.0, "global_x": 1.0, "global_y": 1.0}
                 self._dispatch(c, event, data)
-                return True
-        return action is not None
+                clicked = True
+                break
+        for picker, files in results:
+            self._dispatch(picker, "result", {"files": files})
+        return clicked or action is not None
 
-    def _client_action(self, action: Any) -> None:
+    def _client_action(self, action: Any) -> list[tuple[Any, Any]]:
+        """Run a control's client actions; -> the pickers' results, to send after the
+        control's own click (a person picks the file after tapping)."""
         actions = action if isinstance(action, list | tuple) else [action]
+        results = []
         for a in actions:
             aname = type(a).__name__
             if aname == "PickFiles":
@@ -890,9 +898,10 @@ class App:
                 files = self.client._take_files({"with_data": a.with_data})
                 self.client.calls.append(("FilePicker", "pick_files(action)", None))
                 if picker.on_result is not None:
-                    self._dispatch(picker, "result", {"files": files})
+                    results.append((picker, files))
             else:
                 self.client.calls.append((aname, "action", dataclasses.asdict(a)))
+        return results
 
     def long_press(self, target: Any = None, **kw: Any) -> Found:
         f = self._resolve(target, kw)

@@ -300,3 +300,29 @@ def test_locating_gives_up_after_the_timeout(start_app, L, ws, data_dir,
     app.wait_until(lambda: app.view_route.startswith("/visit/"), timeout=3)
     assert time.monotonic() - started < 2.5
     assert _checkin(data_dir) == [(None, None, None)]
+
+
+def test_the_page_keeps_one_gallery_picker_however_often_sections_open(
+        start_app, L, shopper, data_dir) -> None:
+    """Each card's "从相册选择" had a file picker of its own, a page service that stayed
+    registered after the card was drawn again: one more with every section opened, all
+    day on a kiosk. The page has one; the card tapped last takes the pick."""
+    import flet as ft
+
+    app, uuid = _result_section(start_app, shopper)
+    first = shopper.inspections.checklist(uuid).sections[0].id
+
+    def pickers() -> int:
+        return sum(isinstance(s, ft.FilePicker) for s in app.page._services._services)
+
+    assert pickers() == 1
+    for _ in range(4):
+        app.go(f"/visit/{uuid}?s={first}")
+        app.wait_until(lambda: not app.find_all(within=f"item-{CAMERA_ONLY}"))
+        app.go(f"/visit/{uuid}?s={RESULT}")
+        app.wait_until(lambda: app.find_all(within=f"item-{ANY_SOURCE}"))
+    assert pickers() == 1
+    app.client.pick(PickedFile("IMG_2025.jpg", jpeg(colour=(200, 120, 20))))
+    app.click(on_item(app, ANY_SOURCE, L("views.item.gallery")))
+    app.wait_until(lambda: _photos(data_dir, uuid, ANY_SOURCE) == [("gallery",)],
+                   message="the pick stored on the item whose button was tapped")
