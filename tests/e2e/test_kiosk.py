@@ -29,8 +29,7 @@ def test_kiosk_self_check_cannot_escape_without_the_pin(app_server, app_data_dir
         outlet = ws.outlets.get(OUTLET)
 
     # -- the manager turns the tablet into a kiosk for one outlet
-    hc.by_tooltip(L("views.settings.title")).click()
-    hc.see(L("views.settings.kiosk_help"))
+    hc.open_settings(L("views.settings.kiosk_help"))
     ui.type_into(L("views.settings.kiosk_outlet"), OUTLET)
     ui.type_into(L("views.settings.pin"), PIN)
     hc.tap(L("views.settings.kiosk_on"))

@@ -120,8 +120,7 @@ def test_offline_and_back_with_a_truthful_indicator(servers, tmp_path: Path, ope
         name = ws.outlets.get(OUTLET).name
 
     # -- enrol from Settings
-    hc.by_tooltip(L("views.settings.title")).click()
-    hc.see(L("views.settings.not_enrolled"))
+    hc.open_settings(L("views.settings.not_enrolled"))
     ui.type_into(L("views.setup.endpoint"), f"http://127.0.0.1:{port}")
     ui.type_into(L("views.setup.enrol_code"), code)
     hc.tap(L("views.settings.enrol"))
