@@ -617,8 +617,8 @@ class _FailedTable:
     def __init__(self, shared: dict[int, tuple[FailedItem, dict[str, Any]]]) -> None:
         self.shared = shared
         self.items: list[dict[str, Any]] = []
-        self._at: dict[int, int] = {}  # id(FailedItem) -> position
-        self._alive: list[FailedItem] = []  # so that an id here is never another item's
+        # id(FailedItem) -> position; `shared` holds every item met, so an id stays its own
+        self._at: dict[int, int] = {}
 
     def refs(self, failed: Sequence[FailedItem]) -> list[int]:
         at = self._at
@@ -627,7 +627,6 @@ class _FailedTable:
         except KeyError:
             for f in failed:
                 if id(f) not in at:
-                    self._alive.append(f)
                     self.items.append(_failed_row(f, self.shared))
                     at[id(f)] = len(self.items) - 1
             return [at[id(f)] for f in failed]

@@ -159,19 +159,17 @@ _PLAN_OUTLET_COLUMNS = (Outlet.code, Outlet.tier, Outlet.opening_hours, Outlet.r
 
 
 def _plan_outlet(o: Any, default_hours: str,
-                 hours_cache: dict[str, OpeningHours] | None = None) -> PlanOutlet:
+                 hours_cache: dict[str, OpeningHours]) -> PlanOutlet:
     """An outlet row as the planner sees it (`hours_cache`: outlets share a few opening
     hours, parsed once each)."""
     text_ = o.opening_hours or default_hours
-    hours = hours_cache.get(text_) if hours_cache is not None else None
+    hours = hours_cache.get(text_)
     if hours is None:
         try:
-            hours = parse_hours(text_)
+            hours = hours_cache[text_] = parse_hours(text_)
         except UserError:
             raise PlanError("planning.store.bad_hours", status=409, outlet=o.code,
                             value=text_) from None
-        if hours_cache is not None:
-            hours_cache[text_] = hours
     # a tier the planner does not know (a rulebook's own) is planned as an agent outlet
     family: Family = "hall" if o.tier in HALL_TIERS else "agent"
     return PlanOutlet(
