@@ -150,14 +150,15 @@ class LimitsMiddleware:
 _bearer = HTTPBearer(auto_error=False, description="the token from POST /api/v1/enrol")
 
 
-def current_device(
-    request: Request,
-    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Device:
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def current_device(request: Request, creds: BearerDep) -> Device:
     return service.authenticate(request.app.state.ctx, creds.credentials if creds else None)
 
 
-def current_manager(device: Annotated[Device, Depends(current_device)]) -> Device:
+async def current_manager(device: Annotated[Device, Depends(current_device)]) -> Device:
+    """Async: no I/O, so no hop through the thread pool."""
     if device.role != "manager":
         raise forbidden()
     return device
@@ -167,8 +168,9 @@ DeviceDep = Annotated[Device, Depends(current_device)]
 ManagerDep = Annotated[Device, Depends(current_manager)]
 
 
-def _known_query(request: Request) -> None:
-    """Refuse query parameters a route does not declare (a typo is an error, not ignored)."""
+async def _known_query(request: Request) -> None:
+    """Refuse query parameters a route does not declare (a typo is an error, not ignored).
+    Async: it does no I/O, so it runs on the event loop, not a thread of the pool."""
     if not request.query_params:
         return
     route = request.scope.get("route")
@@ -344,7 +346,7 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
                               "description": "differs from what is stored; kept for "
                               "review, never overwritten"}})
     def put_inspection(uuid: UUID, upload: InspectionUpload,
-                       device: DeviceDep) -> InspectionAck:
+                       creds: BearerDep) -> InspectionAck:
         """Store an inspection keyed by its device-made UUID, re-scored by the server
         against the checklist definition it issued (the device's score is kept as a
         claim). Refused with a reason and nothing stored (422) for a checklist never
@@ -352,7 +354,9 @@ def create_app(settings: ServerSettings, context: ServerContext | None = None) -
         missing required answers or veto evidence. Sending the same body again is a no-op
         success; a different body for a stored finalized inspection (or for another
         device's) is a 409 and is kept for review."""
-        return service.put_inspection(ctx, device, uuid, upload)
+        # the token is looked up on the connection that stores the upload (one session)
+        return service.put_inspection_with_token(ctx, creds.credentials if creds else None,
+                                                 uuid, upload)
 
     @app.get(f"{api}/inspections", response_model=InspectionPage, tags=["read"],
              responses={**errors, **forbidden_resp})

@@ -3,6 +3,7 @@ idempotently, keep conflicts for review, and answer the managers' read queries."
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Callable
@@ -151,23 +152,27 @@ def _wait_text(seconds: int) -> Callable[[str], str]:
     return lambda lang: t("sync.api.wait_minutes", lang, n=math.ceil(seconds / 60))
 
 
-def authenticate(ctx: ServerContext, token: str | None) -> Device:
-    """The device holding `token`; 401 for no token, an unknown one or a revoked one."""
+def authenticate(ctx: ServerContext, token: str | None, s: Session | None = None) -> Device:
+    """The device holding `token`; 401 for no token, an unknown one or a revoked one.
+
+    `s`: look it up on that session (the one the request goes on with), not a new one."""
     if not token:
         raise unauthorized("sync.api.no_token")
-    with ctx.session() as s:
-        device = s.exec(select(Device).where(Device.token_hash == hash_secret(token))).first()
-        if device is None:
-            raise unauthorized()
-        if device.revoked_at is not None:
-            raise unauthorized("sync.api.revoked")
-        now = utcnow()
-        seen = as_utc(device.last_seen_at)
-        if seen is None or now - seen > LAST_SEEN_EVERY:
-            s.execute(update(Device).where(col(Device.id) == device.id)
-                      .values(last_seen_at=now))
-            s.commit()
-        return device
+    if s is None:
+        with ctx.session() as own:
+            return authenticate(ctx, token, own)
+    device = s.exec(select(Device).where(Device.token_hash == hash_secret(token))).first()
+    if device is None:
+        raise unauthorized()
+    if device.revoked_at is not None:
+        raise unauthorized("sync.api.revoked")
+    now = utcnow()
+    seen = as_utc(device.last_seen_at)
+    if seen is None or now - seen > LAST_SEEN_EVERY:
+        s.execute(update(Device).where(col(Device.id) == device.id)
+                  .values(last_seen_at=now))
+        s.commit()
+    return device
 
 
 # --- pull: outlets, assignments -----------------------------------------------------------
@@ -274,83 +279,101 @@ def put_inspection(ctx: ServerContext, device: Device, uuid: UUID,
     `rescore=False` takes the device's score at its word (everything else, the rotation
     flag included, as always): only for the benchmark's baseline, never from the API.
     """
-    if upload.uuid != uuid:
-        raise ApiError(422, "uuid_mismatch", "sync.api.uuid_mismatch")
-    if upload.device_id != device.id:
-        raise ApiError(422, "device_mismatch", "sync.api.device_mismatch")
-    body = canonical_json(upload).decode()
-    body_hash = upload.body_sha256()
+    return _put(ctx, lambda _s: device, uuid, upload, rescore)
+
+
+def put_inspection_with_token(ctx: ServerContext, token: str | None, uuid: UUID,
+                              upload: InspectionUpload) -> InspectionAck:
+    """`put_inspection` for the holder of `token` (401 otherwise), looked up on the
+    session that stores the upload: one connection and one transaction per upload."""
+    return _put(ctx, lambda s: authenticate(ctx, token, s), uuid, upload, True)
+
+
+def _put(ctx: ServerContext, identify: Callable[[Session], Device], uuid: UUID,
+         upload: InspectionUpload, rescore: bool) -> InspectionAck:
+    raw: bytes | None = None
     for _ in range(3):  # an insert can lose a race with the same upload on another connection
         try:
-            return _put_inspection_once(ctx, device, upload, body, body_hash, rescore)
+            with ctx.session() as s:
+                device = identify(s)
+                if upload.uuid != uuid:
+                    raise ApiError(422, "uuid_mismatch", "sync.api.uuid_mismatch")
+                if upload.device_id != device.id:
+                    raise ApiError(422, "device_mismatch", "sync.api.device_mismatch")
+                if raw is None:
+                    raw = canonical_json(upload)
+                return _put_inspection_once(ctx, s, device, upload, raw.decode(),
+                                            hashlib.sha256(raw).hexdigest(), rescore)
         except IntegrityError:
             continue
     raise ApiError(503, "busy", "sync.api.busy")
 
 
-def _put_inspection_once(ctx: ServerContext, device: Device, upload: InspectionUpload,
-                         body: str, body_hash: str, rescore: bool) -> InspectionAck:
+def _put_inspection_once(ctx: ServerContext, s: Session, device: Device,
+                         upload: InspectionUpload, body: str, body_hash: str,
+                         rescore: bool) -> InspectionAck:
     uuid = str(upload.uuid)
     now = utcnow()
-    with ctx.session() as s:
-        row = s.exec(select(Inspection).where(Inspection.uuid == uuid)).first()
-        if row is not None and row.body_sha256 == body_hash and row.device_id == device.id:
-            return _ack(s, row, "unchanged")
-        ingest.authorise(s, device, upload)
-        if rescore:
-            checklist = ingest.definition_for(ctx.checklists, upload)
-            assessment, _ = ingest.assess(checklist, upload, received_at=now,
-                                          settings=ctx.settings)
-        else:
-            assessment = ingest.claimed(upload)
-        if row is not None and row.device_id != device.id:
-            conflict: tuple[str, str | None] | None = ("other_device", None)
-        elif row is not None and row.status == "finalized":
-            conflict = ("finalized_differs", row.body_sha256)
-        else:
-            conflict = None
-        if conflict is not None:
-            s.rollback()
-            cid = _keep_conflict(ctx, device, upload, body, body_hash, *conflict)
-            raise ConflictError(upload.uuid, cid, conflict[0], conflict[1])
-        columns = assessment.columns()
-        if ingest.rotation_flag(s, upload):  # not a score: checked in both modes
-            columns["flags"] = json.dumps([*assessment.flags, ingest.FLAG_ROTATION])
-        first_result = upload.status == "finalized" and (row is None
-                                                          or row.status != "finalized")
-        fields = {
-            "device_id": device.id, "inspector_id": upload.inspector_id,
-            "outlet_code": upload.outlet_code, "kind": upload.kind.value, "tier": upload.tier,
-            "status": upload.status, "checklist_id": upload.checklist_id,
-            "checklist_version": upload.checklist_version,
-            "checklist_hash": upload.checklist_hash,
-            "started_at": upload.started_at.astimezone(UTC),
-            "finalized_at": upload.finalized_at.astimezone(UTC) if upload.finalized_at else None,
-            "amends_uuid": str(upload.amends_uuid) if upload.amends_uuid else None,
-            "body_sha256": body_hash, "body": body, "updated_at": now, **columns,
-        }
-        if row is None:
-            row = Inspection(uuid=uuid, received_at=now, **fields)
-            s.add(row)
-            s.flush()
-            stored = "created"
-        else:  # a draft replaced by a newer state of itself
-            for key, value in fields.items():
-                setattr(row, key, value)
-            s.execute(InspectionPhoto.__table__.delete().where(  # type: ignore[attr-defined]
-                InspectionPhoto.__table__.c.inspection_seq == row.seq))  # type: ignore[attr-defined]
-            stored = "updated"
-        for sha in upload.photo_hashes():
-            s.add(InspectionPhoto(inspection_seq=row.seq, sha256=sha))  # type: ignore[arg-type]
-        if first_result:  # the result enters review: its first audit line, same transaction
-            audit.record(s, inspection_uuid=uuid, actor_kind="device", actor_id=device.id,
-                         action="received", to_state="received")
-        s.commit()
-        return _ack(s, row, stored)
+    row = s.exec(select(Inspection).where(Inspection.uuid == uuid)).first()
+    if row is not None and row.body_sha256 == body_hash and row.device_id == device.id:
+        return _ack(row, "unchanged", _missing_for(s, row.seq))  # type: ignore[arg-type]
+    ingest.authorise(s, device, upload)
+    if rescore:
+        checklist = ingest.definition_for(ctx.checklists, upload)
+        assessment, _ = ingest.assess(checklist, upload, received_at=now,
+                                      settings=ctx.settings)
+    else:
+        assessment = ingest.claimed(upload)
+    if row is not None and row.device_id != device.id:
+        conflict: tuple[str, str | None] | None = ("other_device", None)
+    elif row is not None and row.status == "finalized":
+        conflict = ("finalized_differs", row.body_sha256)
+    else:
+        conflict = None
+    if conflict is not None:
+        s.rollback()
+        cid = _keep_conflict(ctx, device, upload, body, body_hash, *conflict)
+        raise ConflictError(upload.uuid, cid, conflict[0], conflict[1])
+    columns = assessment.columns()
+    if ingest.rotation_flag(s, upload):  # not a score: checked in both modes
+        columns["flags"] = json.dumps([*assessment.flags, ingest.FLAG_ROTATION])
+    first_result = upload.status == "finalized" and (row is None
+                                                      or row.status != "finalized")
+    fields = {
+        "device_id": device.id, "inspector_id": upload.inspector_id,
+        "outlet_code": upload.outlet_code, "kind": upload.kind.value, "tier": upload.tier,
+        "status": upload.status, "checklist_id": upload.checklist_id,
+        "checklist_version": upload.checklist_version,
+        "checklist_hash": upload.checklist_hash,
+        "started_at": upload.started_at.astimezone(UTC),
+        "finalized_at": upload.finalized_at.astimezone(UTC) if upload.finalized_at else None,
+        "amends_uuid": str(upload.amends_uuid) if upload.amends_uuid else None,
+        "body_sha256": body_hash, "body": body, "updated_at": now, **columns,
+    }
+    if row is None:
+        row = Inspection(uuid=uuid, received_at=now, **fields)
+        s.add(row)
+        s.flush()
+        stored = "created"
+    else:  # a draft replaced by a newer state of itself
+        for key, value in fields.items():
+            setattr(row, key, value)
+        s.execute(InspectionPhoto.__table__.delete().where(  # type: ignore[attr-defined]
+            InspectionPhoto.__table__.c.inspection_seq == row.seq))  # type: ignore[attr-defined]
+        stored = "updated"
+    hashes = upload.photo_hashes()
+    for sha in hashes:
+        s.add(InspectionPhoto(inspection_seq=row.seq, sha256=sha))  # type: ignore[arg-type]
+    if first_result:  # the result enters review: its first audit line, same transaction
+        audit.record(s, inspection_uuid=uuid, actor_kind="device", actor_id=device.id,
+                     action="received", to_state="received")
+    # what is still to come, asked inside the transaction (no second one after the commit)
+    missing = _missing_for(s, row.seq) if hashes else []  # type: ignore[arg-type]
+    s.commit()
+    return _ack(row, stored, missing)
 
 
-def _ack(s: Session, row: Inspection, stored: str) -> InspectionAck:
-    missing = _missing_for(s, row.seq)  # type: ignore[arg-type]
+def _ack(row: Inspection, stored: str, missing: list[str]) -> InspectionAck:
     return InspectionAck(
         ack="inspection", uuid=UUID(row.uuid), body_sha256=row.body_sha256,
         stored=stored, status=row.status, complete=row.status == "finalized" and not missing,  # type: ignore[arg-type]

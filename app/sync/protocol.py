@@ -101,6 +101,12 @@ def check_plain_json(data: Any, *, max_depth: int = MAX_JSON_DEPTH,
     Raises PydanticCustomError (a 422 naming the place) inside a validator. Iterative, so a
     deep document cannot exhaust the stack while it is being checked.
     """
+    if not _plainly_json(data, max_depth, max_nodes):
+        _walk_plain_json(data, max_depth, max_nodes, where)
+
+
+def _walk_plain_json(data: Any, max_depth: int, max_nodes: int | None, where: str) -> None:
+    """The careful walk behind `check_plain_json`: raises naming the first place at fault."""
     stack: list[tuple[Any, int, str]] = [(data, 1, where)]
     nodes = 0
     while stack:
@@ -137,6 +143,47 @@ def check_plain_json(data: Any, *, max_depth: int = MAX_JSON_DEPTH,
                     stack.append((item, depth + 1, f"{path}/{key}"))
             else:
                 stack.extend((item, depth + 1, f"{path}/{i}") for i, item in enumerate(value))
+
+
+def _plainly_json(data: Any, max_depth: int, max_nodes: int | None) -> bool:
+    """True when `data` passes every check of `check_plain_json` (False: it may not; the
+    caller walks it again to say where). One level at a time, with no paths: every upload
+    pays this, only a refused one pays for the message."""
+    level, depth, nodes = [data], 1, 0
+    while level:
+        nodes += len(level)
+        if max_nodes is not None and nodes > max_nodes:
+            return False
+        deeper: list[Any] = []
+        texts: list[str] = []  # the level's strings and keys, searched for a NUL at once
+        for value in level:
+            kind = type(value)
+            if kind is str:
+                texts.append(value)
+            elif kind is dict:
+                if depth > max_depth:
+                    return False
+                texts.extend(value)  # a key that is not a string: join fails, walk again
+                deeper.extend(value.values())
+            elif kind is list:
+                if depth > max_depth:
+                    return False
+                deeper.extend(value)
+            elif kind is float:
+                if not math.isfinite(value):
+                    return False
+            elif kind is int:
+                if not -MAX_SAFE_INT <= value <= MAX_SAFE_INT:
+                    return False
+            elif value is not None and kind is not bool:
+                return False  # anything else (a tuple, a subclass): the careful walk decides
+        try:
+            if "\x00" in "".join(texts):
+                return False
+        except TypeError:
+            return False
+        level, depth = deeper, depth + 1
+    return True
 
 
 class Body(Wire):

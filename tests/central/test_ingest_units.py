@@ -9,7 +9,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from app.central import ingest
 from app.central.checklists import ChecklistSource
@@ -19,7 +22,13 @@ from app.central.settings import ServerSettings
 from app.checklists import ResolvedChecklist
 from app.i18n import t
 from app.programme import rotation
-from app.sync.protocol import MAX_JSON_DEPTH, InspectionUpload, check_plain_json
+from app.sync.protocol import (
+    MAX_JSON_DEPTH,
+    InspectionUpload,
+    _plainly_json,
+    _walk_plain_json,
+    check_plain_json,
+)
 
 from .trust_support import SHIPPED, honest_visit, upload_body
 
@@ -167,3 +176,23 @@ def test_nothing_new_is_issued_until_it_is_recorded(tmp_path: Path) -> None:
     assert len(source.bundle().checklists) == 42 + 6  # the next call records and issues
     path.write_text("not: [valid", encoding="utf-8")
     assert len(source.bundle().checklists) == 42 + 6  # a broken file: the last good one stays
+
+
+_JSON_LEAVES = (st.none() | st.booleans() | st.text(alphabet=st.sampled_from("ab\x00中"))
+                | st.floats() | st.integers(min_value=-2**60, max_value=2**60))
+_JSON = st.recursive(_JSON_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+    st.text(alphabet=st.sampled_from("k\x00"), max_size=2), inner, max_size=4), max_leaves=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_JSON, max_depth=st.integers(1, 6), max_nodes=st.none() | st.integers(1, 40))
+def test_the_quick_plain_json_pass_agrees_with_the_careful_walk(
+        data: object, max_depth: int, max_nodes: int | None) -> None:
+    """Every upload takes the quick pass; only what it refuses is walked again for the
+    message. On what a JSON reader gives, the two must agree exactly."""
+    try:
+        _walk_plain_json(data, max_depth, max_nodes, "")
+        careful = True
+    except PydanticCustomError:
+        careful = False
+    assert _plainly_json(data, max_depth, max_nodes) is careful
