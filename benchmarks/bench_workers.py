@@ -9,8 +9,9 @@ worker processes, beside a bare FastAPI route run the same way in the same run.
 the JSON bytes a device sends, to `hallcheck server --workers N` (token look-up, validation,
 idempotency, server re-scoring against the issued definition, the rotation query, the row
 and its audit line). The baseline is a bare FastAPI route under the same uvicorn with the
-same worker count that parses the same bytes and inserts the same two rows (into copies of
-the `inspections` and `audit_log` tables) with nothing else. Targets (issue 13): at least
+same worker count that parses the same bytes and inserts the same rows (the inspection,
+the links to the photos it names, its audit line: into copies of the `inspections`,
+`inspection_photos` and `audit_log` tables) with nothing else. Targets (issue 13): at least
 100 inspections/s with 2 workers on this 2-core machine, within 2x the bare route.
 
 The load generator runs on the same 2 cores as the servers (both sides pay for it alike).
@@ -43,7 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def bare_app() -> Any:
-    """PUT /bare/inspections/{uuid}: parse the bytes, insert the row and its audit line."""
+    """PUT /bare/inspections/{uuid}: parse the bytes, insert the row, the links to the
+    photos it names and its audit line: the rows the endpoint inserts."""
     import hashlib
     from datetime import UTC, datetime
 
@@ -60,7 +62,9 @@ def bare_app() -> Any:
         "voided, veto_count, review_state, body_sha256, body) VALUES (:uuid, :device_id, "
         ":inspector_id, :outlet_code, :kind, :tier, :status, :checklist_id, "
         ":checklist_version, :checklist_hash, :started_at, :finalized_at, :now, :now, "
-        ":score, :score, '[]', false, 0, 'received', :sha, :body)")
+        ":score, :score, '[]', false, 0, 'received', :sha, :body) RETURNING seq")
+    links = text("INSERT INTO bare_photo_links (inspection_seq, sha256) "
+                 "VALUES (:seq, :sha256)")
     audit = text("INSERT INTO bare_audit (inspection_uuid, at, actor_kind, actor_id, action, "
                  "to_state) VALUES (:uuid, :now, 'device', :device_id, 'received', "
                  "'received')")
@@ -75,8 +79,11 @@ def bare_app() -> Any:
                    finalized_at=datetime.fromisoformat(body["finalized_at"]), now=now,
                    score=(body.get("score") or {}).get("total"),
                    sha=hashlib.sha256(raw).hexdigest(), body=raw.decode())
+        photos = list(dict.fromkeys(p["sha256"] for p in body.get("photos", [])))
         with engine.begin() as conn:
-            conn.execute(insert, row)
+            seq = conn.execute(insert, row).scalar_one()
+            if photos:
+                conn.execute(links, [{"seq": seq, "sha256": h} for h in photos])
             conn.execute(audit, row)
         return {"ack": "inspection", "uuid": row["uuid"], "stored": "created"}
 
@@ -243,6 +250,8 @@ def run_bare(admin_url: str, workers: int, n: int, devices: int) -> tuple[float,
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE bare_inspections (LIKE inspections INCLUDING ALL)"))
         conn.execute(text("CREATE TABLE bare_audit (LIKE audit_log INCLUDING ALL)"))
+        conn.execute(text("CREATE TABLE bare_photo_links (LIKE inspection_photos "
+                          "INCLUDING ALL)"))
     engine.dispose()
     with tempfile.TemporaryDirectory(prefix="hc-bench-bare-") as tmp:
         port = free_port()

@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import overload
 from uuid import UUID
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import bindparam, delete, func, insert, or_, update
+from sqlalchemy import select as sa_select  # Core: more than sqlmodel's four columns
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlalchemy.sql.selectable import ScalarSelect
@@ -314,9 +315,10 @@ def _put_inspection_once(ctx: ServerContext, s: Session, device: Device,
                          rescore: bool) -> InspectionAck:
     uuid = str(upload.uuid)
     now = utcnow()
-    row = s.exec(select(Inspection).where(Inspection.uuid == uuid)).first()
+    row = s.execute(_STORED, {"uuid": uuid}).first()
     if row is not None and row.body_sha256 == body_hash and row.device_id == device.id:
-        return _ack(row, "unchanged", _missing_for(s, row.seq))  # type: ignore[arg-type]
+        return _ack(uuid, row.body_sha256, row.status, row.received_at, "unchanged",
+                    _missing_for(s, row.seq))
     ingest.authorise(s, device, upload)
     if rescore:
         checklist = ingest.definition_for(ctx.checklists, upload)
@@ -350,45 +352,54 @@ def _put_inspection_once(ctx: ServerContext, s: Session, device: Device,
         "amends_uuid": str(upload.amends_uuid) if upload.amends_uuid else None,
         "body_sha256": body_hash, "body": body, "updated_at": now, **columns,
     }
-    if row is None:
-        row = Inspection(uuid=uuid, received_at=now, **fields)
-        s.add(row)
-        s.flush()
-        stored = "created"
+    if row is None:  # plain INSERTs: nothing of it is needed as an object afterwards
+        seq: int = s.execute(_INSERT_INSPECTION, {"uuid": uuid, "received_at": now,
+                                                  **fields}).scalar_one()
+        received_at, stored = now, "created"
     else:  # a draft replaced by a newer state of itself
-        for key, value in fields.items():
-            setattr(row, key, value)
-        s.execute(InspectionPhoto.__table__.delete().where(  # type: ignore[attr-defined]
-            InspectionPhoto.__table__.c.inspection_seq == row.seq))  # type: ignore[attr-defined]
-        stored = "updated"
+        s.execute(update(_INSPECTIONS).where(_INSPECTIONS.c.seq == row.seq).values(**fields))
+        s.execute(_PHOTO_LINKS.delete().where(_PHOTO_LINKS.c.inspection_seq == row.seq))
+        seq, received_at, stored = row.seq, row.received_at, "updated"
     hashes = upload.photo_hashes()
-    for sha in hashes:
-        s.add(InspectionPhoto(inspection_seq=row.seq, sha256=sha))  # type: ignore[arg-type]
+    if hashes:
+        s.execute(insert(_PHOTO_LINKS), [{"inspection_seq": seq, "sha256": sha}
+                                         for sha in hashes])
     if first_result:  # the result enters review: its first audit line, same transaction
         audit.record(s, inspection_uuid=uuid, actor_kind="device", actor_id=device.id,
                      action="received", to_state="received")
     # what is still to come, asked inside the transaction (no second one after the commit)
-    missing = _missing_for(s, row.seq) if hashes else []  # type: ignore[arg-type]
+    missing = _missing_for(s, seq) if hashes else []
     s.commit()
-    return _ack(row, stored, missing)
+    return _ack(uuid, body_hash, upload.status, received_at, stored, missing)
 
 
-def _ack(row: Inspection, stored: str, missing: list[str]) -> InspectionAck:
+_INSPECTIONS = Inspection.__table__  # type: ignore[attr-defined]
+_PHOTO_LINKS = InspectionPhoto.__table__  # type: ignore[attr-defined]
+_INSERT_INSPECTION = insert(_INSPECTIONS).returning(_INSPECTIONS.c.seq)
+# what deciding about an upload needs of the stored inspection with its uuid (no body)
+_STORED = sa_select(_INSPECTIONS.c.seq, _INSPECTIONS.c.device_id, _INSPECTIONS.c.status,
+                 _INSPECTIONS.c.body_sha256, _INSPECTIONS.c.received_at).where(
+                     _INSPECTIONS.c.uuid == bindparam("uuid"))
+_PHOTOS = Photo.__table__  # type: ignore[attr-defined]
+# the photos an inspection lists that have not arrived yet
+_MISSING = (sa_select(_PHOTO_LINKS.c.sha256)
+            .select_from(_PHOTO_LINKS.outerjoin(_PHOTOS,
+                                                _PHOTOS.c.sha256 == _PHOTO_LINKS.c.sha256))
+            .where(_PHOTO_LINKS.c.inspection_seq == bindparam("seq"), _PHOTOS.c.sha256.is_(None))
+            .order_by(_PHOTO_LINKS.c.sha256))
+
+
+def _ack(uuid: str, body_sha256: str, status: str, received_at: datetime, stored: str,
+         missing: list[str]) -> InspectionAck:
     return InspectionAck(
-        ack="inspection", uuid=UUID(row.uuid), body_sha256=row.body_sha256,
-        stored=stored, status=row.status, complete=row.status == "finalized" and not missing,  # type: ignore[arg-type]
-        missing_photos=missing, received_at=as_utc(row.received_at),
+        ack="inspection", uuid=UUID(uuid), body_sha256=body_sha256, stored=stored,  # type: ignore[arg-type]
+        status=status, complete=status == "finalized" and not missing,  # type: ignore[arg-type]
+        missing_photos=missing, received_at=as_utc(received_at),
     )
 
 
 def _missing_for(s: Session, seq: int) -> list[str]:
-    stmt = (
-        select(InspectionPhoto.sha256)
-        .outerjoin(Photo, col(Photo.sha256) == col(InspectionPhoto.sha256))
-        .where(InspectionPhoto.inspection_seq == seq, col(Photo.sha256).is_(None))
-        .order_by(InspectionPhoto.sha256)
-    )
-    return list(s.exec(stmt).all())
+    return list(s.execute(_MISSING, {"seq": seq}).scalars())
 
 
 def _keep_conflict(ctx: ServerContext, device: Device, upload: InspectionUpload, body: str,
