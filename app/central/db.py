@@ -4,6 +4,7 @@ bulk inserts (COPY on PostgreSQL)."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -35,7 +37,36 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_after_idle(engine)
+    return engine
+
+
+# A pooled connection idle longer than this is pinged before it is handed out; one used
+# moments ago is not (a ping is a round trip, and a busy worker checks out per request).
+# A server that went away meanwhile still fails once: its error invalidates the pool.
+PING_AFTER_IDLE_S = 10.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """pool_pre_ping, but only for connections that sat idle (SQLAlchemy's documented
+    pessimistic check: a DisconnectionError from `checkout` makes the pool connect anew)."""
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _used(_dbapi_conn, record):  # type: ignore[no-untyped-def]
+        record.info["hc_used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_conn, record, _proxy):  # type: ignore[no-untyped-def]
+        if time.monotonic() - record.info.get("hc_used_at", 0.0) <= PING_AFTER_IDLE_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # any failure of the ping: the connection is gone
+            raise DisconnectionError("the database connection was closed") from exc
+        if not alive:
+            raise DisconnectionError("the database connection was closed")
 
 
 def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
